@@ -1,0 +1,3 @@
+export * from "./replicationGroup";
+export * from "./replicationCheck";
+export * from "./redisConf";

@@ -1,0 +1,225 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import * as command from "@pulumi/command";
+import { GroupConfig, GroupConfigError, GroupSpec, NodePlan, parseGroupConfig, passwordProblems } from "../config";
+import { HEALTHCHECK_TEST, REDIS_CONF_PATH, REDIS_PORT, renderRedisConf } from "./redisConf";
+import { ReplicaStatus, ReplicationCheck } from "./replicationCheck";
+
+/** The uid the image's redis user runs as (official images and the test base alike). */
+export const REDIS_UID = 999;
+/** Label keys every container, network and volume of a group carries. */
+export const LABELS = { group: "redis-replication.group", role: "redis-replication.role", node: "redis-replication.node" };
+const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
+
+/** Arguments for a replication group: the group's settings plus what can't live in plain config. */
+export interface RedisReplicationGroupArgs extends GroupSpec {
+    /** requirepass/masterauth of every node; required unless auth is false. Passed on as a secret. */
+    password?: pulumi.Input<string>;
+    /** Directory with the Dockerfile to build. Default the package's docker/. */
+    dockerContext?: pulumi.Input<string>;
+}
+
+/** What the check saw when it last passed. */
+export interface ReplicationStatus {
+    masterReplId: string;
+    durationMs: number;
+    passedAt: string;
+    replicas: ReplicaStatus[];
+}
+
+/**
+ * A Redis master and N replicas on one Docker network, with static IPs and published ports,
+ * replicating by configuration, and verified during `pulumi up` by a replication check.
+ */
+export class RedisReplicationGroup extends pulumi.ComponentResource {
+    /** host:port of the master on the Docker host. */
+    public readonly masterEndpoint: pulumi.Output<string>;
+    /** host:port of each replica on the Docker host. */
+    public readonly replicaEndpoints: pulumi.Output<string[]>;
+    /** Container name of the master. */
+    public readonly masterContainerName: pulumi.Output<string>;
+    /** Container names of the replicas. */
+    public readonly replicaContainerNames: pulumi.Output<string[]>;
+    /** The Docker network the nodes are on. */
+    public readonly networkName: pulumi.Output<string>;
+    /** The network's subnet, when known. */
+    public readonly subnet: pulumi.Output<string | undefined>;
+    /** redis:// URL of the master, password included (secret). */
+    public readonly masterUrl: pulumi.Output<string>;
+    /** redis:// URLs of the replicas, password included (secret). */
+    public readonly replicaUrls: pulumi.Output<string[]>;
+    /** The replication check's result. */
+    public readonly replication: pulumi.Output<ReplicationStatus>;
+    /** The image the nodes run. */
+    public readonly imageName: pulumi.Output<string>;
+
+    constructor(name: string, args: RedisReplicationGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("redis:index:ReplicationGroup", name, {}, opts);
+        const { password: passwordInput, dockerContext, ...spec } = args;
+        const plan = parseGroupConfig(spec, { name });
+        if (typeof passwordInput === "string" || passwordInput === undefined) {
+            const problems = passwordProblems(passwordInput, plan.auth);
+            if (problems.length > 0) throw new GroupConfigError(problems.map((reason) => ({ propertyPath: "password", reason })));
+        }
+        if (!plan.auth) {
+            pulumi.log.warn(`${plan.name}: auth is off, so protected mode is off too: anyone who reaches a port can read and write`, this);
+        }
+        const password = plan.auth ? pulumi.secret(pulumi.output(passwordInput).apply(checkedPassword)) : undefined;
+
+        const labels = (extra: Record<string, string> = {}) =>
+            Object.entries({ [LABELS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
+        const child = { parent: this };
+
+        this.imageName = plan.image.name
+            ? pulumi.output(plan.image.name)
+            : new docker.Image(
+                  `${name}-image`,
+                  {
+                      imageName: `redis-replication/${plan.name.toLowerCase()}:latest`,
+                      build: {
+                          context: dockerContext ?? relativeToProgram(DOCKERFILE_DIR),
+                          dockerfile: "Dockerfile",
+                          args: { REDIS_BASE_IMAGE: plan.image.baseImage },
+                          builderVersion: "BuilderV1",
+                      },
+                      skipPush: true,
+                  },
+                  child,
+              ).imageName;
+
+        this.networkName = plan.network.existing
+            ? pulumi.output(plan.network.existing)
+            : new docker.Network(
+                  `${name}-network`,
+                  {
+                      name: `${plan.name}-net`,
+                      driver: "bridge",
+                      ipamConfigs: [{ subnet: plan.network.subnet, gateway: plan.network.gateway }],
+                      labels: labels(),
+                  },
+                  child,
+              ).name;
+        this.subnet = pulumi.output(plan.network.subnet);
+
+        const nodes = [plan.master, ...plan.replicas];
+        const hostDirs = plan.persistence.volume === "hostPath" ? this.prepareHostDirs(name, plan, nodes) : undefined;
+        const containers = nodes.map((node) => {
+            const config = password
+                ? pulumi.secret(password.apply((pw) => renderRedisConf(node, plan, pw)))
+                : pulumi.output(renderRedisConf(node, plan, undefined));
+            return new docker.Container(
+                `${name}-${node.key}`,
+                {
+                    name: containerName(plan, node),
+                    image: this.imageName,
+                    hostname: containerName(plan, node),
+                    networksAdvanced: [{ name: this.networkName, ipv4Address: node.ip, aliases: [node.key] }],
+                    ports: [{ internal: REDIS_PORT, external: node.hostPort, ip: plan.hostIp, protocol: "tcp" }],
+                    volumes: this.volumesFor(name, plan, node),
+                    uploads: [{ file: REDIS_CONF_PATH, content: config }],
+                    healthcheck: { tests: HEALTHCHECK_TEST, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
+                    restart: plan.restart,
+                    memory: plan.resources.memoryMb,
+                    cpus: plan.resources.cpus?.toString(),
+                    labels: labels({ [LABELS.role]: node.role, [LABELS.node]: node.key }),
+                    mustRun: true,
+                },
+                { ...child, dependsOn: hostDirs ? [hostDirs] : [] },
+            );
+        });
+
+        const connectHost = plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
+        const endpoint = (node: NodePlan) => `${connectHost}:${node.hostPort}`;
+        const check = new ReplicationCheck(
+            `${name}-check`,
+            {
+                masterName: containerName(plan, plan.master),
+                masterEndpoint: endpoint(plan.master),
+                masterIp: plan.master.ip,
+                masterPort: REDIS_PORT,
+                replicas: plan.replicas.map((node) => ({ name: containerName(plan, node), endpoint: endpoint(node), ip: node.ip })),
+                expectedReplicas: plan.replicas.length,
+                password,
+                timeoutMs: plan.checkTimeoutSeconds * 1000,
+                containerIds: containers.map((c) => c.id),
+            },
+            { ...child, dependsOn: containers },
+        );
+
+        this.masterEndpoint = pulumi.output(endpoint(plan.master));
+        this.replicaEndpoints = pulumi.output(plan.replicas.map(endpoint));
+        this.masterContainerName = containers[0]!.name;
+        this.replicaContainerNames = pulumi.all(containers.slice(1).map((c) => c.name));
+        const url = (node: NodePlan) =>
+            password
+                ? pulumi.secret(pulumi.interpolate`redis://:${password.apply(encodeURIComponent)}@${endpoint(node)}`)
+                : pulumi.output(`redis://${endpoint(node)}`);
+        this.masterUrl = url(plan.master);
+        this.replicaUrls = pulumi.all(plan.replicas.map(url));
+        this.replication = pulumi
+            .all([check.masterReplId, check.durationMs, check.passedAt, check.replicaStatus])
+            .apply(([masterReplId, durationMs, passedAt, replicas]) => ({ masterReplId, durationMs, passedAt, replicas }));
+
+        this.registerOutputs({
+            masterEndpoint: this.masterEndpoint,
+            replicaEndpoints: this.replicaEndpoints,
+            masterContainerName: this.masterContainerName,
+            replicaContainerNames: this.replicaContainerNames,
+            networkName: this.networkName,
+            subnet: this.subnet,
+            masterUrl: this.masterUrl,
+            replicaUrls: this.replicaUrls,
+            replication: this.replication,
+            imageName: this.imageName,
+        });
+    }
+
+    /** /data (and the conf dir, for host paths) of one node. */
+    private volumesFor(name: string, plan: GroupConfig, node: NodePlan): docker.types.input.ContainerVolume[] {
+        if (plan.persistence.volume === "hostPath") {
+            const dir = `${plan.persistence.hostPath}/${node.key}`;
+            return [
+                { hostPath: `${dir}/data`, containerPath: "/data" },
+                { hostPath: `${dir}/conf`, containerPath: path.posix.dirname(REDIS_CONF_PATH) },
+            ];
+        }
+        const volume = new docker.Volume(
+            `${name}-${node.key}-data`,
+            { name: `${containerName(plan, node)}-data`, labels: [{ label: LABELS.group, value: plan.name }, { label: LABELS.node, value: node.key }] },
+            { parent: this, retainOnDelete: plan.persistence.retain },
+        );
+        return [{ volumeName: volume.name, containerPath: "/data" }];
+    }
+
+    /**
+     * Host directories must exist, owned by the container's redis user, before the containers
+     * start: Docker would create them root-owned and Redis could not write.
+     */
+    private prepareHostDirs(name: string, plan: GroupConfig, nodes: NodePlan[]): command.local.Command {
+        const dirs = nodes.flatMap((node) => ["data", "conf"].map((sub) => `'${plan.persistence.hostPath}/${node.key}/${sub}'`));
+        return new command.local.Command(
+            `${name}-host-dirs`,
+            // Kept on destroy: the data is the user's, as with a retained volume.
+            { create: `install -d -m 0750 -o ${REDIS_UID} -g ${REDIS_UID} ${dirs.join(" ")}` },
+            { parent: this },
+        );
+    }
+}
+
+export function containerName(plan: GroupConfig, node: NodePlan): string {
+    return `${plan.name}-${node.key}`;
+}
+
+/** Validates a password that only became known during the deployment. */
+function checkedPassword(password: string | undefined): string {
+    const problems = passwordProblems(password, true);
+    if (problems.length > 0) throw new GroupConfigError(problems.map((reason) => ({ propertyPath: "password", reason })));
+    return password!;
+}
+
+/** A path relative to the program's directory, so state doesn't change with the checkout's location. */
+function relativeToProgram(dir: string): string {
+    const relative = path.relative(process.cwd(), dir);
+    return relative === "" ? "." : relative;
+}

@@ -1,0 +1,16 @@
+// The program: one replication group from this stack's config. See README.md for the keys.
+import { RedisReplicationGroup } from "./components";
+import { loadStackConfig } from "./config/stack";
+
+const { spec, group, password } = loadStackConfig();
+const redis = new RedisReplicationGroup(group.name, { ...spec, password });
+
+export const masterEndpoint = redis.masterEndpoint;
+export const replicaEndpoints = redis.replicaEndpoints;
+export const masterContainerName = redis.masterContainerName;
+export const replicaContainerNames = redis.replicaContainerNames;
+export const networkName = redis.networkName;
+export const subnet = redis.subnet;
+export const masterUrl = redis.masterUrl;
+export const replicaUrls = redis.replicaUrls;
+export const replication = redis.replication;

@@ -1,0 +1,287 @@
+// The component's resource graph under Pulumi's mock monitor: nothing is created, every
+// registration is recorded with its inputs, and the assertions read those records.
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import type * as Components from "../../components";
+import { PROJECT, readStackConfig } from "../support/stackConfig";
+
+interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+const registered: Registered[] = [];
+const CHECK_TYPE = "pulumi-nodejs:dynamic/redis:ReplicationCheck";
+/** How the mock monitor hands a secret input to newResource: wrapped, not as plain text. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const isSecretValue = (v: unknown) => typeof v === "object" && v !== null && Object.values(v).includes(SECRET_SIG);
+/** The value inside a secret, or the value itself. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const reveal = (v: any): any => (isSecretValue(v) ? v.value : v);
+const PASSWORD = "unit-test-Passw0rd";
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === CHECK_TYPE) {
+            Object.assign(state, {
+                masterReplId: "0123456789abcdef",
+                durationMs: 42,
+                passedAt: "2026-11-21T00:00:00.000Z",
+                replicaStatus: (args.inputs.replicas as { name: string; endpoint: string }[]).map((r) => ({
+                    ...r,
+                    linkStatus: "up",
+                    offset: 100,
+                    lagBytes: 0,
+                })),
+            });
+        }
+        return { id: `${args.name}-id`, state };
+    },
+    call: (args) => args.inputs,
+};
+
+function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+const ofType = (type: string, prefix: string) => registered.filter((r) => r.type === type && r.name.startsWith(prefix));
+/** URNs of everything registered, from the mock monitor: the type chain shows each resource's parent. */
+function urns(): string[] {
+    const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
+    return [...monitor.getRegisteredResources().keys()];
+}
+
+describe("RedisReplicationGroup (mocks)", function () {
+    let components: typeof Components;
+    let group: Components.RedisReplicationGroup;
+    const name = "unit";
+
+    before(async () => {
+        await pulumi.runtime.setMocks(mocks, PROJECT, "unit", false);
+        components = await import("../../components");
+        group = new components.RedisReplicationGroup(name, {
+            name: "redis-unit",
+            network: { subnet: "10.89.0.0/24", gateway: "10.89.0.1" },
+            master: { ip: "10.89.0.2", hostPort: 6380 },
+            replicas: [
+                { ip: "10.89.0.3", hostPort: 6381 },
+                { ip: "10.89.0.4", hostPort: 6382 },
+            ],
+            password: pulumi.secret(PASSWORD),
+            resources: { memoryMb: 256, cpus: 0.5 },
+        });
+        await promiseOf(group.replication);
+    });
+
+    it("declares an image, a network, a volume and a container per node, and one check", () => {
+        const counts = (type: string) => ofType(type, name).length;
+        assert.strictEqual(counts("docker:index/image:Image"), 1);
+        assert.strictEqual(counts("docker:index/network:Network"), 1);
+        assert.strictEqual(counts("docker:index/volume:Volume"), 3);
+        assert.strictEqual(counts("docker:index/container:Container"), 3);
+        assert.strictEqual(counts(CHECK_TYPE), 1);
+        assert.strictEqual(counts("command:local:Command"), 0);
+    });
+
+    it("parents every child on the component, named after it", () => {
+        const children = urns().filter((urn) => urn.includes("redis:index:ReplicationGroup$") && urn.endsWith(`::${name}-master`));
+        assert.strictEqual(children.length, 1, "the master container's URN has the component as parent");
+        for (const r of registered.filter((r) => r.name.startsWith(`${name}-`))) {
+            const urn = urns().find((u) => u.endsWith(`::${r.name}`));
+            assert.ok(urn?.includes("redis:index:ReplicationGroup$"), `${r.name} is not a child of the group: ${urn}`);
+        }
+    });
+
+    it("builds docker/Dockerfile with the pinned base image as a build arg, and pushes nothing", () => {
+        const [image] = ofType("docker:index/image:Image", name);
+        assert.strictEqual(image?.inputs.build.dockerfile, "Dockerfile");
+        assert.match(image?.inputs.build.context, /(^|\/)docker$/);
+        assert.deepStrictEqual(image?.inputs.build.args, { REDIS_BASE_IMAGE: "redis:7.2.5-alpine" });
+        assert.strictEqual(image?.inputs.build.builderVersion, "BuilderV1");
+        assert.strictEqual(image?.inputs.skipPush, true);
+    });
+
+    it("creates the network with the fixed subnet and gateway, labelled with the group", () => {
+        const [network] = ofType("docker:index/network:Network", name);
+        assert.strictEqual(network?.inputs.name, "redis-unit-net");
+        assert.deepStrictEqual(network?.inputs.ipamConfigs, [{ subnet: "10.89.0.0/24", gateway: "10.89.0.1" }]);
+        assert.deepStrictEqual(network?.inputs.labels, [{ label: "redis-replication.group", value: "redis-unit" }]);
+    });
+
+    it("gives each container its static IP, 127.0.0.1 port map, volume, limits, restart policy, healthcheck and labels", () => {
+        const expected = [
+            ["master", "10.89.0.2", 6380],
+            ["replica-1", "10.89.0.3", 6381],
+            ["replica-2", "10.89.0.4", 6382],
+        ] as const;
+        for (const [key, ip, port] of expected) {
+            const c = registered.find((r) => r.name === `${name}-${key}`)!;
+            assert.strictEqual(c.inputs.name, `redis-unit-${key}`);
+            assert.strictEqual(c.inputs.image, "redis-replication/redis-unit:latest");
+            assert.deepStrictEqual(c.inputs.networksAdvanced, [{ name: "redis-unit-net", ipv4Address: ip, aliases: [key] }]);
+            assert.deepStrictEqual(c.inputs.ports, [{ internal: 6379, external: port, ip: "127.0.0.1", protocol: "tcp" }]);
+            assert.deepStrictEqual(c.inputs.volumes, [{ volumeName: `redis-unit-${key}-data`, containerPath: "/data" }]);
+            assert.strictEqual(c.inputs.restart, "unless-stopped");
+            assert.strictEqual(c.inputs.memory, 256);
+            assert.strictEqual(c.inputs.cpus, "0.5");
+            assert.deepStrictEqual(c.inputs.healthcheck.tests, ["CMD", "redis-cli", "-e", "--no-auth-warning", "--user", "healthcheck", "--pass", "healthcheck", "ping"]);
+            const labels = Object.fromEntries((c.inputs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]));
+            assert.deepStrictEqual(labels, {
+                "redis-replication.group": "redis-unit",
+                "redis-replication.role": key === "master" ? "master" : "replica",
+                "redis-replication.node": key,
+            });
+        }
+    });
+
+    it("uploads each node's rendered redis.conf; replicas follow the master's static IP", () => {
+        const confOf = (key: string) => {
+            const raw = registered.find((r) => r.name === `${name}-${key}`)!.inputs.uploads;
+            assert.ok(isSecretValue(raw), `${key}'s uploaded config is not a secret`);
+            const uploads = reveal(raw) as { file: string; content: string }[];
+            assert.strictEqual(uploads.length, 1);
+            assert.strictEqual(uploads[0]!.file, "/usr/local/etc/redis/redis.conf");
+            return uploads[0]!.content;
+        };
+        assert.doesNotMatch(confOf("master"), /^replicaof/m);
+        assert.match(confOf("master"), new RegExp(`^requirepass ${PASSWORD}$`, "m"));
+        for (const key of ["replica-1", "replica-2"]) {
+            assert.match(confOf(key), /^replicaof 10\.89\.0\.2 6379$/m);
+            assert.match(confOf(key), /^replica-read-only yes$/m);
+            assert.match(confOf(key), new RegExp(`^masterauth ${PASSWORD}$`, "m"));
+        }
+    });
+
+    it("keeps the password out of every command, env and label", () => {
+        for (const c of ofType("docker:index/container:Container", name)) {
+            const exposed = JSON.stringify([c.inputs.command, c.inputs.envs, c.inputs.labels, c.inputs.entrypoints, c.inputs.healthcheck, c.inputs.name]);
+            assert.ok(!exposed.includes(PASSWORD), `${c.name} exposes the password`);
+        }
+    });
+
+    it("checks after every container: their ids are its inputs, with endpoints through the published ports", () => {
+        const [check] = ofType(CHECK_TYPE, name);
+        const containerIds = ofType("docker:index/container:Container", name).map((c) => `${c.name}-id`);
+        assert.deepStrictEqual([...check!.inputs.containerIds].sort(), containerIds.sort());
+        assert.strictEqual(check!.inputs.masterEndpoint, "127.0.0.1:6380");
+        assert.strictEqual(check!.inputs.masterIp, "10.89.0.2");
+        assert.strictEqual(check!.inputs.expectedReplicas, 2);
+        assert.deepStrictEqual(check!.inputs.replicas, [
+            { name: "redis-unit-replica-1", endpoint: "127.0.0.1:6381", ip: "10.89.0.3" },
+            { name: "redis-unit-replica-2", endpoint: "127.0.0.1:6382", ip: "10.89.0.4" },
+        ]);
+        assert.ok(isSecretValue(check!.inputs.password), "the check's password is not a secret input");
+        assert.strictEqual(reveal(check!.inputs.password), PASSWORD);
+        assert.strictEqual(check!.inputs.timeoutMs, 60000);
+    });
+
+    it("marks the connection URLs secret, and nothing else of the outputs", async () => {
+        assert.strictEqual(await pulumi.isSecret(group.masterUrl), true);
+        assert.strictEqual(await pulumi.isSecret(group.replicaUrls), true);
+        assert.strictEqual(await promiseOf(group.masterUrl), `redis://:${PASSWORD}@127.0.0.1:6380`);
+        assert.strictEqual(await pulumi.isSecret(group.masterEndpoint), false);
+    });
+
+    it("exports endpoints, container names, the network, and the check's result", async () => {
+        assert.strictEqual(await promiseOf(group.masterEndpoint), "127.0.0.1:6380");
+        assert.deepStrictEqual(await promiseOf(group.replicaEndpoints), ["127.0.0.1:6381", "127.0.0.1:6382"]);
+        assert.strictEqual(await promiseOf(group.masterContainerName), "redis-unit-master");
+        assert.deepStrictEqual(await promiseOf(group.replicaContainerNames), ["redis-unit-replica-1", "redis-unit-replica-2"]);
+        assert.strictEqual(await promiseOf(group.networkName), "redis-unit-net");
+        assert.strictEqual(await promiseOf(group.subnet), "10.89.0.0/24");
+        const replication = await promiseOf(group.replication);
+        assert.strictEqual(replication.durationMs, 42);
+        assert.deepStrictEqual(
+            replication.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
+    });
+
+    it("lets two groups live in one stack without a shared name", async () => {
+        const second = new components.RedisReplicationGroup("second", {
+            network: { subnet: "10.88.0.0/24" },
+            master: { hostPort: 7380 },
+            replicas: 1,
+            password: PASSWORD,
+        });
+        await promiseOf(second.replication);
+        const resourceNames = registered.map((r) => `${r.type}::${r.name}`);
+        assert.strictEqual(new Set(resourceNames).size, resourceNames.length, "resource names collide");
+        const dockerNames = registered.filter((r) => r.type.startsWith("docker:")).map((r) => `${r.type}::${r.inputs.name ?? r.inputs.imageName}`);
+        assert.strictEqual(new Set(dockerNames).size, dockerNames.length, "Docker object names collide");
+        assert.strictEqual(await promiseOf(second.masterContainerName), "second-master");
+        assert.strictEqual(await promiseOf(second.networkName), "second-net");
+    });
+
+    it("creates no network or image when given existing ones", async () => {
+        const reuse = new components.RedisReplicationGroup("reuse", {
+            network: { existing: "shared-net", subnet: "10.87.0.0/24" },
+            image: { name: "redis-replication/prebuilt:1" },
+            master: { ip: "10.87.0.10", hostPort: 7480 },
+            replicas: 1,
+            password: PASSWORD,
+        });
+        await promiseOf(reuse.replication);
+        assert.strictEqual(ofType("docker:index/network:Network", "reuse").length, 0);
+        assert.strictEqual(ofType("docker:index/image:Image", "reuse").length, 0);
+        const master = registered.find((r) => r.name === "reuse-master")!;
+        assert.strictEqual(master.inputs.image, "redis-replication/prebuilt:1");
+        assert.strictEqual(master.inputs.networksAdvanced[0].name, "shared-net");
+    });
+
+    it("prepares host-path directories, owned by the redis user, before the containers", async () => {
+        const onHost = new components.RedisReplicationGroup("onhost", {
+            network: { subnet: "10.86.0.0/24" },
+            master: { hostPort: 7580 },
+            replicas: 1,
+            persistence: { volume: "hostPath", hostPath: "/srv/redis" },
+            password: PASSWORD,
+        });
+        await promiseOf(onHost.replication);
+        const [dirs] = ofType("command:local:Command", "onhost");
+        assert.match(dirs!.inputs.create, /^install -d -m 0750 -o 999 -g 999 /);
+        assert.ok(dirs!.inputs.create.includes("'/srv/redis/replica-1/data'"));
+        assert.strictEqual(ofType("docker:index/volume:Volume", "onhost").length, 0);
+        const master = registered.find((r) => r.name === "onhost-master")!;
+        assert.deepStrictEqual(master.inputs.volumes, [
+            { hostPath: "/srv/redis/master/data", containerPath: "/data" },
+            { hostPath: "/srv/redis/master/conf", containerPath: "/usr/local/etc/redis" },
+        ]);
+    });
+
+    it("throws before creating anything on bad args, naming the property", () => {
+        const before = registered.length;
+        assert.throws(
+            () => new components.RedisReplicationGroup("bad", { replicas: [{ ip: "10.89.0.300", hostPort: 1 }], password: PASSWORD }),
+            /replicas\[0\]\.ip: 10\.89\.0\.300 is not an IPv4 address/,
+        );
+        assert.throws(() => new components.RedisReplicationGroup("nopass", { replicas: 1 }), /password: required/);
+        assert.strictEqual(registered.length, before);
+    });
+
+    it("turns protected mode off, with a warning, only when auth is off", async () => {
+        const open = new components.RedisReplicationGroup("open", { network: { subnet: "10.85.0.0/24" }, master: { hostPort: 7680 }, replicas: 1, auth: false });
+        await promiseOf(open.replication);
+        const conf = reveal(registered.find((r) => r.name === "open-master")!.inputs.uploads)[0].content as string;
+        assert.match(conf, /^protected-mode no$/m);
+        assert.strictEqual(await promiseOf(open.masterUrl), "redis://127.0.0.1:7680");
+    });
+});
+
+describe("index.ts with Pulumi.dev.yaml (mocks)", () => {
+    it("builds one group from the dev stack's config and exports its outputs", async () => {
+        const config = readStackConfig("dev");
+        config[`${PROJECT}:password`] = PASSWORD;
+        pulumi.runtime.setAllConfig(config, [`${PROJECT}:password`]);
+        const program = await import("../../index");
+        assert.strictEqual((await promiseOf(program.replication)).durationMs, 42);
+        assert.strictEqual(await promiseOf(program.masterEndpoint), "127.0.0.1:6380");
+        assert.deepStrictEqual(await promiseOf(program.replicaEndpoints), ["127.0.0.1:6381", "127.0.0.1:6382"]);
+        assert.strictEqual(await promiseOf(program.networkName), "redis-dev-net");
+        assert.strictEqual(await promiseOf(program.subnet), "10.89.0.0/24");
+        assert.strictEqual(await pulumi.isSecret(program.masterUrl), true);
+        const containers = registered.filter((r) => r.type === "docker:index/container:Container" && r.name.startsWith("redis-dev-"));
+        assert.deepStrictEqual(containers.map((c) => c.inputs.networksAdvanced[0].ipv4Address), ["10.89.0.2", "10.89.0.3", "10.89.0.4"]);
+    });
+});
