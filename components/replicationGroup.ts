@@ -16,7 +16,7 @@ const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
 export interface RedisReplicationGroupArgs extends GroupSpec {
     /** requirepass/masterauth of every node; required unless auth is false. Passed on as a secret. */
     password?: pulumi.Input<string>;
-    /** Directory with the Dockerfile to build. Default the package's docker/. */
+    /** Directory with the Dockerfile to build, relative to the program. Default the package's docker/. */
     dockerContext?: pulumi.Input<string>;
 }
 
@@ -71,6 +71,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             Object.entries({ [LABELS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
         const child = { parent: this };
 
+        // pulumi-docker resolves both paths against the program's directory.
+        const context = pulumi.output(dockerContext ?? relativeToProgram(DOCKERFILE_DIR));
         this.imageName = plan.image.name
             ? pulumi.output(plan.image.name)
             : new docker.Image(
@@ -78,8 +80,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                   {
                       imageName: `redis-replication/${plan.name.toLowerCase()}:latest`,
                       build: {
-                          context: dockerContext ?? relativeToProgram(DOCKERFILE_DIR),
-                          dockerfile: "Dockerfile",
+                          context,
+                          dockerfile: context.apply((dir) => path.join(dir, "Dockerfile")),
                           args: { REDIS_BASE_IMAGE: plan.image.baseImage },
                           builderVersion: "BuilderV1",
                       },

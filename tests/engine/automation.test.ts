@@ -1,0 +1,65 @@
+// The real engine path: `pulumi up` and `pulumi destroy` of this program through the
+// Automation API, with a local file backend. It runs where the Pulumi CLI is on PATH and a
+// Docker engine answers; elsewhere it skips and says why.
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { PROJECT, REPO_ROOT, readStackConfig } from "../support/stackConfig";
+
+function whyNot(): string | undefined {
+    try {
+        execFileSync("pulumi", ["version"], { stdio: "ignore" });
+    } catch {
+        return "the Pulumi CLI is not on PATH";
+    }
+    try {
+        execFileSync("docker", ["info"], { stdio: "ignore" });
+    } catch {
+        return "no Docker engine answers `docker info`";
+    }
+    return undefined;
+}
+
+describe("engine: pulumi up / destroy through the Automation API", function () {
+    const reason = whyNot();
+    let stack: Stack | undefined;
+    let stateDir = "";
+
+    before(function () {
+        if (reason) {
+            console.log(`    engine tier skipped: ${reason}`);
+            this.skip();
+        }
+    });
+
+    after(async () => {
+        if (stack) await stack.destroy({ onOutput: () => undefined }).catch(() => undefined);
+        if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    it("deploys the dev stack, verified by the check, then destroys it", async () => {
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-replication-state-"));
+        const envVars = { PULUMI_BACKEND_URL: `file://${stateDir}`, PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase" };
+        stack = await LocalWorkspace.createOrSelectStack({ stackName: "enginetest", workDir: REPO_ROOT }, { envVars });
+        for (const [key, value] of Object.entries(readStackConfig("dev"))) await stack.setConfig(key, { value });
+        await stack.setConfig(`${PROJECT}:password`, { value: "engine-test-Passw0rd", secret: true });
+
+        const up = await stack.up({ onOutput: (out) => process.stdout.write(out) });
+        assert.strictEqual(up.summary.result, "succeeded");
+        const replication = up.outputs.replication?.value as { replicas: { linkStatus: string }[]; durationMs: number };
+        assert.deepStrictEqual(
+            replication.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
+        assert.ok(replication.durationMs > 0);
+        assert.strictEqual(up.outputs.masterUrl?.secret, true);
+
+        const destroy = await stack.destroy({ onOutput: (out) => process.stdout.write(out) });
+        assert.strictEqual(destroy.summary.result, "succeeded");
+        await stack.workspace.removeStack("enginetest");
+        stack = undefined;
+    });
+});

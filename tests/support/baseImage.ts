@@ -1,0 +1,169 @@
+// The Redis base image for the Docker test tier. There is no registry here, so
+// the official redis image can't be pulled; instead we pack Debian's redis-server
+// and redis-cli with the libraries they load into a FROM-scratch image that
+// looks like the official one where docker/Dockerfile cares: binaries on PATH,
+// a `redis` user with uid 999, /data owned by it. It has no shell, which keeps
+// docker/Dockerfile honest (no RUN).
+
+import * as fs from "fs";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import { buildImage, contextTar, dockerClient, TEST_LABEL } from "./base/build";
+import { packTar, TarEntry } from "./base/tar";
+
+export { TEST_LABEL, dockerClient, dockerUnavailableReason } from "./base/build";
+
+/** Tag of the test base image. */
+export const BASE_IMAGE_TAG = "redis-replication-test/base:7.0";
+
+/** Repository root (docker/Dockerfile lives under it). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+const BINARIES = ["/usr/bin/redis-server", "/usr/bin/redis-cli"];
+const REDIS_UID = 999;
+
+/** Libraries `ldd` lists for a binary, plus the dynamic loader, as absolute paths. */
+function sharedLibraries(binary: string): string[] {
+    const out = execFileSync("ldd", [binary], { encoding: "utf8" });
+    const libs: string[] = [];
+    for (const line of out.split("\n")) {
+        // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"
+        const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+        if (m?.[1]) libs.push(m[1]);
+        if (/not found/.test(line)) throw new Error(`ldd ${binary}: ${line.trim()}`);
+    }
+    return libs;
+}
+
+/** The base image's root filesystem as tar entries. */
+function rootfsEntries(): TarEntry[] {
+    const entries: TarEntry[] = [];
+    // Debian's redis-server is a symlink to redis-check-rdb (redis picks its role
+    // from argv[0]); copy the real files under the names the official image uses.
+    for (const bin of BINARIES) {
+        entries.push({ name: `usr/local/bin/${path.basename(bin)}`, data: fs.readFileSync(fs.realpathSync(bin)), mode: 0o755 });
+    }
+    const libs = new Set(BINARIES.flatMap(sharedLibraries));
+    for (const lib of [...libs].sort()) {
+        // Real content at the path the loader asks for; no symlink chains to reproduce.
+        entries.push({ name: lib.slice(1), data: fs.readFileSync(fs.realpathSync(lib)), mode: 0o755 });
+    }
+    entries.push(
+        {
+            name: "etc/passwd",
+            data: Buffer.from(`root:x:0:0:root:/root:/sbin/nologin\nredis:x:${REDIS_UID}:${REDIS_UID}:redis:/data:/sbin/nologin\n`),
+        },
+        { name: "etc/group", data: Buffer.from(`root:x:0:\nredis:x:${REDIS_UID}:\n`) },
+        { name: "data", type: "dir", mode: 0o755, uid: REDIS_UID, gid: REDIS_UID },
+        { name: "tmp", type: "dir", mode: 0o1777, uid: REDIS_UID, gid: REDIS_UID },
+    );
+    return entries;
+}
+
+// ADD (not COPY) of a local tar extracts it keeping the owners and modes in its
+// headers; COPY would make /data root-owned.
+const BASE_DOCKERFILE = `FROM scratch
+ADD rootfs.tar /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+CMD ["redis-server"]
+`;
+
+async function imageExists(tag: string): Promise<boolean> {
+    try {
+        await dockerClient().getImage(tag).inspect();
+        return true;
+    } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return false;
+        throw err;
+    }
+}
+
+let basePromise: Promise<string> | undefined;
+
+/** Returns the tag of the test base image, building it first if it is absent. */
+export function ensureBaseImage(): Promise<string> {
+    basePromise ??= (async () => {
+        if (await imageExists(BASE_IMAGE_TAG)) return BASE_IMAGE_TAG;
+        const context = packTar([
+            { name: "Dockerfile", data: Buffer.from(BASE_DOCKERFILE) },
+            { name: "rootfs.tar", data: packTar(rootfsEntries()) },
+        ]);
+        await buildImage(dockerClient(), {
+            context,
+            dockerfile: "Dockerfile",
+            tag: BASE_IMAGE_TAG,
+            labels: { [TEST_LABEL]: "1", "org.opencontainers.image.title": "redis-replication test base" },
+        });
+        return BASE_IMAGE_TAG;
+    })();
+    basePromise.catch(() => (basePromise = undefined)); // a failed build may be retried
+    return basePromise;
+}
+
+/** Options of an image build from a directory, as docker.Image takes them. */
+export interface DirectoryBuild {
+    /** Build context directory (absolute, or relative to the process cwd). */
+    context: string;
+    /** Dockerfile path (absolute, or relative to the process cwd, as pulumi-docker resolves it). */
+    dockerfile: string;
+    /** Tag of the result. */
+    tag: string;
+    /** Build arguments. */
+    buildArgs?: Record<string, string>;
+    /** Labels added to the image. */
+    labels?: Record<string, string>;
+    /** Target platform. */
+    platform?: string;
+    /** Build stage to stop at. */
+    target?: string;
+}
+
+/** Builds a directory context like pulumi-docker's Image with BuilderV1. Returns the image id and the Dockerfile path relative to the context. */
+export async function buildFromDirectory(req: DirectoryBuild): Promise<{ imageId: string; relDockerfile: string }> {
+    const ctx = contextTar(req.context, req.dockerfile);
+    const imageId = await buildImage(dockerClient(), {
+        context: ctx.tar,
+        dockerfile: ctx.dockerfile,
+        tag: req.tag,
+        buildArgs: req.buildArgs,
+        labels: req.labels,
+        platform: req.platform,
+        target: req.target,
+    });
+    return { imageId, relDockerfile: ctx.relDockerfile };
+}
+
+/** Builds docker/Dockerfile on baseTag (build arg REDIS_BASE_IMAGE), tagged tag and labelled for the tier. */
+export async function buildProjectImage(baseTag: string, tag: string): Promise<string> {
+    const { imageId } = await buildFromDirectory({
+        context: path.join(REPO_ROOT, "docker"),
+        dockerfile: path.join(REPO_ROOT, "docker", "Dockerfile"),
+        tag,
+        buildArgs: { REDIS_BASE_IMAGE: baseTag },
+        labels: { [TEST_LABEL]: "1" },
+    });
+    return imageId;
+}
+
+/** Removes every image labelled for the tier (any value), newest first; for the tier's final teardown. */
+export async function removeTestImages(): Promise<void> {
+    const docker = dockerClient();
+    const images = await docker.listImages({ all: false, filters: JSON.stringify({ label: [TEST_LABEL] }) });
+    images.sort((a, b) => b.Created - a.Created); // children before the base they were built on
+    const errors: Error[] = [];
+    for (const img of images) {
+        const tags = (img.RepoTags ?? []).filter((t) => t !== "<none>:<none>");
+        // Untag one by one: removing an id with several tags needs force.
+        for (const ref of tags.length > 0 ? tags : [img.Id]) {
+            try {
+                await docker.getImage(ref).remove();
+            } catch (err) {
+                if ((err as { statusCode?: number }).statusCode !== 404) errors.push(err as Error);
+            }
+        }
+    }
+    basePromise = undefined;
+    if (errors.length > 0) {
+        throw new Error(`removeTestImages: ${errors.map((e) => e.message).join("; ")}`);
+    }
+}
