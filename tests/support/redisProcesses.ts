@@ -1,0 +1,362 @@
+// Real redis-server processes on 127.0.0.1 for the "redis" test tier: each in its own temp dir,
+// on a port from 17000-17199, stopped (and its dir removed) by stopAll(), and killed at exit
+// if a test run dies first.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { Redis } from "ioredis";
+import type { ReplicationCheckInputs } from "../../components/replicationCheck";
+
+const PORT_MIN = 17000;
+const PORT_MAX = 17199;
+const HOST = "127.0.0.1";
+
+/** Absolute path of redis-server on PATH, or undefined. */
+export function findRedisServer(): string | undefined {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        const candidate = path.join(dir, "redis-server");
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            return candidate;
+        } catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+
+/**
+ * For a `before` hook: the tier needs redis-server. With CI=true its absence is a failure;
+ * elsewhere the suite is skipped with a one-line reason.
+ */
+export function requireRedisServer(ctx: Mocha.Context): string {
+    const found = findRedisServer();
+    if (found) {
+        return found;
+    }
+    const reason = "redis-server is not on PATH (apt-get install redis-server)";
+    if (process.env.CI === "true") {
+        throw new Error(`redis tier: ${reason}; CI=true, so this is a failure, not a skip`);
+    }
+    console.log(`    skipping the redis tier: ${reason}`);
+    ctx.skip();
+}
+
+export interface RedisNodeOptions {
+    /** requirepass and masterauth. */
+    password?: string;
+    /** Port of a master on 127.0.0.1 to replicate from. */
+    replicaOf?: number;
+    /** replica-read-only; default true. */
+    readOnly?: boolean;
+    /** Extra redis.conf lines. */
+    extraConfig?: string[];
+}
+
+export interface RedisNode {
+    port: number;
+    endpoint: string;
+    dir: string;
+    password?: string;
+    /** A client for test assertions, closed by stopAll(). */
+    client(): Redis;
+    /** Kills the process (SIGKILL if `hard`) and waits for it to exit. */
+    stop(hard?: boolean): Promise<void>;
+    /** The last lines of its log, for failure messages. */
+    logTail(lines?: number): string;
+}
+
+const live = new Set<ChildProcess>();
+process.on("exit", () => {
+    // Last resort when a run dies without its after hooks: no redis-server outlives the tests.
+    for (const p of live) {
+        p.kill("SIGKILL");
+    }
+});
+
+let nextPort = PORT_MIN;
+
+function portIsFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const srv = net.createServer();
+        srv.once("error", () => resolve(false));
+        srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+    });
+}
+
+/** A free port from 17000-17199, round-robin so a just-stopped node's port is not reused at once. */
+async function allocatePort(): Promise<number> {
+    for (let i = 0; i <= PORT_MAX - PORT_MIN; i++) {
+        const port = nextPort;
+        nextPort = nextPort >= PORT_MAX ? PORT_MIN : nextPort + 1;
+        if (await portIsFree(port)) {
+            return port;
+        }
+    }
+    throw new Error(`no free port in ${PORT_MIN}-${PORT_MAX}`);
+}
+
+function waitForExit(proc: ChildProcess, ms: number): Promise<boolean> {
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+        return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+            proc.off("exit", onExit);
+            resolve(false);
+        }, ms);
+        const onExit = () => {
+            clearTimeout(timer);
+            resolve(true);
+        };
+        proc.once("exit", onExit);
+    });
+}
+
+/** Polls until `probe` is true or the deadline passes. */
+export async function pollUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, intervalMs = 5): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = "";
+    while (Date.now() < deadline) {
+        try {
+            if (await probe()) {
+                return;
+            }
+            last = "";
+        } catch (err) {
+            last = `: ${(err as Error).message}`;
+        }
+        await new Promise((r) => setTimeout(r, intervalMs));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
+}
+
+/** Options for a test's own client: fail fast, never retry in the background. */
+export function clientOptions(port: number, password?: string) {
+    return {
+        host: HOST,
+        port,
+        password,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 1000,
+        protocol: 2 as const,
+        disableClientInfo: true,
+    };
+}
+
+/** Starts and stops redis-server processes; stopAll() in an after/afterEach hook. */
+export class RedisFleet {
+    private readonly nodes: { proc: ChildProcess; dir: string; clients: Redis[] }[] = [];
+
+    constructor(private readonly serverPath: string) {}
+
+    async start(opts: RedisNodeOptions = {}): Promise<RedisNode> {
+        // A port can be taken between the probe and the bind: retry a few times.
+        let lastError: Error | undefined;
+        for (let attempt = 0; attempt < 5; attempt++) {
+            try {
+                return await this.startOnce(await allocatePort(), opts);
+            } catch (err) {
+                lastError = err as Error;
+                if (!/Address already in use/.test(lastError.message)) {
+                    throw lastError;
+                }
+            }
+        }
+        throw lastError ?? new Error("could not start redis-server");
+    }
+
+    private async startOnce(port: number, opts: RedisNodeOptions): Promise<RedisNode> {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-tier-"));
+        const logFile = path.join(dir, "redis.log");
+        const conf = [
+            `port ${port}`,
+            `bind ${HOST}`,
+            "protected-mode yes",
+            'save ""',
+            "appendonly no",
+            `dir ${dir}`,
+            `logfile ${logFile}`,
+            "daemonize no",
+            "repl-diskless-sync yes",
+            "repl-diskless-sync-delay 0",
+            "shutdown-timeout 0",
+            ...(opts.password ? [`requirepass ${opts.password}`, `masterauth ${opts.password}`] : []),
+            ...(opts.replicaOf !== undefined ? [`replicaof ${HOST} ${opts.replicaOf}`] : []),
+            `replica-read-only ${opts.readOnly === false ? "no" : "yes"}`,
+            ...(opts.extraConfig ?? []),
+        ];
+        fs.writeFileSync(path.join(dir, "redis.conf"), conf.join("\n") + "\n");
+        const proc = spawn(this.serverPath, [path.join(dir, "redis.conf")], { stdio: "ignore" });
+        live.add(proc);
+        proc.once("exit", () => live.delete(proc));
+        const entry = { proc, dir, clients: [] as Redis[] };
+        this.nodes.push(entry);
+        const logTail = (lines = 20): string => {
+            try {
+                return fs.readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+            } catch {
+                return "(no log)";
+            }
+        };
+        const node: RedisNode = {
+            port,
+            endpoint: `${HOST}:${port}`,
+            dir,
+            password: opts.password,
+            client: () => {
+                const c = new Redis(clientOptions(port, opts.password));
+                c.on("error", () => undefined);
+                entry.clients.push(c);
+                return c;
+            },
+            stop: async (hard = false) => {
+                for (const c of entry.clients) {
+                    c.disconnect();
+                }
+                proc.kill(hard ? "SIGKILL" : "SIGTERM");
+                if (!(await waitForExit(proc, 3000))) {
+                    proc.kill("SIGKILL");
+                    await waitForExit(proc, 3000);
+                }
+            },
+            logTail,
+        };
+        // Ready when it answers PING (with auth); fail fast if the process exits.
+        const probe = node.client();
+        try {
+            await pollUntil(`redis-server on ${port}`, 5000, async () => {
+                if (proc.exitCode !== null) {
+                    throw new Error(`redis-server exited (${proc.exitCode}): ${logTail(5)}`);
+                }
+                if (probe.status !== "ready") {
+                    probe.disconnect();
+                    await probe.connect().catch(() => undefined);
+                }
+                return probe.status === "ready" && (await probe.ping()) === "PONG";
+            });
+        } catch (err) {
+            await node.stop(true);
+            throw err;
+        } finally {
+            probe.disconnect();
+        }
+        return node;
+    }
+
+    /** Stops every process this fleet started and removes their dirs. */
+    async stopAll(): Promise<void> {
+        const nodes = this.nodes.splice(0);
+        await Promise.all(
+            nodes.map(async ({ proc, dir, clients }) => {
+                for (const c of clients) {
+                    c.disconnect();
+                }
+                proc.kill("SIGTERM");
+                if (!(await waitForExit(proc, 3000))) {
+                    proc.kill("SIGKILL");
+                    await waitForExit(proc, 3000);
+                }
+                fs.rmSync(dir, { recursive: true, force: true });
+            }),
+        );
+    }
+}
+
+/** Reads INFO replication of a node as field -> value. */
+export async function infoReplication(client: Redis): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const line of (await client.info("replication")).split(/\r?\n/)) {
+        const i = line.indexOf(":");
+        if (i > 0) {
+            out[line.slice(0, i)] = line.slice(i + 1).trim();
+        }
+    }
+    return out;
+}
+
+export interface Group {
+    master: RedisNode;
+    replicas: RedisNode[];
+    password: string;
+}
+
+/**
+ * A master and `replicas` replicas, all with the same password, waited on until every link is up.
+ * With `warm` (default), also until a write is acknowledged by every replica: right after a full
+ * sync, Redis 7.0 may hold a replica's command stream until that replica's next once-a-second
+ * REPLCONF ACK, although INFO already says online and link up. A cold group shows that delay in
+ * the check's probe; a warm one measures only the check.
+ */
+export async function startGroup(fleet: RedisFleet, replicas = 2, opts: { password?: string; warm?: boolean } = {}): Promise<Group> {
+    const password = opts.password ?? "s3cret-Pa55";
+    const master = await fleet.start({ password });
+    const nodes = await Promise.all(Array.from({ length: replicas }, () => fleet.start({ password, replicaOf: master.port })));
+    await waitLinked(master, replicas);
+    if (opts.warm !== false && replicas > 0) {
+        await waitStreaming(master, replicas);
+    }
+    return { master, replicas: nodes, password };
+}
+
+/** Waits until a write on the master is acknowledged by `n` replicas (WAIT), leaving no key behind. */
+export async function waitStreaming(master: RedisNode, n: number, timeoutMs = 5000): Promise<void> {
+    const c = master.client();
+    try {
+        await c.connect();
+        await c.set("__test_warmup", "1", "PX", 10000);
+        await pollUntil(`${n} replicas to acknowledge a write on ${master.endpoint}`, timeoutMs, async () => {
+            return Number(await c.call("WAIT", String(n), "100")) >= n;
+        });
+        await c.del("__test_warmup");
+    } finally {
+        c.disconnect();
+    }
+}
+
+/** Waits until the master reports `n` online replicas. */
+export async function waitLinked(master: RedisNode, n: number, timeoutMs = 10000): Promise<void> {
+    const c = master.client();
+    try {
+        await c.connect();
+        await pollUntil(`${n} online replicas on ${master.endpoint}`, timeoutMs, async () => {
+            const info = await infoReplication(c);
+            const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && info[k]?.includes("state=online")).length;
+            return Number(info.connected_slaves) === n && online === n;
+        });
+    } finally {
+        c.disconnect();
+    }
+}
+
+/** Check inputs for a test group: the master is followed at 127.0.0.1:<its port>. */
+export function inputsFor(group: Group, overrides: Partial<ReplicationCheckInputs> = {}): ReplicationCheckInputs {
+    return {
+        masterName: "redis-test-master",
+        masterEndpoint: group.master.endpoint,
+        masterIp: "127.0.0.1",
+        masterPort: group.master.port,
+        replicas: group.replicas.map((r, i) => ({ name: `redis-test-replica-${i + 1}`, endpoint: r.endpoint, ip: "127.0.0.1" })),
+        expectedReplicas: group.replicas.length,
+        password: group.password,
+        timeoutMs: 3000,
+        containerIds: ["c-master", ...group.replicas.map((_, i) => `c-replica-${i + 1}`)],
+        ...overrides,
+    };
+}
+
+/** Runs f, returning how long it took and what it returned or threw. */
+export async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; end: number; value?: T; error?: Error }> {
+    const start = Date.now();
+    try {
+        const value = await f();
+        return { ms: Date.now() - start, end: Date.now(), value };
+    } catch (err) {
+        return { ms: Date.now() - start, end: Date.now(), error: err as Error };
+    }
+}
