@@ -3,7 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { GroupConfig, GroupConfigError, GroupSpec, NodePlan, parseGroupConfig, passwordProblems } from "../config";
-import { HEALTHCHECK_TEST, REDIS_CONF_PATH, REDIS_PORT, renderRedisConf } from "./redisConf";
+import {
+    HEALTHCHECK_TEST,
+    REDIS_CONF_PATH,
+    REDIS_PORT,
+    renderRedisConf,
+    renderSentinelConf,
+    SENTINEL_CONF_PATH,
+    SENTINEL_HEALTHCHECK_TEST,
+    SENTINEL_PORT,
+} from "./redisConf";
 import { ReplicaStatus, ReplicationCheck } from "./replicationCheck";
 
 /** The uid the image's redis user runs as (official images and the test base alike). */
@@ -18,6 +27,22 @@ export interface RedisReplicationGroupArgs extends GroupSpec {
     password?: pulumi.Input<string>;
     /** Directory with the Dockerfile to build, relative to the program. Default the package's docker/. */
     dockerContext?: pulumi.Input<string>;
+}
+
+/** host and port, as ioredis takes them. */
+export interface HostPort {
+    host: string;
+    port: number;
+}
+
+/** What a Sentinel-aware client on the Docker host needs: ioredis `{ sentinels, name, natMap }`. */
+export interface SentinelClientRecipe {
+    /** The sentinels' published endpoints. */
+    sentinels: HostPort[];
+    /** The master name the sentinels monitor. */
+    name: string;
+    /** Container IP:port, as Sentinel reports it, to the published endpoint on the host. */
+    natMap: Record<string, HostPort>;
 }
 
 /** What the check saw when it last passed. */
@@ -53,6 +78,12 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly replication: pulumi.Output<ReplicationStatus>;
     /** The image the nodes run. */
     public readonly imageName: pulumi.Output<string>;
+    /** host:port of each sentinel on the Docker host; empty without sentinel. */
+    public readonly sentinelEndpoints: pulumi.Output<string[]>;
+    /** The name the sentinels monitor the master under; undefined without sentinel. */
+    public readonly sentinelMasterName: pulumi.Output<string | undefined>;
+    /** ioredis options for a Sentinel-aware client on the Docker host; undefined without sentinel. */
+    public readonly sentinelClient: pulumi.Output<SentinelClientRecipe | undefined>;
 
     constructor(name: string, args: RedisReplicationGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("redis:index:ReplicationGroup", name, {}, opts);
@@ -62,13 +93,12 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             const problems = passwordProblems(passwordInput, plan.auth);
             if (problems.length > 0) throw new GroupConfigError(problems.map((reason) => ({ propertyPath: "password", reason })));
         }
+        for (const warning of plan.warnings) pulumi.log.warn(`${plan.name}: ${warning}`, this);
         if (!plan.auth) {
             pulumi.log.warn(`${plan.name}: auth is off, so protected mode is off too: anyone who reaches a port can read and write`, this);
         }
         const password = plan.auth ? pulumi.secret(pulumi.output(passwordInput).apply(checkedPassword)) : undefined;
 
-        const labels = (extra: Record<string, string> = {}) =>
-            Object.entries({ [LABELS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
         const child = { parent: this };
 
         // pulumi-docker resolves both paths against the program's directory.
@@ -98,7 +128,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                       name: `${plan.name}-net`,
                       driver: "bridge",
                       ipamConfigs: [{ subnet: plan.network.subnet, gateway: plan.network.gateway }],
-                      labels: labels(),
+                      labels: groupLabels(plan),
                   },
                   child,
               ).name;
@@ -106,30 +136,28 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
 
         const nodes = [plan.master, ...plan.replicas];
         const hostDirs = plan.persistence.volume === "hostPath" ? this.prepareHostDirs(name, plan, nodes) : undefined;
-        const containers = nodes.map((node) => {
-            const config = password
-                ? pulumi.secret(password.apply((pw) => renderRedisConf(node, plan, pw)))
-                : pulumi.output(renderRedisConf(node, plan, undefined));
-            return new docker.Container(
-                `${name}-${node.key}`,
-                {
-                    name: containerName(plan, node),
-                    image: this.imageName,
-                    hostname: containerName(plan, node),
-                    networksAdvanced: [{ name: this.networkName, ipv4Address: node.ip, aliases: [node.key] }],
-                    ports: [{ internal: REDIS_PORT, external: node.hostPort, ip: plan.hostIp, protocol: "tcp" }],
-                    volumes: this.volumesFor(name, plan, node),
-                    uploads: [{ file: REDIS_CONF_PATH, content: config }],
-                    healthcheck: { tests: HEALTHCHECK_TEST, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
-                    restart: plan.restart,
-                    memory: plan.resources.memoryMb,
-                    cpus: plan.resources.cpus?.toString(),
-                    labels: labels({ [LABELS.role]: node.role, [LABELS.node]: node.key }),
-                    mustRun: true,
-                },
-                { ...child, dependsOn: hostDirs ? [hostDirs] : [] },
-            );
-        });
+        const dependsOn = hostDirs ? [hostDirs] : [];
+        const containers = nodes.map((node) =>
+            this.nodeContainer(name, plan, node, {
+                config: { file: REDIS_CONF_PATH, render: (pw) => renderRedisConf(node, plan, pw) },
+                password,
+                internalPort: REDIS_PORT,
+                healthcheck: HEALTHCHECK_TEST,
+                volumes: this.volumesFor(name, plan, node),
+                dependsOn,
+            }),
+        );
+        const sentinels = (plan.sentinel?.nodes ?? []).map((node) =>
+            this.nodeContainer(name, plan, node, {
+                config: { file: SENTINEL_CONF_PATH, render: (pw) => renderSentinelConf(node, plan, pw) },
+                password,
+                internalPort: SENTINEL_PORT,
+                healthcheck: SENTINEL_HEALTHCHECK_TEST,
+                command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
+                volumes: [],
+                dependsOn: [],
+            }),
+        );
 
         const connectHost = plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
         const endpoint = (node: NodePlan) => `${connectHost}:${node.hostPort}`;
@@ -162,6 +190,9 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.replication = pulumi
             .all([check.masterReplId, check.durationMs, check.passedAt, check.replicaStatus])
             .apply(([masterReplId, durationMs, passedAt, replicas]) => ({ masterReplId, durationMs, passedAt, replicas }));
+        this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
+        this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
+        this.sentinelClient = pulumi.output(plan.sentinel ? sentinelRecipe(plan, connectHost) : undefined);
 
         this.registerOutputs({
             masterEndpoint: this.masterEndpoint,
@@ -174,7 +205,39 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             replicaUrls: this.replicaUrls,
             replication: this.replication,
             imageName: this.imageName,
+            sentinelEndpoints: this.sentinelEndpoints,
+            sentinelMasterName: this.sentinelMasterName,
+            sentinelClient: this.sentinelClient,
         });
+    }
+
+    /** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */
+    private nodeContainer(name: string, plan: GroupConfig, node: NodePlan, spec: NodeContainerSpec): docker.Container {
+        const { password } = spec;
+        // Owned by redis and private: it holds the password.
+        const content = password
+            ? pulumi.secret(password.apply((pw) => spec.config.render(pw)))
+            : pulumi.output(spec.config.render(undefined));
+        return new docker.Container(
+            `${name}-${node.key}`,
+            {
+                name: containerName(plan, node),
+                image: this.imageName,
+                hostname: containerName(plan, node),
+                command: spec.command,
+                networksAdvanced: [{ name: this.networkName, ipv4Address: node.ip, aliases: [node.key] }],
+                ports: [{ internal: spec.internalPort, external: node.hostPort, ip: plan.hostIp, protocol: "tcp" }],
+                volumes: spec.volumes,
+                uploads: [{ file: spec.config.file, content, owner: String(REDIS_UID), group: String(REDIS_UID), permissions: "0600" }],
+                healthcheck: { tests: spec.healthcheck, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
+                restart: plan.restart,
+                memory: plan.resources.memoryMb,
+                cpus: plan.resources.cpus?.toString(),
+                labels: groupLabels(plan, { [LABELS.role]: node.role, [LABELS.node]: node.key }),
+                mustRun: true,
+            },
+            { parent: this, dependsOn: spec.dependsOn },
+        );
     }
 
     /** /data (and the conf dir, for host paths) of one node. */
@@ -188,7 +251,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         }
         const volume = new docker.Volume(
             `${name}-${node.key}-data`,
-            { name: `${containerName(plan, node)}-data`, labels: [{ label: LABELS.group, value: plan.name }, { label: LABELS.node, value: node.key }] },
+            { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABELS.node]: node.key }) },
             { parent: this, retainOnDelete: plan.persistence.retain },
         );
         return [{ volumeName: volume.name, containerPath: "/data" }];
@@ -207,6 +270,30 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             { parent: this },
         );
     }
+}
+
+interface NodeContainerSpec {
+    config: { file: string; render: (password: string | undefined) => string };
+    password: pulumi.Output<string> | undefined;
+    internalPort: number;
+    healthcheck: string[];
+    command?: string[];
+    volumes: docker.types.input.ContainerVolume[];
+    dependsOn: pulumi.Resource[];
+}
+
+/** Sentinels report container IPs; the natMap turns them into the ports published on the host. */
+function sentinelRecipe(plan: GroupConfig, host: string): SentinelClientRecipe {
+    const sentinel = plan.sentinel!;
+    const natMap: Record<string, HostPort> = {};
+    for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
+    for (const node of sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
+    return { sentinels: sentinel.nodes.map((node) => ({ host, port: node.hostPort })), name: sentinel.masterName, natMap };
+}
+
+/** Docker labels naming the group, plus any others. */
+function groupLabels(plan: GroupConfig, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
+    return Object.entries({ [LABELS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
 }
 
 export function containerName(plan: GroupConfig, node: NodePlan): string {

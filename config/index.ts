@@ -62,6 +62,24 @@ export interface ImageSpec {
     baseImage?: string;
 }
 
+/** Redis Sentinel, for automatic failover. Present (even as {}) means on. */
+export interface SentinelSpec {
+    /** Number of sentinels. Default 3; an odd number of 3 or more survives the loss of one. */
+    count?: number;
+    /** Sentinels that must agree the master is down. Default a majority of count. */
+    quorum?: number;
+    /** down-after-milliseconds: how long the master may be silent. Default 1000. */
+    downAfterMilliseconds?: number;
+    /** failover-timeout in ms. Default 10000. */
+    failoverTimeout?: number;
+    /** parallel-syncs: replicas that resync with a new master at once. Default 1. */
+    parallelSyncs?: number;
+    /** The name sentinels monitor the master under. Default the group's name. */
+    masterName?: string;
+    /** Each sentinel's static IP and host port; default: IPs after the last replica's, ports master.hostPort + 20000 on. */
+    nodes?: NodeAddressSpec[];
+}
+
 /** A replication group as written in stack config or passed by a program. */
 export interface GroupSpec {
     /** Prefix of container, network and volume names; a valid Docker name. */
@@ -94,12 +112,14 @@ export interface GroupSpec {
     restart?: string;
     /** How long the replication check may wait for every link, in seconds. Default 60. */
     checkTimeoutSeconds?: number;
+    /** Redis Sentinel for automatic failover. Default off. */
+    sentinel?: SentinelSpec;
 }
 
 /** One node of the plan. */
 export interface NodePlan {
-    role: "master" | "replica";
-    /** "master", "replica-1", "replica-2", ... */
+    role: "master" | "replica" | "sentinel";
+    /** "master", "replica-1", "replica-2", ..., "sentinel-1", ... */
     key: string;
     ip: string;
     hostPort: number;
@@ -122,12 +142,28 @@ export interface GroupConfig {
     image: { name?: string; baseImage: string };
     restart: string;
     checkTimeoutSeconds: number;
+    sentinel?: SentinelPlan;
+    /** Settings that work but are unwise; the component logs them as warnings. */
+    warnings: string[];
+}
+
+/** Sentinel settings with defaults applied. */
+export interface SentinelPlan {
+    masterName: string;
+    quorum: number;
+    downAfterMilliseconds: number;
+    failoverTimeout: number;
+    parallelSyncs: number;
+    nodes: NodePlan[];
 }
 
 export const DEFAULT_SUBNET = "10.89.0.0/24";
 export const DEFAULT_BASE_IMAGE = "redis:7.2.5-alpine";
 export const DEFAULT_MASTER_HOST_PORT = 6380;
 export const DEFAULT_REPLICA_COUNT = 2;
+export const DEFAULT_SENTINEL_COUNT = 3;
+/** Sentinel i's default host port is master.hostPort + this + i - 1. */
+const SENTINEL_PORT_OFFSET = 20000;
 /** Docker's default bridge; a group network overlapping it cannot be created. */
 const DOCKER0 = parseCidr("172.17.0.0/16") as Cidr;
 
@@ -319,6 +355,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         "image",
         "restart",
         "checkTimeoutSeconds",
+        "sentinel",
     ]);
     if (!top) throw new GroupConfigError(r.problems);
 
@@ -327,7 +364,8 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     else if (name.length > MAX_NAME_LENGTH) r.fail("name", `"${name}" is longer than ${MAX_NAME_LENGTH} characters`);
 
     const network = readNetwork(r, top.network);
-    const { master, replicas } = readNodes(r, top, network);
+    const warnings: string[] = [];
+    const { master, replicas, sentinel } = readNodes(r, top, network, name, warnings);
     const hostIp = r.string(top.hostIp, "hostIp") ?? "127.0.0.1";
     if (ipToInt(hostIp) === undefined) r.fail("hostIp", `${hostIp} is not an IPv4 address`);
     const auth = r.boolean(top.auth, "auth") ?? true;
@@ -377,6 +415,8 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         image,
         restart,
         checkTimeoutSeconds,
+        sentinel,
+        warnings,
     };
 }
 
@@ -418,7 +458,9 @@ function readNodes(
     r: Reader,
     top: Obj,
     network: ReturnType<typeof readNetwork>,
-): { master: NodePlan; replicas: NodePlan[] } {
+    groupName: string,
+    warnings: string[],
+): { master: NodePlan; replicas: NodePlan[]; sentinel?: SentinelPlan } {
     const usedIps = new Map<number, string>();
     const usedPorts = new Map<number, string>();
     if (network.gatewayInt !== undefined) usedIps.set(network.gatewayInt, "network.gateway");
@@ -458,45 +500,96 @@ function readNodes(
     const rawReplicas = top.replicas ?? DEFAULT_REPLICA_COUNT;
     if (typeof rawReplicas === "number") {
         const count = r.integer(rawReplicas, "replicas", 1, MAX_REPLICAS);
-        if (count === undefined || masterIpInt === undefined) return { master, replicas };
-        let ip = masterIpInt;
-        for (let i = 1; i <= count; i++) {
-            ip = nextFree(ip + 1, network.gatewayInt);
-            const port = masterPort + i;
-            if (network.cidr && !isHost(network.cidr, ip)) {
-                r.fail("replicas", `${count} replicas after master.ip ${masterIp} do not fit in network.subnet ${network.subnet}`);
-                break;
-            }
-            if (port > 65535) {
-                r.fail("replicas", `${count} replicas after master.hostPort ${masterPort} need ports above 65535`);
-                break;
-            }
-            checkIp(intToIp(ip), `replicas[${i - 1}].ip`);
-            checkPort(port, `replicas[${i - 1}].hostPort`);
-            replicas.push({ role: "replica", key: `replica-${i}`, ip: intToIp(ip), hostPort: port });
+        if (count !== undefined && masterIpInt !== undefined) {
+            replicas.push(...followingNodes("replicas", "replica", count, masterIpInt, masterPort + 1));
         }
     } else if (Array.isArray(rawReplicas)) {
         if (rawReplicas.length === 0) r.fail("replicas", "needs at least one replica");
         if (rawReplicas.length > MAX_REPLICAS) r.fail("replicas", `${rawReplicas.length} replicas is more than ${MAX_REPLICAS}`);
-        rawReplicas.forEach((entry, i) => {
-            const path = `replicas[${i}]`;
-            const obj = r.object(entry, path, ["ip", "hostPort"]);
-            if (!obj) {
-                if (entry === undefined || entry === null) r.fail(path, "must be an object with ip and hostPort");
-                return;
-            }
-            const ip = r.string(obj.ip, `${path}.ip`);
-            const port = r.integer(obj.hostPort, `${path}.hostPort`, 1, 65535);
-            if (ip === undefined && obj.ip === undefined) r.fail(`${path}.ip`, "is required");
-            if (port === undefined && obj.hostPort === undefined) r.fail(`${path}.hostPort`, "is required");
-            if (ip !== undefined) checkIp(ip, `${path}.ip`);
-            if (port !== undefined) checkPort(port, `${path}.hostPort`);
-            replicas.push({ role: "replica", key: `replica-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0 });
-        });
+        replicas.push(...listedNodes("replicas", "replica", rawReplicas));
     } else {
         r.fail("replicas", `must be a count or a list of { ip, hostPort }, got ${describe(rawReplicas)}`);
     }
-    return { master, replicas };
+    const sentinel = readSentinel(top.sentinel);
+    return { master, replicas, sentinel };
+
+    /** `count` nodes whose IPs follow `afterIp` and whose ports count up from `firstPort`. */
+    function followingNodes(path: string, role: NodePlan["role"], count: number, afterIp: number, firstPort: number): NodePlan[] {
+        const nodes: NodePlan[] = [];
+        let ip = afterIp;
+        for (let i = 1; i <= count; i++) {
+            ip = nextFree(ip + 1, network.gatewayInt);
+            const port = firstPort + i - 1;
+            if (network.cidr && !isHost(network.cidr, ip)) {
+                r.fail(path, `${count} ${role}s after ${intToIp(afterIp)} do not fit in network.subnet ${network.subnet}`);
+                break;
+            }
+            if (port > 65535) {
+                r.fail(path, `${count} ${role}s from host port ${firstPort} need ports above 65535`);
+                break;
+            }
+            checkIp(intToIp(ip), `${path}[${i - 1}].ip`);
+            checkPort(port, `${path}[${i - 1}].hostPort`);
+            nodes.push({ role, key: `${role}-${i}`, ip: intToIp(ip), hostPort: port });
+        }
+        return nodes;
+    }
+
+    function listedNodes(path: string, role: NodePlan["role"], entries: unknown[]): NodePlan[] {
+        const nodes: NodePlan[] = [];
+        entries.forEach((entry, i) => {
+            const at = `${path}[${i}]`;
+            const obj = r.object(entry, at, ["ip", "hostPort"]);
+            if (!obj) {
+                if (entry === undefined || entry === null) r.fail(at, "must be an object with ip and hostPort");
+                return;
+            }
+            const ip = r.string(obj.ip, `${at}.ip`);
+            const port = r.integer(obj.hostPort, `${at}.hostPort`, 1, 65535);
+            if (ip === undefined && obj.ip === undefined) r.fail(`${at}.ip`, "is required");
+            if (port === undefined && obj.hostPort === undefined) r.fail(`${at}.hostPort`, "is required");
+            if (ip !== undefined) checkIp(ip, `${at}.ip`);
+            if (port !== undefined) checkPort(port, `${at}.hostPort`);
+            nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0 });
+        });
+        return nodes;
+    }
+
+    function readSentinel(value: unknown): SentinelPlan | undefined {
+        const known = ["count", "quorum", "downAfterMilliseconds", "failoverTimeout", "parallelSyncs", "masterName", "nodes"];
+        const s = r.object(value, "sentinel", known);
+        if (!s) return undefined;
+        const listed = s.nodes;
+        if (listed !== undefined && !Array.isArray(listed)) r.fail("sentinel.nodes", `must be a list of { ip, hostPort }, got ${describe(listed)}`);
+        const listedCount = Array.isArray(listed) ? listed.length : undefined;
+        const count = r.integer(s.count, "sentinel.count", 1, 9) ?? listedCount ?? DEFAULT_SENTINEL_COUNT;
+        if (listedCount !== undefined && s.count !== undefined && listedCount !== count) {
+            r.fail("sentinel.nodes", `lists ${listedCount} sentinels but sentinel.count is ${count}`);
+        }
+        const majority = Math.floor(count / 2) + 1;
+        const quorum = r.integer(s.quorum, "sentinel.quorum", 1, 9) ?? majority;
+        if (quorum > count) r.fail("sentinel.quorum", `${quorum} is more than the ${count} sentinels: no failover could ever be agreed`);
+        if (count < 3) warnings.push(`sentinel.count ${count}: fewer than 3 sentinels cannot fail over once one of them is lost`);
+        else if (count % 2 === 0) warnings.push(`sentinel.count ${count} is even: ${count + 1} sentinels survive as many losses as ${count} do, and more`);
+        const masterName = r.string(s.masterName, "sentinel.masterName") ?? groupName;
+        if (!/^[A-Za-z0-9._-]+$/.test(masterName)) r.fail("sentinel.masterName", `"${masterName}" may only hold letters, digits, . _ and -`);
+
+        let nodes: NodePlan[] = [];
+        if (Array.isArray(listed)) nodes = listedNodes("sentinel.nodes", "sentinel", listed);
+        else {
+            const lastIp = ipToInt(replicas[replicas.length - 1]?.ip ?? master.ip);
+            const firstPort = master.hostPort + SENTINEL_PORT_OFFSET;
+            if (lastIp !== undefined) nodes = followingNodes("sentinel.nodes", "sentinel", count, lastIp, firstPort);
+        }
+        return {
+            masterName,
+            quorum,
+            downAfterMilliseconds: r.integer(s.downAfterMilliseconds, "sentinel.downAfterMilliseconds", 100, 3_600_000) ?? 1000,
+            failoverTimeout: r.integer(s.failoverTimeout, "sentinel.failoverTimeout", 1000, 86_400_000) ?? 10_000,
+            parallelSyncs: r.integer(s.parallelSyncs, "sentinel.parallelSyncs", 1, MAX_REPLICAS) ?? 1,
+            nodes,
+        };
+    }
 }
 
 /** The first address from `from` on that is not the gateway. */
