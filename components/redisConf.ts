@@ -8,7 +8,17 @@ export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 /** An ACL user that can only PING, so the image's healthcheck needs no real password. */
 export const HEALTHCHECK_USER = "healthcheck";
-export const HEALTHCHECK_TEST = ["CMD", "redis-cli", "-e", "--no-auth-warning", "--user", HEALTHCHECK_USER, "--pass", HEALTHCHECK_USER, "ping"];
+export const HEALTHCHECK_TEST = [
+    "CMD",
+    "redis-cli",
+    "-e",
+    "--no-auth-warning",
+    "--user",
+    HEALTHCHECK_USER,
+    "--pass",
+    HEALTHCHECK_USER,
+    "ping",
+];
 /** The same healthcheck, on a sentinel's port. */
 export const SENTINEL_HEALTHCHECK_TEST = [...HEALTHCHECK_TEST.slice(0, 2), "-p", String(SENTINEL_PORT), ...HEALTHCHECK_TEST.slice(2)];
 

@@ -360,7 +360,8 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     if (!top) throw new GroupConfigError(r.problems);
 
     const name = r.string(top.name, "name") ?? defaults.name ?? "redis";
-    if (!DOCKER_NAME.test(name)) r.fail("name", `"${name}" is not a valid Docker name (letters, digits, _ . -, starting with a letter or digit)`);
+    if (!DOCKER_NAME.test(name))
+        r.fail("name", `"${name}" is not a valid Docker name (letters, digits, _ . -, starting with a letter or digit)`);
     else if (name.length > MAX_NAME_LENGTH) r.fail("name", `"${name}" is longer than ${MAX_NAME_LENGTH} characters`);
 
     const network = readNetwork(r, top.network);
@@ -423,7 +424,8 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
 function readNetwork(r: Reader, value: unknown): GroupConfig["network"] & { cidr?: Cidr; gatewayInt?: number } {
     const net = r.object(value, "network", ["subnet", "gateway", "existing"]) ?? {};
     const existing = r.string(net.existing, "network.existing");
-    if (existing !== undefined && !DOCKER_NAME.test(existing)) r.fail("network.existing", `"${existing}" is not a valid Docker network name`);
+    if (existing !== undefined && !DOCKER_NAME.test(existing))
+        r.fail("network.existing", `"${existing}" is not a valid Docker network name`);
     if (existing !== undefined && net.gateway !== undefined) r.fail("network.gateway", "cannot be set for an existing network");
     const subnet = r.string(net.subnet, "network.subnet") ?? (existing === undefined ? DEFAULT_SUBNET : undefined);
     if (subnet === undefined) return { existing };
@@ -435,7 +437,10 @@ function readNetwork(r: Reader, value: unknown): GroupConfig["network"] & { cidr
     }
     if (cidr.prefix < 8 || cidr.prefix > 29) r.fail("network.subnet", `${subnet}: the prefix must be between /8 and /29`);
     if (existing === undefined && cidrsOverlap(cidr, DOCKER0)) {
-        r.fail("network.subnet", `${subnet} overlaps Docker's default bridge ${formatCidr(DOCKER0)}; pick another range, e.g. ${DEFAULT_SUBNET}`);
+        r.fail(
+            "network.subnet",
+            `${subnet} overlaps Docker's default bridge ${formatCidr(DOCKER0)}; pick another range, e.g. ${DEFAULT_SUBNET}`,
+        );
     }
     if (existing !== undefined) return { existing, subnet: formatCidr(cidr), cidr };
 
@@ -560,7 +565,8 @@ function readNodes(
         const s = r.object(value, "sentinel", known);
         if (!s) return undefined;
         const listed = s.nodes;
-        if (listed !== undefined && !Array.isArray(listed)) r.fail("sentinel.nodes", `must be a list of { ip, hostPort }, got ${describe(listed)}`);
+        if (listed !== undefined && !Array.isArray(listed))
+            r.fail("sentinel.nodes", `must be a list of { ip, hostPort }, got ${describe(listed)}`);
         const listedCount = Array.isArray(listed) ? listed.length : undefined;
         const count = r.integer(s.count, "sentinel.count", 1, 9) ?? listedCount ?? DEFAULT_SENTINEL_COUNT;
         if (listedCount !== undefined && s.count !== undefined && listedCount !== count) {
@@ -570,9 +576,11 @@ function readNodes(
         const quorum = r.integer(s.quorum, "sentinel.quorum", 1, 9) ?? majority;
         if (quorum > count) r.fail("sentinel.quorum", `${quorum} is more than the ${count} sentinels: no failover could ever be agreed`);
         if (count < 3) warnings.push(`sentinel.count ${count}: fewer than 3 sentinels cannot fail over once one of them is lost`);
-        else if (count % 2 === 0) warnings.push(`sentinel.count ${count} is even: ${count + 1} sentinels survive as many losses as ${count} do, and more`);
+        else if (count % 2 === 0)
+            warnings.push(`sentinel.count ${count} is even: ${count + 1} sentinels survive as many losses as ${count} do, and more`);
         const masterName = r.string(s.masterName, "sentinel.masterName") ?? groupName;
-        if (!/^[A-Za-z0-9._-]+$/.test(masterName)) r.fail("sentinel.masterName", `"${masterName}" may only hold letters, digits, . _ and -`);
+        if (!/^[A-Za-z0-9._-]+$/.test(masterName))
+            r.fail("sentinel.masterName", `"${masterName}" may only hold letters, digits, . _ and -`);
 
         let nodes: NodePlan[] = [];
         if (Array.isArray(listed)) nodes = listedNodes("sentinel.nodes", "sentinel", listed);
@@ -604,7 +612,8 @@ function readPersistence(r: Reader, value: unknown): GroupConfig["persistence"] 
     if (volume === "hostPath") {
         if (hostPath === undefined) r.fail("persistence.hostPath", 'is required when persistence.volume is "hostPath"');
         else if (!hostPath.startsWith("/")) r.fail("persistence.hostPath", `${hostPath} must be an absolute path`);
-        else if (/[\s"'`$\\]/.test(hostPath)) r.fail("persistence.hostPath", `${JSON.stringify(hostPath)} must not contain spaces, quotes, $ or backslashes`);
+        else if (/[\s"'`$\\]/.test(hostPath))
+            r.fail("persistence.hostPath", `${JSON.stringify(hostPath)} must not contain spaces, quotes, $ or backslashes`);
         else if (/(^|\/)\.\.(\/|$)/.test(hostPath)) r.fail("persistence.hostPath", `${hostPath} must not contain ..`);
     } else if (hostPath !== undefined) {
         r.fail("persistence.hostPath", 'is only used with persistence.volume "hostPath"');
@@ -615,7 +624,8 @@ function readPersistence(r: Reader, value: unknown): GroupConfig["persistence"] 
         else {
             save = [];
             p.save.forEach((rule, i) => {
-                if (typeof rule !== "string" || !/^\d+ \d+$/.test(rule)) r.fail(`persistence.save[${i}]`, `${describe(rule)} is not "<seconds> <changes>"`);
+                if (typeof rule !== "string" || !/^\d+ \d+$/.test(rule))
+                    r.fail(`persistence.save[${i}]`, `${describe(rule)} is not "<seconds> <changes>"`);
                 else save?.push(rule);
             });
         }
@@ -633,7 +643,10 @@ function readReplication(r: Reader, value: unknown, replicaCount: number): Group
     const p = r.object(value, "replication", ["minReplicasToWrite", "minReplicasMaxLag", "disklessSyncDelay"]) ?? {};
     const minReplicasToWrite = r.integer(p.minReplicasToWrite, "replication.minReplicasToWrite", 0, MAX_REPLICAS) ?? 0;
     if (replicaCount > 0 && minReplicasToWrite > replicaCount) {
-        r.fail("replication.minReplicasToWrite", `${minReplicasToWrite} is more than the ${replicaCount} replicas: the master would refuse every write`);
+        r.fail(
+            "replication.minReplicasToWrite",
+            `${minReplicasToWrite} is more than the ${replicaCount} replicas: the master would refuse every write`,
+        );
     }
     return {
         minReplicasToWrite,

@@ -30,7 +30,16 @@ for (const name of chosen.length > 0 ? chosen : Object.keys(tiers)) {
     console.log(`\n=== ${name} tier: ${spec}`);
     const run = spawnSync(
         process.execPath,
-        [require.resolve("mocha/bin/mocha.js"), "--require", "ts-node/register/transpile-only", "--reporter", path.join(__dirname, "reporter.js"), "--timeout", String(timeout), spec],
+        [
+            require.resolve("mocha/bin/mocha.js"),
+            "--require",
+            "ts-node/register/transpile-only",
+            "--reporter",
+            path.join(__dirname, "reporter.js"),
+            "--timeout",
+            String(timeout),
+            spec,
+        ],
         { stdio: "inherit", env: { ...process.env, TIER_RESULT_FILE: resultFile } },
     );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

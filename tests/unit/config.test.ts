@@ -26,7 +26,12 @@ const seed: GroupSpec = {
 const badConfigs: [string, unknown, string, RegExp][] = [
     ["config is a list", [], "", /must be an object/],
     ["unknown top-level key", { ...seed, replica: 2 }, "replica", /unknown key; did you mean "replicas"/],
-    ["unknown nested key", { ...seed, network: { subnet: "10.89.0.0/24", gatway: "10.89.0.1" } }, "network.gatway", /did you mean "gateway"/],
+    [
+        "unknown nested key",
+        { ...seed, network: { subnet: "10.89.0.0/24", gatway: "10.89.0.1" } },
+        "network.gatway",
+        /did you mean "gateway"/,
+    ],
     ["name with a space", { ...seed, name: "redis dev" }, "name", /not a valid Docker name/],
     ["name starting with a dash", { ...seed, name: "-redis" }, "name", /not a valid Docker name/],
     ["name too long", { ...seed, name: "r".repeat(60) }, "name", /longer than/],
@@ -36,20 +41,76 @@ const badConfigs: [string, unknown, string, RegExp][] = [
     ["subnet host bits set", { ...seed, network: { subnet: "10.89.0.5/24" } }, "network.subnet", /host bits set/],
     ["subnet prefix too long", { ...seed, network: { subnet: "10.89.0.0/30" } }, "network.subnet", /between \/8 and \/29/],
     ["subnet prefix over 32", { ...seed, network: { subnet: "10.89.0.0/33" } }, "network.subnet", /longer than 32/],
-    ["subnet overlaps docker0", { ...seed, network: { subnet: "172.17.5.0/24" }, master: { ip: "172.17.5.2", hostPort: 6380 }, replicas: 1 }, "network.subnet", /overlaps Docker's default bridge/],
-    ["gateway outside subnet", { ...seed, network: { subnet: "10.89.0.0/24", gateway: "10.89.1.1" } }, "network.gateway", /not a host address/],
-    ["gateway is the broadcast", { ...seed, network: { subnet: "10.89.0.0/24", gateway: "10.89.0.255" } }, "network.gateway", /not a host address/],
+    [
+        "subnet overlaps docker0",
+        { ...seed, network: { subnet: "172.17.5.0/24" }, master: { ip: "172.17.5.2", hostPort: 6380 }, replicas: 1 },
+        "network.subnet",
+        /overlaps Docker's default bridge/,
+    ],
+    [
+        "gateway outside subnet",
+        { ...seed, network: { subnet: "10.89.0.0/24", gateway: "10.89.1.1" } },
+        "network.gateway",
+        /not a host address/,
+    ],
+    [
+        "gateway is the broadcast",
+        { ...seed, network: { subnet: "10.89.0.0/24", gateway: "10.89.0.255" } },
+        "network.gateway",
+        /not a host address/,
+    ],
     ["gateway not an IP", { ...seed, network: { subnet: "10.89.0.0/24", gateway: "gw" } }, "network.gateway", /not an IPv4 address/],
-    ["gateway with an existing network", { ...seed, network: { existing: "shared", gateway: "10.89.0.1" } }, "network.gateway", /existing network/],
-    ["existing network with a bad name", { ...seed, network: { existing: "bad name" } }, "network.existing", /not a valid Docker network name/],
-    ["master ip outside subnet", { ...seed, master: { ip: "10.89.1.2", hostPort: 6380 } }, "master.ip", /outside network.subnet 10.89.0.0\/24/],
+    [
+        "gateway with an existing network",
+        { ...seed, network: { existing: "shared", gateway: "10.89.0.1" } },
+        "network.gateway",
+        /existing network/,
+    ],
+    [
+        "existing network with a bad name",
+        { ...seed, network: { existing: "bad name" } },
+        "network.existing",
+        /not a valid Docker network name/,
+    ],
+    [
+        "master ip outside subnet",
+        { ...seed, master: { ip: "10.89.1.2", hostPort: 6380 } },
+        "master.ip",
+        /outside network.subnet 10.89.0.0\/24/,
+    ],
     ["master ip is the gateway", { ...seed, master: { ip: "10.89.0.1", hostPort: 6380 } }, "master.ip", /gateway/],
     ["master ip is the network address", { ...seed, master: { ip: "10.89.0.0", hostPort: 6380 } }, "master.ip", /network address/],
     ["replica ip is the broadcast", { ...seed, replicas: [{ ip: "10.89.0.255", hostPort: 6381 }] }, "replicas[0].ip", /broadcast/],
-    ["replica ip not IPv4", { ...seed, replicas: [{ ip: "10.89.0.300", hostPort: 6381 }] }, "replicas[0].ip", /10.89.0.300 is not an IPv4 address/],
-    ["duplicate IPs", { ...seed, replicas: [{ ip: "10.89.0.3", hostPort: 6381 }, { ip: "10.89.0.3", hostPort: 6382 }] }, "replicas[1].ip", /already used by replicas\[0\].ip/],
-    ["replica reuses the master IP", { ...seed, replicas: [{ ip: "10.89.0.2", hostPort: 6381 }] }, "replicas[0].ip", /already used by master.ip/],
-    ["duplicate host ports", { ...seed, replicas: [{ ip: "10.89.0.3", hostPort: 6380 }] }, "replicas[0].hostPort", /already used by master.hostPort/],
+    [
+        "replica ip not IPv4",
+        { ...seed, replicas: [{ ip: "10.89.0.300", hostPort: 6381 }] },
+        "replicas[0].ip",
+        /10.89.0.300 is not an IPv4 address/,
+    ],
+    [
+        "duplicate IPs",
+        {
+            ...seed,
+            replicas: [
+                { ip: "10.89.0.3", hostPort: 6381 },
+                { ip: "10.89.0.3", hostPort: 6382 },
+            ],
+        },
+        "replicas[1].ip",
+        /already used by replicas\[0\].ip/,
+    ],
+    [
+        "replica reuses the master IP",
+        { ...seed, replicas: [{ ip: "10.89.0.2", hostPort: 6381 }] },
+        "replicas[0].ip",
+        /already used by master.ip/,
+    ],
+    [
+        "duplicate host ports",
+        { ...seed, replicas: [{ ip: "10.89.0.3", hostPort: 6380 }] },
+        "replicas[0].hostPort",
+        /already used by master.hostPort/,
+    ],
     ["host port zero", { ...seed, master: { ip: "10.89.0.2", hostPort: 0 } }, "master.hostPort", /out of range 1-65535/],
     ["host port too high", { ...seed, replicas: [{ ip: "10.89.0.3", hostPort: 70000 }] }, "replicas[0].hostPort", /out of range/],
     ["host port not whole", { ...seed, master: { ip: "10.89.0.2", hostPort: 6380.5 } }, "master.hostPort", /whole number/],
@@ -60,10 +121,25 @@ const badConfigs: [string, unknown, string, RegExp][] = [
     ["no replicas", { ...seed, replicas: [] }, "replicas", /at least one replica/],
     ["replica count zero", { ...seed, replicas: 0 }, "replicas", /out of range 1-32/],
     ["replica count fractional", { ...seed, replicas: 1.5 }, "replicas", /whole number/],
-    ["replica count does not fit the subnet", { ...seed, network: { subnet: "10.89.0.0/29" }, master: { ip: "10.89.0.2", hostPort: 6380 }, replicas: 5 }, "replicas", /do not fit in network.subnet/],
-    ["replica count runs out of ports", { ...seed, master: { ip: "10.89.0.2", hostPort: 65534 }, replicas: 3 }, "replicas", /ports above 65535/],
+    [
+        "replica count does not fit the subnet",
+        { ...seed, network: { subnet: "10.89.0.0/29" }, master: { ip: "10.89.0.2", hostPort: 6380 }, replicas: 5 },
+        "replicas",
+        /do not fit in network.subnet/,
+    ],
+    [
+        "replica count runs out of ports",
+        { ...seed, master: { ip: "10.89.0.2", hostPort: 65534 }, replicas: 3 },
+        "replicas",
+        /ports above 65535/,
+    ],
     ["replicas as a string", { ...seed, replicas: "two" }, "replicas", /count or a list/],
-    ["existing network without subnet needs master.ip", { network: { existing: "shared" }, replicas: 1 }, "master.ip", /is required when network.existing/],
+    [
+        "existing network without subnet needs master.ip",
+        { network: { existing: "shared" }, replicas: 1 },
+        "master.ip",
+        /is required when network.existing/,
+    ],
     ["hostIp not IPv4", { ...seed, hostIp: "localhost" }, "hostIp", /not an IPv4 address/],
     ["auth off on all interfaces", { ...seed, auth: false, hostIp: "0.0.0.0" }, "hostIp", /without a password/],
     ["auth not boolean", { ...seed, auth: "yes" }, "auth", /true or false/],
@@ -75,19 +151,44 @@ const badConfigs: [string, unknown, string, RegExp][] = [
     ["hostPath with named volumes", { ...seed, persistence: { hostPath: "/srv/redis" } }, "persistence.hostPath", /only used with/],
     ["bad save rule", { ...seed, persistence: { save: ["every hour"] } }, "persistence.save[0]", /seconds> <changes/],
     ["appendonly not boolean", { ...seed, persistence: { appendonly: "yes" } }, "persistence.appendonly", /true or false/],
-    ["redisConfig sets replicaof", { ...seed, redisConfig: { replicaof: "10.0.0.1 6379" } }, "redisConfig.replicaof", /set by the group itself/],
+    [
+        "redisConfig sets replicaof",
+        { ...seed, redisConfig: { replicaof: "10.0.0.1 6379" } },
+        "redisConfig.replicaof",
+        /set by the group itself/,
+    ],
     ["redisConfig sets requirepass", { ...seed, redisConfig: { requirepass: "x" } }, "redisConfig.requirepass", /set by the group itself/],
     ["redisConfig sets bind, any case", { ...seed, redisConfig: { BIND: "127.0.0.1" } }, "redisConfig.BIND", /set by the group itself/],
     ["redisConfig sets port", { ...seed, redisConfig: { port: 7000 } }, "redisConfig.port", /set by the group itself/],
     ["redisConfig sets dir", { ...seed, redisConfig: { dir: "/tmp" } }, "redisConfig.dir", /set by the group itself/],
     ["redisConfig sets masterauth", { ...seed, redisConfig: { masterauth: "x" } }, "redisConfig.masterauth", /set by the group itself/],
-    ["redisConfig injects a newline", { ...seed, redisConfig: { "maxclients": "100\nreplicaof 1.2.3.4 6379" } }, "redisConfig.maxclients", /one line/],
-    ["redisConfig value is an object", { ...seed, redisConfig: { maxclients: { n: 1 } } }, "redisConfig.maxclients", /string, number or boolean/],
-    ["redisConfig and its typed twin", { ...seed, maxmemoryPolicy: "allkeys-lru", redisConfig: { "maxmemory-policy": "noeviction" } }, "redisConfig.maxmemory-policy", /conflicts with maxmemoryPolicy/],
+    [
+        "redisConfig injects a newline",
+        { ...seed, redisConfig: { maxclients: "100\nreplicaof 1.2.3.4 6379" } },
+        "redisConfig.maxclients",
+        /one line/,
+    ],
+    [
+        "redisConfig value is an object",
+        { ...seed, redisConfig: { maxclients: { n: 1 } } },
+        "redisConfig.maxclients",
+        /string, number or boolean/,
+    ],
+    [
+        "redisConfig and its typed twin",
+        { ...seed, maxmemoryPolicy: "allkeys-lru", redisConfig: { "maxmemory-policy": "noeviction" } },
+        "redisConfig.maxmemory-policy",
+        /conflicts with maxmemoryPolicy/,
+    ],
     ["redisConfig bad directive", { ...seed, redisConfig: { "max memory": "1" } }, "redisConfig.max memory", /not a redis.conf directive/],
     ["maxmemory not a size", { ...seed, maxmemory: "lots" }, "maxmemory", /not a size/],
     ["unknown maxmemory policy", { ...seed, maxmemoryPolicy: "lru" }, "maxmemoryPolicy", /not one of/],
-    ["minReplicasToWrite above replica count", { ...seed, replication: { minReplicasToWrite: 3 } }, "replication.minReplicasToWrite", /refuse every write/],
+    [
+        "minReplicasToWrite above replica count",
+        { ...seed, replication: { minReplicasToWrite: 3 } },
+        "replication.minReplicasToWrite",
+        /refuse every write/,
+    ],
     ["minReplicasMaxLag zero", { ...seed, replication: { minReplicasMaxLag: 0 } }, "replication.minReplicasMaxLag", /out of range/],
     ["negative memory", { ...seed, resources: { memoryMb: -1 } }, "resources.memoryMb", /out of range/],
     ["cpus zero", { ...seed, resources: { cpus: 0 } }, "resources.cpus", /above 0/],
@@ -133,7 +234,13 @@ describe("parseGroupConfig", () => {
         );
         assert.strictEqual(plan.hostIp, "127.0.0.1");
         assert.strictEqual(plan.auth, true);
-        assert.deepStrictEqual(plan.persistence, { appendonly: true, save: undefined, volume: "named", hostPath: undefined, retain: false });
+        assert.deepStrictEqual(plan.persistence, {
+            appendonly: true,
+            save: undefined,
+            volume: "named",
+            hostPath: undefined,
+            retain: false,
+        });
         assert.strictEqual(plan.replication.disklessSyncDelay, 0);
         assert.strictEqual(plan.restart, "unless-stopped");
         assert.strictEqual(plan.checkTimeoutSeconds, 60);
@@ -141,7 +248,11 @@ describe("parseGroupConfig", () => {
     });
 
     it("derives replica addresses and ports from a count, skipping the gateway", () => {
-        const plan = parseGroupConfig({ network: { subnet: "10.90.0.0/24", gateway: "10.90.0.3" }, master: { ip: "10.90.0.2", hostPort: 7000 }, replicas: 3 });
+        const plan = parseGroupConfig({
+            network: { subnet: "10.90.0.0/24", gateway: "10.90.0.3" },
+            master: { ip: "10.90.0.2", hostPort: 7000 },
+            replicas: 3,
+        });
         assert.deepStrictEqual(
             plan.replicas.map((r) => [r.ip, r.hostPort]),
             [
@@ -157,17 +268,27 @@ describe("parseGroupConfig", () => {
         assert.strictEqual(plan.name, "cache");
         assert.strictEqual(plan.network.subnet, "10.89.0.0/24");
         assert.strictEqual(plan.master.ip, "10.89.0.2");
-        assert.deepStrictEqual(plan.replicas.map((r) => r.ip), ["10.89.0.3", "10.89.0.4"]);
+        assert.deepStrictEqual(
+            plan.replicas.map((r) => r.ip),
+            ["10.89.0.3", "10.89.0.4"],
+        );
     });
 
     it("joins an existing network with explicit addresses and checks them against a given subnet", () => {
-        const plan = parseGroupConfig({ network: { existing: "shared", subnet: "10.91.0.0/24" }, master: { ip: "10.91.0.10", hostPort: 6390 }, replicas: 1 });
+        const plan = parseGroupConfig({
+            network: { existing: "shared", subnet: "10.91.0.0/24" },
+            master: { ip: "10.91.0.10", hostPort: 6390 },
+            replicas: 1,
+        });
         assert.deepStrictEqual(plan.network, { existing: "shared", subnet: "10.91.0.0/24", gateway: undefined });
         assert.strictEqual(plan.replicas[0]?.ip, "10.91.0.11");
     });
 
     it("accepts a typed directive in redisConfig when its typed setting is left out", () => {
-        const plan = parseGroupConfig({ ...seed, redisConfig: { "maxmemory-policy": "allkeys-lru", maxclients: 100, "lazyfree-lazy-eviction": true } });
+        const plan = parseGroupConfig({
+            ...seed,
+            redisConfig: { "maxmemory-policy": "allkeys-lru", maxclients: 100, "lazyfree-lazy-eviction": true },
+        });
         assert.deepStrictEqual(plan.redisConfig, { "maxmemory-policy": "allkeys-lru", maxclients: "100", "lazyfree-lazy-eviction": "yes" });
     });
 });

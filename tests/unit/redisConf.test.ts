@@ -22,7 +22,10 @@ function directives(conf: string): [string, string][] {
             return [line.slice(0, space), line.slice(space + 1)];
         });
 }
-const valueOf = (conf: string, directive: string) => directives(conf).filter(([d]) => d === directive).map(([, v]) => v);
+const valueOf = (conf: string, directive: string) =>
+    directives(conf)
+        .filter(([d]) => d === directive)
+        .map(([, v]) => v);
 
 describe("renderRedisConf", () => {
     it("makes the master listen on 6379 on all container interfaces, with auth and protected mode", () => {

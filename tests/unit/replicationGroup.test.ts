@@ -125,7 +125,17 @@ describe("RedisReplicationGroup (mocks)", function () {
             assert.strictEqual(c.inputs.restart, "unless-stopped");
             assert.strictEqual(c.inputs.memory, 256);
             assert.strictEqual(c.inputs.cpus, "0.5");
-            assert.deepStrictEqual(c.inputs.healthcheck.tests, ["CMD", "redis-cli", "-e", "--no-auth-warning", "--user", "healthcheck", "--pass", "healthcheck", "ping"]);
+            assert.deepStrictEqual(c.inputs.healthcheck.tests, [
+                "CMD",
+                "redis-cli",
+                "-e",
+                "--no-auth-warning",
+                "--user",
+                "healthcheck",
+                "--pass",
+                "healthcheck",
+                "ping",
+            ]);
             const labels = Object.fromEntries((c.inputs.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]));
             assert.deepStrictEqual(labels, {
                 "redis-replication.group": "redis-unit",
@@ -155,7 +165,14 @@ describe("RedisReplicationGroup (mocks)", function () {
 
     it("keeps the password out of every command, env and label", () => {
         for (const c of ofType("docker:index/container:Container", name)) {
-            const exposed = JSON.stringify([c.inputs.command, c.inputs.envs, c.inputs.labels, c.inputs.entrypoints, c.inputs.healthcheck, c.inputs.name]);
+            const exposed = JSON.stringify([
+                c.inputs.command,
+                c.inputs.envs,
+                c.inputs.labels,
+                c.inputs.entrypoints,
+                c.inputs.healthcheck,
+                c.inputs.name,
+            ]);
             assert.ok(!exposed.includes(PASSWORD), `${c.name} exposes the password`);
         }
     });
@@ -208,7 +225,9 @@ describe("RedisReplicationGroup (mocks)", function () {
         await promiseOf(second.replication);
         const resourceNames = registered.map((r) => `${r.type}::${r.name}`);
         assert.strictEqual(new Set(resourceNames).size, resourceNames.length, "resource names collide");
-        const dockerNames = registered.filter((r) => r.type.startsWith("docker:")).map((r) => `${r.type}::${r.inputs.name ?? r.inputs.imageName}`);
+        const dockerNames = registered
+            .filter((r) => r.type.startsWith("docker:"))
+            .map((r) => `${r.type}::${r.inputs.name ?? r.inputs.imageName}`);
         assert.strictEqual(new Set(dockerNames).size, dockerNames.length, "Docker object names collide");
         assert.strictEqual(await promiseOf(second.masterContainerName), "second-master");
         assert.strictEqual(await promiseOf(second.networkName), "second-net");
@@ -261,7 +280,12 @@ describe("RedisReplicationGroup (mocks)", function () {
     });
 
     it("turns protected mode off, with a warning, only when auth is off", async () => {
-        const open = new components.RedisReplicationGroup("open", { network: { subnet: "10.85.0.0/24" }, master: { hostPort: 7680 }, replicas: 1, auth: false });
+        const open = new components.RedisReplicationGroup("open", {
+            network: { subnet: "10.85.0.0/24" },
+            master: { hostPort: 7680 },
+            replicas: 1,
+            auth: false,
+        });
         await promiseOf(open.replication);
         const conf = reveal(registered.find((r) => r.name === "open-master")!.inputs.uploads)[0].content as string;
         assert.match(conf, /^protected-mode no$/m);
@@ -282,6 +306,9 @@ describe("index.ts with Pulumi.dev.yaml (mocks)", () => {
         assert.strictEqual(await promiseOf(program.subnet), "10.89.0.0/24");
         assert.strictEqual(await pulumi.isSecret(program.masterUrl), true);
         const containers = registered.filter((r) => r.type === "docker:index/container:Container" && r.name.startsWith("redis-dev-"));
-        assert.deepStrictEqual(containers.map((c) => c.inputs.networksAdvanced[0].ipv4Address), ["10.89.0.2", "10.89.0.3", "10.89.0.4"]);
+        assert.deepStrictEqual(
+            containers.map((c) => c.inputs.networksAdvanced[0].ipv4Address),
+            ["10.89.0.2", "10.89.0.3", "10.89.0.4"],
+        );
     });
 });
