@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import Redis from "ioredis";
 import { parseGroupConfig } from "../../config";
-import { renderRedisConf, renderSentinelConf } from "../../components/redisConf";
+import { HEALTHCHECK_TEST, renderRedisConf, renderSentinelConf } from "../../components/redisConf";
 import { pollUntil, requireRedisServer } from "../support/redisProcesses";
 
 const PASSWORD = "rendered-Passw0rd";
@@ -99,27 +99,13 @@ describe("rendered configs on real Redis", function () {
     });
 
     it("lets the image's healthcheck PING as the healthcheck user, and nothing more", async () => {
+        // The image's HEALTHCHECK command, pointed at this host's port.
+        const [, binary, ...flags] = HEALTHCHECK_TEST.slice(0, -1);
         const cli = (args: string[]) =>
-            execFileSync(
-                "redis-cli",
-                [
-                    "-h",
-                    HOST,
-                    "-p",
-                    String(PORTS.master),
-                    "-e",
-                    "--no-auth-warning",
-                    "--user",
-                    "healthcheck",
-                    "--pass",
-                    "healthcheck",
-                    ...args,
-                ],
-                {
-                    encoding: "utf8",
-                    stdio: ["ignore", "pipe", "pipe"],
-                },
-            );
+            execFileSync(binary!, ["-h", HOST, "-p", String(PORTS.master), ...flags, ...args], {
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+            });
         assert.strictEqual(cli(["ping"]).trim(), "PONG");
         assert.throws(() => cli(["get", "k"]), /NOPERM/);
     });
