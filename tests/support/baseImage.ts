@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { buildImage, contextTar, dockerClient, TEST_LABEL } from "./base/build";
+import { BuildRequest, buildImage, contextTar, dockerClient, TEST_LABEL } from "./base/build";
 import { packTar, TarEntry } from "./base/tar";
 
 export { TEST_LABEL, dockerClient, dockerUnavailableReason } from "./base/build";
@@ -100,36 +100,13 @@ export function ensureBaseImage(): Promise<string> {
     return basePromise;
 }
 
-/** Options of an image build from a directory, as docker.Image takes them. */
-export interface DirectoryBuild {
-    /** Build context directory (absolute, or relative to the process cwd). */
-    context: string;
-    /** Dockerfile path (absolute, or relative to the process cwd, as pulumi-docker resolves it). */
-    dockerfile: string;
-    /** Tag of the result. */
-    tag: string;
-    /** Build arguments. */
-    buildArgs?: Record<string, string>;
-    /** Labels added to the image. */
-    labels?: Record<string, string>;
-    /** Target platform. */
-    platform?: string;
-    /** Build stage to stop at. */
-    target?: string;
-}
+/** Options of an image build from a directory, as docker.Image takes them: paths absolute, or relative to the process cwd (as pulumi-docker resolves them). */
+export type DirectoryBuild = Omit<BuildRequest, "context" | "dockerfile"> & { context: string; dockerfile: string };
 
 /** Builds a directory context like pulumi-docker's Image with BuilderV1. Returns the image id and the Dockerfile path relative to the context. */
 export async function buildFromDirectory(req: DirectoryBuild): Promise<{ imageId: string; relDockerfile: string }> {
     const ctx = contextTar(req.context, req.dockerfile);
-    const imageId = await buildImage(dockerClient(), {
-        context: ctx.tar,
-        dockerfile: ctx.dockerfile,
-        tag: req.tag,
-        buildArgs: req.buildArgs,
-        labels: req.labels,
-        platform: req.platform,
-        target: req.target,
-    });
+    const imageId = await buildImage(dockerClient(), { ...req, context: ctx.tar, dockerfile: ctx.dockerfile });
     return { imageId, relDockerfile: ctx.relDockerfile };
 }
 
