@@ -9,11 +9,42 @@ export interface ReplicaTarget {
     endpoint: string;
     /** The replica's static IP on the Docker network. */
     ip: string;
+    /** The port it listens on inside its network. Default masterPort; only needed when nodes share an IP. */
+    port?: number;
+}
+
+/** One sentinel the check must find agreeing on the group. */
+export interface SentinelTarget {
+    /** Container name, for messages. */
+    name: string;
+    /** host:port where the check reaches the sentinel (its published port). */
+    endpoint: string;
+    /** The sentinel's static IP: how the other sentinels list it. */
+    ip: string;
+    /** The port it listens on inside its network. Default 26379. */
+    port?: number;
+}
+
+/** Arguments for the check's Sentinel part. */
+export interface SentinelCheckArgs {
+    /** The name the sentinels monitor the master under. */
+    masterName: pulumi.Input<string>;
+    /** The quorum every sentinel must report. */
+    quorum: pulumi.Input<number>;
+    /** Every sentinel of the group; each must see the master, the replicas and all the others. */
+    sentinels: pulumi.Input<pulumi.Input<SentinelTarget>[]>;
+}
+
+/** The plain values of the check's Sentinel part. */
+export interface SentinelCheck {
+    masterName: string;
+    quorum: number;
+    sentinels: SentinelTarget[];
 }
 
 /** Arguments for a ReplicationCheck. */
 export interface ReplicationCheckArgs {
-    /** The master's container name, for messages. */
+    /** The master's container name, for messages. With sentinel: the node deployed as master. */
     masterName: pulumi.Input<string>;
     /** host:port where the check reaches the master, e.g. "127.0.0.1:6380". */
     masterEndpoint: pulumi.Input<string>;
@@ -21,11 +52,13 @@ export interface ReplicationCheckArgs {
     masterIp: pulumi.Input<string>;
     /** The port the master listens on inside its network: what each replica's master_port must say. Default 6379. */
     masterPort?: pulumi.Input<number>;
-    /** The replicas that must be linked to the master. */
+    /** The replicas that must be linked to the master. With sentinel: the nodes deployed as replicas. */
     replicas: pulumi.Input<pulumi.Input<ReplicaTarget>[]>;
     /** How many replicas the master must report; must equal replicas.length. */
     expectedReplicas: pulumi.Input<number>;
-    /** requirepass of every node, made secret; undefined means auth is off. */
+    /** Sentinels to verify; then the master is whichever node they report, and every other node must be its replica. */
+    sentinel?: pulumi.Input<SentinelCheckArgs>;
+    /** requirepass of every node (and sentinel), made secret; undefined means auth is off. */
     password?: pulumi.Input<string>;
     /** How long to wait for the group to become healthy, in ms. Default 60000. */
     timeoutMs?: pulumi.Input<number>;
@@ -43,6 +76,7 @@ export interface ReplicationCheckInputs {
     masterPort?: number;
     replicas: ReplicaTarget[];
     expectedReplicas: number;
+    sentinel?: SentinelCheck;
     password?: string;
     timeoutMs?: number;
     pollIntervalMs?: number;
@@ -58,12 +92,29 @@ export interface ReplicaStatus {
     lagBytes: number;
 }
 
+/** What one sentinel reported when the check passed. */
+export interface SentinelStatus {
+    name: string;
+    endpoint: string;
+    /** ip:port of the master, as the sentinel reports it. */
+    master: string;
+    numSlaves: number;
+    numOtherSentinels: number;
+    quorum: number;
+}
+
 /** What a passing check reports. */
 export interface ReplicationCheckResult {
     masterReplId: string;
     durationMs: number;
     passedAt: string;
+    /** Container name of the node that was master: with sentinel, the one the sentinels reported. */
+    currentMaster: string;
+    /** Its endpoint on the host. */
+    currentMasterEndpoint: string;
     replicaStatus: ReplicaStatus[];
+    /** Each sentinel's view; only with sentinel. */
+    sentinelStatus?: SentinelStatus[];
 }
 
 /** State stored for a check: its inputs without the password, plus the result. */
@@ -76,6 +127,9 @@ export type ReplicationCheckOutputs = Omit<ReplicationCheckInputs, "password"> &
 
 const PROBE_PREFIX = "__pulumi_replcheck:";
 const CLIENT_NAME = "pulumi-replication-check";
+const SENTINEL_DEFAULT_PORT = 26379;
+/** Flags that mean a sentinel does not see an instance as healthy. */
+const DOWN_FLAGS = ["s_down", "o_down", "disconnected"];
 /** The engine's placeholder for a value not known yet (preview). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -87,11 +141,13 @@ export interface Fact {
 }
 
 interface NodeState {
-    role: "master" | "replica";
+    role: "master" | "replica" | "sentinel";
     name: string;
     endpoint: string;
     host: string;
     port: number;
+    /** ip:port on its network, as its peers and the sentinels know it. */
+    address: string;
     client?: RedisClient;
     lastError?: Error;
     readOnlyConfirmed: boolean;
@@ -107,6 +163,8 @@ interface CheckContext {
     expected: number;
     replicas: ReplicaTarget[];
     newKey: () => string;
+    /** True when the sentinels, not the inputs, name the master. */
+    viaSentinel: boolean;
 }
 
 /** Splits "host:port" (IPv6 hosts in brackets); undefined if malformed or the port is not 1-65535. */
@@ -311,9 +369,11 @@ function judgeMaster(ctx: CheckContext, info: Record<string, string>): Fact[] {
             {
                 what: `role=${info.role ?? "unknown"} (expected master)`,
                 hint:
-                    info.role === "slave"
-                        ? `it follows ${info.master_host}:${info.master_port}; masterEndpoint points at a replica`
-                        : undefined,
+                    info.role !== "slave"
+                        ? undefined
+                        : ctx.viaSentinel
+                          ? `the sentinels report it as master, but it follows ${info.master_host}:${info.master_port}; is a failover under way?`
+                          : `it follows ${info.master_host}:${info.master_port}; masterEndpoint points at a replica`,
             },
         ];
     }
@@ -324,7 +384,7 @@ function judgeMaster(ctx: CheckContext, info: Record<string, string>): Fact[] {
     // Which of our replicas each slave line is: by IP, then by port when IPs are shared.
     const nameOf = (s: Record<string, string>): string | undefined => {
         const byIp = ctx.replicas.filter((r) => r.ip === s.ip);
-        const hit = byIp.length === 1 ? byIp[0] : byIp.find((r) => parseEndpoint(r.endpoint)?.port === Number(s.port));
+        const hit = byIp.length === 1 ? byIp[0] : byIp.find((r) => (r.port ?? parseEndpoint(r.endpoint)?.port) === Number(s.port));
         return hit?.name;
     };
     const linked = new Set(slaves.map(nameOf).filter((n) => n !== undefined));
@@ -490,6 +550,213 @@ async function expectOnReplicas(
     }
 }
 
+/** A flat [key, value, key, value, ...] reply as an object. */
+function pairs(reply: unknown): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (Array.isArray(reply)) {
+        for (let i = 0; i + 1 < reply.length; i += 2) {
+            out[String(reply[i])] = String(reply[i + 1]);
+        }
+    }
+    return out;
+}
+
+/** What one sentinel said in one poll; `facts` set when it could not be asked. */
+interface SentinelView {
+    node: NodeState;
+    facts?: Fact[];
+    /** ip:port of the master it reports. */
+    masterAddr?: string;
+    master?: Record<string, string>;
+    replicas?: Record<string, string>[];
+    sentinels?: Record<string, string>[];
+    ckquorum?: { ok: boolean; text: string };
+}
+
+/** One poll of one sentinel: what it says about the monitored master. Never rejects. */
+async function querySentinel(ctx: CheckContext, node: NodeState, name: string): Promise<SentinelView> {
+    try {
+        const c = await ensureConnected(ctx, node);
+        const addr = await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", name);
+        if (!Array.isArray(addr) || addr.length < 2) {
+            return {
+                node,
+                facts: [
+                    {
+                        what: `does not monitor ${name} (SENTINEL GET-MASTER-ADDR-BY-NAME returned nothing)`,
+                        hint: `its sentinel.conf needs "sentinel monitor ${name} ..."; check sentinel.masterName`,
+                        fatal: true,
+                    },
+                ],
+            };
+        }
+        const [master, replicas, sentinels, ckquorum] = await Promise.all([
+            c.call("SENTINEL", "MASTER", name),
+            c.call("SENTINEL", "REPLICAS", name),
+            c.call("SENTINEL", "SENTINELS", name),
+            // NOQUORUM comes back as an error reply: a finding, not a broken connection.
+            c.call("SENTINEL", "CKQUORUM", name).then(
+                (r) => ({ ok: true, text: String(r) }),
+                (err: unknown) => {
+                    if ((err as Error | undefined)?.name === "ReplyError") {
+                        return { ok: false, text: errorMessage(err) };
+                    }
+                    throw err;
+                },
+            ),
+        ]);
+        return {
+            node,
+            masterAddr: `${String(addr[0])}:${String(addr[1])}`,
+            master: pairs(master),
+            replicas: Array.isArray(replicas) ? replicas.map(pairs) : [],
+            sentinels: Array.isArray(sentinels) ? sentinels.map(pairs) : [],
+            ckquorum,
+        };
+    } catch (err) {
+        return { node, facts: [describeError(ctx, node, err)] };
+    }
+}
+
+/**
+ * The master as most sentinels report it (ties: the current one, then the first seen), and facts
+ * for sentinels that report another address or one that is none of the group's nodes.
+ */
+function chooseMaster(
+    views: SentinelView[],
+    dataNodes: NodeState[],
+    current: NodeState,
+): { master?: NodeState; facts: Map<NodeState, Fact[]> } {
+    const facts = new Map<NodeState, Fact[]>();
+    const add = (node: NodeState, fact: Fact): void => {
+        facts.set(node, [...(facts.get(node) ?? []), fact]);
+    };
+    const votes = new Map<string, number>();
+    for (const v of views) {
+        if (v.masterAddr !== undefined) {
+            votes.set(v.masterAddr, (votes.get(v.masterAddr) ?? 0) + 1);
+        }
+    }
+    let chosen: string | undefined;
+    for (const [addr, n] of votes) {
+        const best = chosen === undefined ? 0 : (votes.get(chosen) ?? 0);
+        if (n > best || (n === best && addr === current.address)) {
+            chosen = addr;
+        }
+    }
+    const known = (addr: string): NodeState | undefined => dataNodes.find((d) => d.address === addr);
+    const label = (addr: string): string => {
+        const node = known(addr);
+        return node ? `${addr} (${node.name})` : addr;
+    };
+    for (const v of views) {
+        if (v.masterAddr === undefined) {
+            continue;
+        }
+        if (!known(v.masterAddr)) {
+            add(v.node, {
+                what: `reports master ${v.masterAddr}, which is none of the group's nodes (${dataNodes.map((d) => `${d.address} ${d.name}`).join(", ")})`,
+                hint: "it monitors another master under this name",
+                fatal: true,
+            });
+        } else if (chosen !== undefined && v.masterAddr !== chosen) {
+            add(v.node, {
+                what: `reports master ${label(v.masterAddr)} but ${votes.get(chosen)} of ${views.length} sentinels report ${label(chosen)}`,
+                hint: "a failover may be under way",
+            });
+        }
+    }
+    return { master: chosen === undefined ? undefined : known(chosen), facts };
+}
+
+/** Judges one sentinel's view against the group as it is now: master, replicas and the other sentinels. */
+function judgeSentinel(view: SentinelView, want: SentinelCheck, master: NodeState, replicas: NodeState[], sentinels: NodeState[]): Fact[] {
+    if (view.facts) {
+        return view.facts;
+    }
+    const facts: Fact[] = [];
+    const m = view.master ?? {};
+    const flags = (m.flags ?? "").split(",").filter((f) => f !== "");
+    const down = flags.filter((f) => DOWN_FLAGS.includes(f) || f.startsWith("failover"));
+    if (!flags.includes("master") || down.length > 0) {
+        facts.push({
+            what: `flags=${flags.join(",") || "none"} for ${want.masterName} (expected master without ${DOWN_FLAGS.join("/")})`,
+            hint: down.some((f) => f.startsWith("failover")) ? "a failover is under way" : `it cannot reach ${m.ip}:${m.port}`,
+        });
+    }
+    const quorum = Number(m.quorum);
+    if (m.quorum !== undefined && quorum !== want.quorum) {
+        facts.push({ what: `quorum=${m.quorum} but ${want.quorum} expected`, hint: "its sentinel.conf has another quorum", fatal: true });
+    }
+    const listed = (entries: Record<string, string>[] | undefined): Map<string, Record<string, string>> =>
+        new Map((entries ?? []).map((e) => [`${e.ip}:${e.port}`, e]));
+
+    // Replicas: each of the group's must be listed and not down; strangers are named.
+    const seenReplicas = listed(view.replicas);
+    const numSlaves = Number(m["num-slaves"] ?? seenReplicas.size);
+    const missing = replicas.filter((r) => !seenReplicas.has(r.address));
+    const strangers = [...seenReplicas.keys()].filter((a) => !replicas.some((r) => r.address === a));
+    if (numSlaves !== replicas.length || missing.length > 0) {
+        const parts = [
+            missing.length > 0 ? `not listed: ${missing.map((r) => `${r.name} (${r.address})`).join(", ")}` : "",
+            strangers.length > 0 ? `also lists ${strangers.join(", ")}` : "",
+        ].filter((p) => p !== "");
+        facts.push({
+            what: `num-slaves=${numSlaves} but ${replicas.length} expected${parts.length > 0 ? ` (${parts.join("; ")})` : ""}`,
+            hint: "a sentinel learns replicas from the master's INFO, refreshed every 10 s",
+        });
+    }
+    for (const r of replicas) {
+        const e = seenReplicas.get(r.address);
+        const rflags = (e?.flags ?? "").split(",");
+        if (e && (!rflags.includes("slave") || rflags.some((f) => DOWN_FLAGS.includes(f)))) {
+            facts.push({ what: `sees replica ${r.name} (${r.address}) with flags=${e.flags}` });
+        }
+    }
+
+    // The other sentinels: each must be listed and not down.
+    const others = sentinels.filter((s) => s !== view.node);
+    const seenSentinels = listed(view.sentinels);
+    const numOthers = Number(m["num-other-sentinels"] ?? seenSentinels.size);
+    const unseen = others.filter((s) => !seenSentinels.has(s.address));
+    if (numOthers !== others.length || unseen.length > 0) {
+        facts.push({
+            what: `num-other-sentinels=${numOthers} but ${others.length} expected${
+                unseen.length > 0 ? ` (not seen: ${unseen.map((s) => `${s.name} (${s.address})`).join(", ")})` : ""
+            }`,
+            hint: "sentinels find each other by hello messages through the master, every 2 s",
+        });
+    }
+    for (const s of others) {
+        const e = seenSentinels.get(s.address);
+        if (e && (e.flags ?? "").split(",").some((f) => DOWN_FLAGS.includes(f))) {
+            facts.push({ what: `sees sentinel ${s.name} (${s.address}) with flags=${e.flags}` });
+        }
+    }
+    if (view.ckquorum && !view.ckquorum.ok) {
+        facts.push({ what: `SENTINEL CKQUORUM ${want.masterName}: ${view.ckquorum.text}` });
+    }
+    return facts;
+}
+
+/** Makes `master` the master and every other data node its replica, as the judges expect. */
+function setTopology(ctx: CheckContext, master: NodeState, dataNodes: NodeState[], targets: Map<NodeState, ReplicaTarget>): NodeState[] {
+    const replicas = dataNodes.filter((n) => n !== master);
+    for (const n of dataNodes) {
+        const role = n === master ? "master" : "replica";
+        if (n.role !== role) {
+            n.role = role;
+            n.readOnlyConfirmed = false;
+        }
+    }
+    const i = master.address.lastIndexOf(":");
+    ctx.masterIp = master.address.slice(0, i);
+    ctx.masterPort = Number(master.address.slice(i + 1));
+    ctx.replicas = replicas.map((r) => targets.get(r)!);
+    ctx.expected = replicas.length;
+    return replicas;
+}
+
 /** The whole check. Every connection it opens is closed before it returns or throws. */
 async function verifyReplication(inputs: ReplicationCheckInputs): Promise<ReplicationCheckResult> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -501,33 +768,66 @@ async function verifyReplication(inputs: ReplicationCheckInputs): Promise<Replic
     const deadline = started + timeoutMs;
     const firstInterval = Math.max(1, inputs.pollIntervalMs ?? 10);
     const maxInterval = Math.max(firstInterval, 50);
+    const masterPort = inputs.masterPort ?? 6379;
+    const sentinel = inputs.sentinel ?? undefined;
     const ctx: CheckContext = {
         Redis,
         password: inputs.password ?? undefined,
         opTimeout: Math.min(2000, Math.max(500, timeoutMs)),
         clients: [],
         masterIp: inputs.masterIp,
-        masterPort: inputs.masterPort ?? 6379,
+        masterPort,
         expected: inputs.expectedReplicas,
         replicas: inputs.replicas,
         newKey: () => crypto.randomUUID(),
+        viaSentinel: sentinel !== undefined,
     };
-    const makeNode = (role: "master" | "replica", name: string, endpoint: string): NodeState => {
-        const ep = parseEndpoint(endpoint);
+    const makeNode = (role: NodeState["role"], target: { name: string; endpoint: string; ip: string }, innerPort: number): NodeState => {
+        const ep = parseEndpoint(target.endpoint);
         if (!ep) {
-            throw new Error(`${role} ${name}: endpoint ${endpoint} is not host:port`);
+            throw new Error(`${role} ${target.name}: endpoint ${target.endpoint} is not host:port`);
         }
-        return { role, name, endpoint, host: ep.host, port: ep.port, readOnlyConfirmed: false };
+        return {
+            role,
+            name: target.name,
+            endpoint: target.endpoint,
+            host: ep.host,
+            port: ep.port,
+            address: `${target.ip}:${innerPort}`,
+            readOnlyConfirmed: false,
+        };
     };
-    const master = makeNode("master", inputs.masterName, inputs.masterEndpoint);
-    const replicas = inputs.replicas.map((r) => makeNode("replica", r.name, r.endpoint));
-    const nodes = [master, ...replicas];
+    const targets = new Map<NodeState, ReplicaTarget>();
+    let master = makeNode("master", { name: inputs.masterName, endpoint: inputs.masterEndpoint, ip: inputs.masterIp }, masterPort);
+    targets.set(master, { name: master.name, endpoint: master.endpoint, ip: inputs.masterIp, port: masterPort });
+    let replicas = inputs.replicas.map((r) => {
+        const node = makeNode("replica", r, r.port ?? masterPort);
+        targets.set(node, r);
+        return node;
+    });
+    const dataNodes = [master, ...replicas];
+    const sentinels = (sentinel?.sentinels ?? []).map((s) => makeNode("sentinel", s, s.port ?? SENTINEL_DEFAULT_PORT));
+    let views: SentinelView[] = [];
     try {
-        // 1. Poll every node in parallel until all conditions hold; bounded by the deadline.
+        // 1. Poll every node (and sentinel) in parallel until all conditions hold; bounded by the deadline.
         let interval = firstInterval;
         for (;;) {
-            const results = await Promise.all(nodes.map((n) => inspectNode(ctx, n)));
-            const failing = results.filter((r) => r.facts.length > 0);
+            const sentinelResults: { node: NodeState; facts: Fact[] }[] = [];
+            if (sentinel) {
+                // The sentinels name the master; the data nodes are then judged against it.
+                views = await Promise.all(sentinels.map((s) => querySentinel(ctx, s, sentinel.masterName)));
+                const pick = chooseMaster(views, dataNodes, master);
+                if (pick.master) {
+                    master = pick.master;
+                    replicas = setTopology(ctx, master, dataNodes, targets);
+                }
+                for (const v of views) {
+                    const facts = [...(pick.facts.get(v.node) ?? []), ...judgeSentinel(v, sentinel, master, replicas, sentinels)];
+                    sentinelResults.push({ node: v.node, facts });
+                }
+            }
+            const results = await Promise.all([master, ...replicas].map((n) => inspectNode(ctx, n)));
+            const failing = [...results, ...sentinelResults].filter((r) => r.facts.length > 0);
             if (failing.length === 0) {
                 break;
             }
@@ -544,6 +844,7 @@ async function verifyReplication(inputs: ReplicationCheckInputs): Promise<Replic
         // 2. A write must reach every replica. It gets at least 5 s even if the wait used the timeout up.
         await probeReplication(ctx, master, replicas, Math.max(deadline - Date.now(), Math.min(timeoutMs, 5000)));
         // 3. Report offsets as they are now.
+        const nodes = [master, ...replicas];
         const infos = await Promise.all(
             nodes.map(async (n) => {
                 try {
@@ -566,12 +867,25 @@ async function verifyReplication(inputs: ReplicationCheckInputs): Promise<Replic
                 lagBytes: Math.max(0, masterOffset - offset),
             };
         });
-        return {
+        const result: ReplicationCheckResult = {
             masterReplId: masterInfo.master_replid ?? "",
             durationMs: Date.now() - started,
             passedAt: new Date().toISOString(),
+            currentMaster: master.name,
+            currentMasterEndpoint: master.endpoint,
             replicaStatus,
         };
+        if (sentinel) {
+            result.sentinelStatus = views.map((v) => ({
+                name: v.node.name,
+                endpoint: v.node.endpoint,
+                master: v.masterAddr ?? "",
+                numSlaves: Number(v.master?.["num-slaves"]),
+                numOtherSentinels: Number(v.master?.["num-other-sentinels"]),
+                quorum: Number(v.master?.quorum),
+            }));
+        }
+        return result;
     } finally {
         for (const c of ctx.clients) {
             c.disconnect();
@@ -608,14 +922,46 @@ export function validateInputs(news: Record<string, unknown>): pulumi.dynamic.Ch
             fail(property, `must be a positive number of milliseconds, got ${JSON.stringify(v)}`);
         }
     };
+    const isPort = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65535;
+    const port = (property: string, v: unknown): void => {
+        if (v !== undefined && known(v) && !isPort(v)) {
+            fail(property, `${JSON.stringify(v)} is not a port from 1 to 65535`);
+        }
+    };
+    // Endpoints must differ across nodes and sentinels.
+    const seen = new Map<string, string>();
+    const uniqueEndpoint = (property: string, v: unknown): void => {
+        if (typeof v === "string" && known(v)) {
+            const other = seen.get(v);
+            if (other !== undefined) {
+                fail(property, `${v} is also ${other}`);
+            } else {
+                seen.set(v, property);
+            }
+        }
+    };
+    /** Name, endpoint, IP and optional port of a replica or sentinel. */
+    const target = (at: string, r: unknown): Record<string, unknown> | undefined => {
+        if (!known(r)) {
+            return undefined;
+        }
+        if (typeof r !== "object" || r === null) {
+            fail(at, "must be an object with name, endpoint and ip");
+            return undefined;
+        }
+        const t = r as Record<string, unknown>;
+        nonEmpty(`${at}.name`, t.name);
+        endpoint(`${at}.endpoint`, t.endpoint);
+        ip(`${at}.ip`, t.ip);
+        port(`${at}.port`, t.port);
+        uniqueEndpoint(`${at}.endpoint`, t.endpoint);
+        return t;
+    };
 
     nonEmpty("masterName", news.masterName);
     endpoint("masterEndpoint", news.masterEndpoint);
     ip("masterIp", news.masterIp);
-    const mp = news.masterPort;
-    if (mp !== undefined && known(mp) && !(typeof mp === "number" && Number.isInteger(mp) && mp >= 1 && mp <= 65535)) {
-        fail("masterPort", `${JSON.stringify(mp)} is not a port from 1 to 65535`);
-    }
+    port("masterPort", news.masterPort);
     positive("timeoutMs", news.timeoutMs);
     positive("pollIntervalMs", news.pollIntervalMs);
     if (news.password !== undefined && known(news.password) && typeof news.password !== "string") {
@@ -631,60 +977,90 @@ export function validateInputs(news: Record<string, unknown>): pulumi.dynamic.Ch
         fail("expectedReplicas", `must be a whole number of at least 1, got ${JSON.stringify(expected)}`);
     }
     const replicas = news.replicas;
-    if (!known(replicas)) {
-        return failures;
+    uniqueEndpoint("masterEndpoint", news.masterEndpoint);
+    // With sentinel, each data node's ip:port must be its own: it is how the sentinels name the master.
+    const addresses = new Map<string, string>();
+    const masterPort = isPort(news.masterPort) ? news.masterPort : 6379;
+    if (typeof news.masterIp === "string") {
+        addresses.set(`${news.masterIp}:${masterPort}`, "masterIp:masterPort");
     }
-    if (!Array.isArray(replicas) || replicas.length === 0) {
-        fail("replicas", "at least one replica is required");
-        return failures;
-    }
-    if (typeof expected === "number" && replicas.length !== expected) {
-        fail("replicas", `${replicas.length} replicas given but expectedReplicas is ${expected}`);
-    }
-    const seen = new Map<string, string>();
-    if (typeof news.masterEndpoint === "string") {
-        seen.set(news.masterEndpoint, "masterEndpoint");
-    }
-    replicas.forEach((r: unknown, i) => {
-        const at = `replicas[${i}]`;
-        if (!known(r)) {
-            return;
-        }
-        if (typeof r !== "object" || r === null) {
-            fail(at, "must be an object with name, endpoint and ip");
-            return;
-        }
-        const t = r as Record<string, unknown>;
-        nonEmpty(`${at}.name`, t.name);
-        endpoint(`${at}.endpoint`, t.endpoint);
-        ip(`${at}.ip`, t.ip);
-        if (typeof t.endpoint === "string" && known(t.endpoint)) {
-            const other = seen.get(t.endpoint);
-            if (other !== undefined) {
-                fail(`${at}.endpoint`, `${t.endpoint} is also ${other}`);
-            } else {
-                seen.set(t.endpoint, `${at}.endpoint`);
+    if (known(replicas)) {
+        if (!Array.isArray(replicas) || replicas.length === 0) {
+            fail("replicas", "at least one replica is required");
+        } else {
+            if (typeof expected === "number" && replicas.length !== expected) {
+                fail("replicas", `${replicas.length} replicas given but expectedReplicas is ${expected}`);
             }
+            replicas.forEach((r: unknown, i) => {
+                const t = target(`replicas[${i}]`, r);
+                if (t && typeof t.ip === "string" && known(t.ip)) {
+                    const addr = `${t.ip}:${isPort(t.port) ? t.port : masterPort}`;
+                    const other = addresses.get(addr);
+                    if (other !== undefined && news.sentinel !== undefined && news.sentinel !== null) {
+                        fail(`replicas[${i}].ip`, `${addr} is also the address of ${other}: the sentinels could not tell them apart`);
+                    }
+                    addresses.set(addr, `replicas[${i}]`);
+                }
+            });
         }
-    });
+    }
+
+    const sentinel = news.sentinel;
+    if (sentinel === undefined || sentinel === null || !known(sentinel)) {
+        return failures;
+    }
+    if (typeof sentinel !== "object" || Array.isArray(sentinel)) {
+        fail("sentinel", "must be an object with masterName, quorum and sentinels");
+        return failures;
+    }
+    const sc = sentinel as Record<string, unknown>;
+    nonEmpty("sentinel.masterName", sc.masterName);
+    if (typeof sc.masterName === "string" && known(sc.masterName) && /\s/.test(sc.masterName)) {
+        fail("sentinel.masterName", `${JSON.stringify(sc.masterName)} must not contain whitespace`);
+    }
+    const list = sc.sentinels;
+    const quorum = sc.quorum;
+    if (known(quorum) && !(typeof quorum === "number" && Number.isInteger(quorum) && quorum >= 1)) {
+        fail("sentinel.quorum", `must be a whole number of at least 1, got ${JSON.stringify(quorum)}`);
+    } else if (typeof quorum === "number" && Array.isArray(list) && list.length > 0 && quorum > list.length) {
+        fail("sentinel.quorum", `${quorum} is more than the ${list.length} sentinels`);
+    }
+    if (known(list)) {
+        if (!Array.isArray(list) || list.length === 0) {
+            fail("sentinel.sentinels", "at least one sentinel is required");
+        } else {
+            list.forEach((s: unknown, i) => target(`sentinel.sentinels[${i}]`, s));
+        }
+    }
     return failures;
 }
 
 /** diff(): true when anything that decides what is checked changed. Timeouts, names of the master and the password do not. */
 export function inputsChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+    // Replicas and sentinels by name, endpoint, IP and port; ports default as the check defaults them.
+    const targets = (list: unknown, defaultPort: number | undefined): unknown =>
+        Array.isArray(list)
+            ? list.map((r: unknown) => {
+                  const t = (r ?? {}) as Record<string, unknown>;
+                  return typeof r === "object" ? [t.name, t.endpoint, t.ip, t.port ?? defaultPort ?? null] : r;
+              })
+            : list;
+    const sentinelOf = (s: unknown): unknown => {
+        if (s === undefined || s === null) {
+            return null;
+        }
+        const t = s as Record<string, unknown>;
+        return typeof s === "object" ? [t.masterName, t.quorum, targets(t.sentinels, SENTINEL_DEFAULT_PORT)] : s;
+    };
     const norm = (v: Record<string, unknown>): string =>
         JSON.stringify([
             v.masterEndpoint,
             v.masterIp,
             v.masterPort ?? 6379,
             v.expectedReplicas,
-            Array.isArray(v.replicas)
-                ? v.replicas.map((r: unknown) => {
-                      const t = (r ?? {}) as Record<string, unknown>;
-                      return typeof r === "object" ? [t.name, t.endpoint, t.ip] : r;
-                  })
-                : v.replicas,
+            targets(v.replicas, undefined),
             Array.isArray(v.containerIds) ? [...v.containerIds] : v.containerIds,
+            sentinelOf(v.sentinel),
         ]);
     return norm(olds) !== norm(news);
 }
@@ -723,8 +1099,10 @@ export const replicationCheckProvider: pulumi.dynamic.ResourceProvider<Replicati
 
 /**
  * Verifies that a master and its replicas replicate: every replica linked, read-only and following
- * the right master, and a probe write seen on all of them. Re-runs when an endpoint, an expected IP,
- * the replica list or a container id changes.
+ * the right master, and a probe write seen on all of them. With `sentinel`, also that every sentinel
+ * sees the master up, the replicas and the other sentinels, and can reach its quorum; the master is
+ * then whichever node the sentinels report, so a check after a failover verifies the group as it is.
+ * Re-runs when an endpoint, an expected IP, the replica or sentinel list or a container id changes.
  */
 export class ReplicationCheck extends pulumi.dynamic.Resource {
     /** master_replid of the master when the check passed. */
@@ -735,6 +1113,12 @@ export class ReplicationCheck extends pulumi.dynamic.Resource {
     declare readonly passedAt: pulumi.Output<string>;
     /** Link status, offset and lag of each replica when the check passed. */
     declare readonly replicaStatus: pulumi.Output<ReplicaStatus[]>;
+    /** Container name of the master when the check passed (with sentinel: as the sentinels reported it). */
+    declare readonly currentMaster: pulumi.Output<string>;
+    /** Host endpoint of that master. */
+    declare readonly currentMasterEndpoint: pulumi.Output<string>;
+    /** What each sentinel reported; undefined without sentinel. */
+    declare readonly sentinelStatus: pulumi.Output<SentinelStatus[] | undefined>;
 
     constructor(name: string, args: ReplicationCheckArgs, opts?: pulumi.CustomResourceOptions) {
         const props = {
@@ -742,6 +1126,9 @@ export class ReplicationCheck extends pulumi.dynamic.Resource {
             durationMs: undefined,
             passedAt: undefined,
             replicaStatus: undefined,
+            currentMaster: undefined,
+            currentMasterEndpoint: undefined,
+            sentinelStatus: undefined,
             ...args,
             password: args.password === undefined ? undefined : pulumi.secret(args.password),
         };

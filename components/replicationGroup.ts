@@ -170,11 +170,21 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 masterPort: REDIS_PORT,
                 replicas: plan.replicas.map((node) => ({ name: containerName(plan, node), endpoint: endpoint(node), ip: node.ip })),
                 expectedReplicas: plan.replicas.length,
+                sentinel: plan.sentinel && {
+                    masterName: plan.sentinel.masterName,
+                    quorum: plan.sentinel.quorum,
+                    sentinels: plan.sentinel.nodes.map((node) => ({
+                        name: containerName(plan, node),
+                        endpoint: endpoint(node),
+                        ip: node.ip,
+                        port: SENTINEL_PORT,
+                    })),
+                },
                 password,
                 timeoutMs: plan.checkTimeoutSeconds * 1000,
-                containerIds: containers.map((c) => c.id),
+                containerIds: [...containers, ...sentinels].map((c) => c.id),
             },
-            { ...child, dependsOn: containers },
+            { ...child, dependsOn: [...containers, ...sentinels] },
         );
 
         this.masterEndpoint = pulumi.output(endpoint(plan.master));

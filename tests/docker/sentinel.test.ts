@@ -1,0 +1,309 @@
+// Sentinel on the real engine: the program's resources created through the live backend behind
+// Pulumi's mocks. A 1+2 group with 3 sentinels deploys and its check passes; the master's container
+// is stopped under a writer using the sentinelClient recipe, Sentinel promotes a replica, no
+// acknowledged write is lost, the old master rejoins as a replica, and the check, run again as the
+// engine runs it, passes against the new topology. A second group shows min-replicas-to-write:
+// a master cut off from its replicas refuses writes.
+// Subnets 10.231.201.0/24 and 10.231.202.0/24; host ports 16201-16213 and 36201-36203.
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import Redis from "ioredis";
+import { failOverOnce, FailoverSample } from "../../bench/failover";
+import type * as Components from "../../components";
+import type { ReplicationCheckOutputs } from "../../components/replicationCheck";
+import { dockerClient, dockerUnavailableReason, ensureBaseImage, REPO_ROOT } from "../support/baseImage";
+import { createLiveBackend, LiveBackend, listLeftovers, promiseOf, removeLeftovers, assertNothingLeft } from "../support/liveDocker";
+import { loadSerializedProvider } from "../support/loadSerialized";
+
+// Fixed, so a crashed run's leftovers are found and cleared by the next one.
+const TEST_VALUE = "sentinel";
+const PASSWORD = "sentinel-docker-Passw0rd";
+const GROUP_A = "rr-sent-a";
+const GROUP_C = "rr-sent-c";
+const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
+
+function unwrapSecrets(v: unknown): unknown {
+    if (pulumi.runtime.isRpcSecret(v)) return unwrapSecrets(pulumi.runtime.unwrapRpcSecret(v));
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+
+/** Polls until check() returns a value, or throws naming what() and the last error. */
+async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 50): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last = "";
+    for (;;) {
+        try {
+            const v = await check();
+            if (v !== undefined) return v;
+            last = "";
+        } catch (err) {
+            last = ` (last error: ${(err as Error).message})`;
+        }
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
+        await new Promise((r) => setTimeout(r, intervalMs));
+    }
+}
+
+/** A fresh client on 127.0.0.1:port for one call; Sentinel's reconfigurations kill client connections. */
+async function withClient<T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> {
+    const c = new Redis({
+        host: "127.0.0.1",
+        port,
+        password: PASSWORD,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 2000,
+        commandTimeout: 5000,
+    });
+    c.on("error", () => undefined);
+    try {
+        await c.connect();
+        return await fn(c);
+    } finally {
+        c.disconnect();
+    }
+}
+
+/** The container's log lines matching re. */
+async function logLines(container: string, re: RegExp): Promise<string[]> {
+    const buf = (await dockerClient().getContainer(container).logs({ stdout: true, stderr: true })) as unknown as Buffer;
+    const out: string[] = [];
+    for (let i = 0; i + 8 <= buf.length;) {
+        const len = buf.readUInt32BE(i + 4);
+        out.push(
+            ...buf
+                .subarray(i + 8, i + 8 + len)
+                .toString("utf8")
+                .split("\n"),
+        );
+        i += 8 + len;
+    }
+    return out.filter((l) => re.test(l)).map((l) => l.trim());
+}
+
+describe("docker tier: Sentinel failover", function () {
+    this.timeout(300_000);
+    let backend: LiveBackend | undefined;
+    let components: typeof Components;
+    let baseImage = "";
+    /** The check's inputs as the program sent them (password and __provider included), and its outputs, by resource name. */
+    const checkInputs = new Map<string, Record<string, unknown>>();
+    const checkOutputs = new Map<string, Record<string, unknown>>();
+    let groupA: Components.RedisReplicationGroup | undefined;
+    const times: Record<string, number> = {};
+    let failover: FailoverSample | undefined;
+
+    before(async function () {
+        const reason = await dockerUnavailableReason();
+        if (reason !== undefined) {
+            if (process.env.CI === "true") throw new Error(`docker tier cannot run in CI: ${reason}`);
+            console.log(`    docker tier skipped: ${reason}`);
+            this.skip();
+        }
+        const stale = await removeLeftovers(TEST_VALUE);
+        if (stale.length > 0) console.log(`    removed leftovers of an earlier run: ${stale.join("; ")}`);
+        baseImage = await ensureBaseImage();
+        const live = createLiveBackend({ testLabel: TEST_VALUE, cwd: REPO_ROOT });
+        backend = live;
+        const mocks: pulumi.runtime.Mocks = {
+            call: (args) => live.mocks.call(args),
+            async newResource(args) {
+                if (args.type.startsWith(DYNAMIC_PREFIX)) checkInputs.set(args.name, unwrapSecrets(args.inputs) as Record<string, unknown>);
+                const result = await live.mocks.newResource(args);
+                if (args.type.startsWith(DYNAMIC_PREFIX)) checkOutputs.set(args.name, result.state as Record<string, unknown>);
+                return result;
+            },
+        };
+        await pulumi.runtime.setMocks(mocks, "redis-replication", "sentinel");
+        components = await import("../../components");
+    });
+
+    after(async function () {
+        if (backend === undefined) return;
+        let teardownError: unknown;
+        try {
+            await backend.teardown();
+        } catch (err) {
+            teardownError = err;
+        }
+        const left = await listLeftovers(TEST_VALUE);
+        await removeLeftovers(TEST_VALUE); // never leave them for the next run, even when failing
+        for (const name of [GROUP_A, GROUP_C]) {
+            await dockerClient()
+                .getImage(`redis-replication/${name}:latest`)
+                .remove()
+                .catch(() => undefined);
+        }
+        console.log(`    timings: ${JSON.stringify(times)}`);
+        if (teardownError !== undefined) throw teardownError;
+        assert.deepEqual(left, [], "teardown left objects behind");
+        await assertNothingLeft(TEST_VALUE);
+    });
+
+    it("deploys a 1+2 group with 3 sentinels, and the check passes once every sentinel agrees", async () => {
+        const started = Date.now();
+        groupA = new components.RedisReplicationGroup("senta", {
+            name: GROUP_A,
+            network: { subnet: "10.231.201.0/24" },
+            master: { hostPort: 16201 },
+            replicas: 2,
+            image: { baseImage },
+            sentinel: {},
+            password: PASSWORD,
+        });
+        const replication = await promiseOf(groupA.replication);
+        times.deployMs = Date.now() - started;
+        times.checkMs = replication.durationMs;
+        assert.deepEqual(
+            replication.replicas.map((r) => [r.name, r.linkStatus]),
+            [
+                [`${GROUP_A}-replica-1`, "up"],
+                [`${GROUP_A}-replica-2`, "up"],
+            ],
+        );
+        const outs = checkOutputs.get("senta-check") as unknown as ReplicationCheckOutputs;
+        assert.equal(outs.currentMaster, `${GROUP_A}-master`);
+        assert.deepEqual(
+            outs.sentinelStatus?.map((s) => [s.name, s.master, s.numSlaves, s.numOtherSentinels, s.quorum]),
+            [1, 2, 3].map((i) => [`${GROUP_A}-sentinel-${i}`, "10.231.201.2:6379", 2, 2, 2]),
+        );
+        assert.deepEqual(await promiseOf(groupA.sentinelEndpoints), ["127.0.0.1:36201", "127.0.0.1:36202", "127.0.0.1:36203"]);
+        // CKQUORUM straight from a sentinel, as an operator would ask.
+        const ck = await withClient(36201, (c) => c.call("SENTINEL", "CKQUORUM", GROUP_A));
+        assert.match(String(ck), /^OK 3 usable Sentinels/);
+    });
+
+    it("fails over when the master's container stops: a new master within 5 s, no acknowledged write lost, the old master rejoins", async () => {
+        assert.ok(groupA, "the group was not deployed");
+        const recipe = await promiseOf(groupA.sentinelClient);
+        assert.ok(recipe);
+        const containers = [await promiseOf(groupA.masterContainerName), ...(await promiseOf(groupA.replicaContainerNames))];
+        failover = await failOverOnce({ recipe, password: PASSWORD, containers, log: (line) => console.log(`      ${line}`) });
+        Object.assign(times, {
+            failoverMs: failover.totalMs,
+            newMasterMs: failover.newMasterMs,
+            firstWriteMs: failover.firstWriteMs,
+            firstAckMs: failover.firstAckMs,
+            stopMs: failover.stopMs,
+            newMasterAfterExitMs: failover.newMasterAfterExitMs,
+            rejoinMs: failover.rejoinMs,
+        });
+        console.log(`      writer errors during the failover: ${JSON.stringify(failover.errors)}`);
+        assert.equal(failover.from, `${GROUP_A}-master`);
+        assert.notEqual(failover.to, failover.from);
+        assert.ok(failover.acked >= 30, `only ${failover.acked} acknowledged writes`);
+        assert.equal(failover.lost, 0, `${failover.lost} acknowledged writes lost`);
+        assert.ok(failover.newMasterMs <= 5000, `new master after ${failover.newMasterMs} ms (goal: within 5 s with down-after 1000 ms)`);
+
+        // Sentinel's reconfiguration includes CONFIG REWRITE, which cannot write our redis.conf's
+        // root-owned directory: the change lives in memory only. Show what the nodes logged.
+        for (const name of containers) {
+            const lines = await logLines(
+                name,
+                /rewrit|CONFIG|MASTER MODE|REPLICAOF|Connecting to MASTER|shutdown|Waiting for replicas|Lagging/i,
+            );
+            console.log(`      ${name}: ${lines.slice(-8).join(" | ") || "(nothing about the reconfiguration)"}`);
+        }
+        const sentinelEvents = await logLines(
+            `${GROUP_A}-sentinel-1`,
+            /switch-master|promoted-slave|failover-end|convert-to-slave|odown|config-update/,
+        );
+        console.log(`      ${GROUP_A}-sentinel-1: ${sentinelEvents.map((l) => l.replace(/^\d+:X [^#+-]*/, "")).join(" | ")}`);
+    });
+
+    it("passes the check again, run as the engine runs it, against the new topology", async () => {
+        assert.ok(failover, "no failover happened");
+        const raw = checkInputs.get("senta-check");
+        assert.ok(raw, "no check inputs recorded");
+        const provider = await loadSerializedProvider(raw.__provider as string);
+        const checked = await provider.check!({}, raw);
+        assert.deepEqual(checked.failures ?? [], []);
+        const started = Date.now();
+        const res = await provider.create({ ...checked.inputs, __provider: raw.__provider });
+        times.checkAfterFailoverMs = Date.now() - started;
+        const outs = res.outs as ReplicationCheckOutputs;
+        // The master is whatever the sentinels report now: normally the one promoted by the failover
+        // (with down-after 1 s, a second failover could have followed it).
+        const byIp: Record<string, string> = {
+            "10.231.201.2": `${GROUP_A}-master`,
+            "10.231.201.3": `${GROUP_A}-replica-1`,
+            "10.231.201.4": `${GROUP_A}-replica-2`,
+        };
+        const reported = (await withClient(36201, (c) => c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", GROUP_A))) as string[];
+        const current = byIp[reported[0]!];
+        if (current !== failover.to)
+            console.log(`      the sentinels now report ${current}, not ${failover.to}: a second failover followed`);
+        assert.equal(outs.currentMaster, current);
+        assert.deepEqual(
+            outs.replicaStatus.map((r) => r.name).sort(),
+            Object.values(byIp)
+                .filter((n) => n !== current)
+                .sort(),
+        );
+        assert.ok(outs.replicaStatus.every((r) => r.linkStatus === "up"));
+        assert.ok(outs.sentinelStatus?.every((s) => s.master === `${reported[0]}:6379` && s.numSlaves === 2 && s.numOtherSentinels === 2));
+        // The inputs did not change, so `pulumi up` would not even re-run it: diff says so.
+        assert.equal((await provider.diff!("id", outs, raw)).changes, false);
+    });
+
+    it("with minReplicasToWrite 1, a master cut off from its replicas refuses writes (NOREPLICAS)", async () => {
+        const groupC = new components.RedisReplicationGroup("sentc", {
+            name: GROUP_C,
+            network: { subnet: "10.231.202.0/24" },
+            master: { hostPort: 16211 },
+            replicas: 2,
+            image: { baseImage },
+            replication: { minReplicasToWrite: 1, minReplicasMaxLag: 1 },
+            password: PASSWORD,
+        });
+        await promiseOf(groupC.replication);
+        assert.equal(await withClient(16211, (c) => c.set("before", "1")), "OK");
+        const replicas = await promiseOf(groupC.replicaContainerNames);
+        // Redis 7.0 ignores SIGTERM while a replica writes its initial AOF after the sync ("Writing
+        // initial AOF, can't exit"): docker stop would then wait 10 s and kill it. Let them settle.
+        for (const port of [16212, 16213]) {
+            await pollUntil(`the replica on ${port} to finish its AOF rewrite`, 30_000, async () => {
+                const info = await withClient(port, (c) => c.info("persistence"));
+                return /aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info) ? true : undefined;
+            });
+        }
+        const stopAt = Date.now();
+        const stopped = Promise.all(
+            replicas.map(async (n) => {
+                await dockerClient().getContainer(n).stop({ t: 10 });
+                return Date.now() - stopAt;
+            }),
+        );
+        stopped.catch(() => undefined);
+        const refusal = await pollUntil("a write on the master to be refused", 20_000, async () => {
+            try {
+                await withClient(16211, (c) => c.set("cut-off", "1"));
+                return undefined;
+            } catch (err) {
+                return (err as Error).message;
+            }
+        });
+        times.noReplicasAfterMs = Date.now() - stopAt;
+        const stopMs = await stopped;
+        times.replicaStopMs = Math.max(...stopMs);
+        if (times.replicaStopMs > 5000) {
+            // docker stop waited for its grace period: show why the replica did not exit on SIGTERM.
+            for (const n of replicas) console.log(`      ${n}: ${(await logLines(n, /./)).slice(-8).join(" | ")}`);
+        }
+        assert.match(refusal, /^NOREPLICAS Not enough good replicas to write/);
+        // Replicas back: writes are accepted again.
+        await Promise.all(replicas.map((n) => dockerClient().getContainer(n).start()));
+        await pollUntil(
+            "writes to be accepted again",
+            30_000,
+            async () => ((await withClient(16211, (c) => c.set("back", "1"))) === "OK" ? true : undefined),
+            100,
+        );
+    });
+});

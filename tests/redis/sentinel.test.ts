@@ -1,0 +1,498 @@
+// The ReplicationCheck provider with Sentinel, against real redis-server processes on 127.0.0.1:
+// a master, two replicas and three sentinels (`redis-server sentinel.conf --sentinel`), all on
+// ports 17200-17299. The check must wait for the sentinels to agree, name the sentinel and what it
+// saw when they don't, find the master through Sentinel after a failover, and run the same after
+// serialization.
+import * as assert from "assert";
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { Redis } from "ioredis";
+import * as pulumi from "@pulumi/pulumi";
+import { ReplicationCheckInputs, ReplicationCheckOutputs, replicationCheckProvider } from "../../components/replicationCheck";
+import { loadSerializedProvider, serializeProvider } from "../support/loadSerialized";
+import { clientOptions, infoReplication, pollUntil, requireRedisServer, timed } from "../support/redisProcesses";
+
+const HOST = "127.0.0.1";
+const PORT_MIN = 17200;
+const PORT_MAX = 17299;
+const PASSWORD = "sentinel-Pa55word";
+const MONITORED = "sentinel-test";
+const CHECK_CLIENT = "name=pulumi-replication-check";
+const provider = replicationCheckProvider;
+
+/** One redis-server (data node or sentinel) in its own temp dir; restartable on the same port. */
+interface Proc {
+    name: string;
+    port: number;
+    endpoint: string;
+    dir: string;
+    sentinel: boolean;
+    /** Starts it (again) with the config file in its dir; resolves when it answers PING. */
+    start(): Promise<void>;
+    /** SIGKILL, and waits for the exit. */
+    kill(): Promise<void>;
+    client(): Redis;
+}
+
+let nextPort = PORT_MIN;
+
+function portIsFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const srv = net.createServer();
+        srv.once("error", () => resolve(false));
+        srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+    });
+}
+
+async function allocatePort(): Promise<number> {
+    for (let i = 0; i <= PORT_MAX - PORT_MIN; i++) {
+        const port = nextPort;
+        nextPort = nextPort >= PORT_MAX ? PORT_MIN : nextPort + 1;
+        if (await portIsFree(port)) return port;
+    }
+    throw new Error(`no free port in ${PORT_MIN}-${PORT_MAX}`);
+}
+
+function waitForExit(proc: ChildProcess, ms: number): Promise<void> {
+    if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        proc.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+        });
+    });
+}
+
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+    for (const p of running) p.kill("SIGKILL");
+});
+
+/** Starts and kills the processes of one test; stopAll() removes them and their dirs. */
+class Fleet {
+    private readonly procs: { proc?: ChildProcess; dir: string; clients: Redis[] }[] = [];
+
+    constructor(private readonly serverPath: string) {}
+
+    /** A process on a fresh port; `conf` gets port, dir and logfile prepended. */
+    async add(name: string, conf: (port: number) => string[], sentinel = false): Promise<Proc> {
+        const port = await allocatePort();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-sentinel-tier-"));
+        const file = path.join(dir, sentinel ? "sentinel.conf" : "redis.conf");
+        const lines = [`port ${port}`, `bind ${HOST}`, `dir ${dir}`, `logfile ${path.join(dir, "log")}`, ...conf(port)];
+        fs.writeFileSync(file, lines.join("\n") + "\n");
+        const entry: { proc?: ChildProcess; dir: string; clients: Redis[] } = { dir, clients: [] };
+        this.procs.push(entry);
+        const client = (): Redis => {
+            const c = new Redis(clientOptions(port, PASSWORD));
+            c.on("error", () => undefined);
+            entry.clients.push(c);
+            return c;
+        };
+        const p: Proc = {
+            name,
+            port,
+            endpoint: `${HOST}:${port}`,
+            dir,
+            sentinel,
+            client,
+            start: async () => {
+                const proc = spawn(this.serverPath, sentinel ? [file, "--sentinel"] : [file], { stdio: "ignore" });
+                running.add(proc);
+                proc.once("exit", () => running.delete(proc));
+                entry.proc = proc;
+                const probe = client();
+                try {
+                    await pollUntil(`${name} on ${port}`, 5000, async () => {
+                        if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode})`);
+                        if (probe.status !== "ready") {
+                            probe.disconnect();
+                            await probe.connect().catch(() => undefined);
+                        }
+                        return probe.status === "ready" && (await probe.ping()) === "PONG";
+                    });
+                } finally {
+                    probe.disconnect();
+                }
+            },
+            kill: async () => {
+                for (const c of entry.clients.splice(0)) c.disconnect();
+                if (entry.proc) {
+                    entry.proc.kill("SIGKILL");
+                    await waitForExit(entry.proc, 3000);
+                }
+            },
+        };
+        await p.start();
+        return p;
+    }
+
+    async stopAll(): Promise<void> {
+        await Promise.all(
+            this.procs.splice(0).map(async ({ proc, dir, clients }) => {
+                for (const c of clients) c.disconnect();
+                if (proc) {
+                    proc.kill("SIGKILL");
+                    await waitForExit(proc, 3000);
+                }
+                fs.rmSync(dir, { recursive: true, force: true });
+            }),
+        );
+    }
+}
+
+interface SentinelGroup {
+    master: Proc;
+    replicas: Proc[];
+    sentinels: Proc[];
+    inputs: ReplicationCheckInputs;
+}
+
+const dataConf = (replicaOf?: number) => (): string[] => [
+    `requirepass ${PASSWORD}`,
+    `masterauth ${PASSWORD}`,
+    'save ""',
+    "appendonly no",
+    "repl-diskless-sync yes",
+    "repl-diskless-sync-delay 0",
+    "shutdown-timeout 0",
+    "replica-read-only yes",
+    ...(replicaOf !== undefined ? [`replicaof ${HOST} ${replicaOf}`] : []),
+];
+
+/** A master, two replicas (linked) and three sentinels with quorum 2; plus the check's inputs. */
+async function startSentinelGroup(fleet: Fleet): Promise<SentinelGroup> {
+    const master = await fleet.add("sent-master", dataConf());
+    const replicas = await Promise.all([1, 2].map((i) => fleet.add(`sent-replica-${i}`, dataConf(master.port))));
+    const m = master.client();
+    await m.connect();
+    await pollUntil("2 online replicas", 10_000, async () => {
+        const info = await infoReplication(m);
+        return Number(info.connected_slaves) === 2 && !JSON.stringify(info).includes("state=wait_bgsave");
+    });
+    m.disconnect();
+    const sentinels = await Promise.all(
+        [1, 2, 3].map((i) =>
+            fleet.add(
+                `sent-sentinel-${i}`,
+                () => [
+                    `requirepass ${PASSWORD}`,
+                    "sentinel resolve-hostnames no",
+                    `sentinel monitor ${MONITORED} ${HOST} ${master.port} 2`,
+                    `sentinel auth-pass ${MONITORED} ${PASSWORD}`,
+                    `sentinel down-after-milliseconds ${MONITORED} 1000`,
+                    `sentinel failover-timeout ${MONITORED} 10000`,
+                    `sentinel parallel-syncs ${MONITORED} 1`,
+                ],
+                true,
+            ),
+        ),
+    );
+    const target = (p: Proc) => ({ name: p.name, endpoint: p.endpoint, ip: HOST, port: p.port });
+    const inputs: ReplicationCheckInputs = {
+        masterName: master.name,
+        masterEndpoint: master.endpoint,
+        masterIp: HOST,
+        masterPort: master.port,
+        replicas: replicas.map(target),
+        expectedReplicas: 2,
+        sentinel: { masterName: MONITORED, quorum: 2, sentinels: sentinels.map(target) },
+        password: PASSWORD,
+        timeoutMs: 30_000,
+        containerIds: ["c-master", "c-replica-1", "c-replica-2", "c-sentinel-1", "c-sentinel-2", "c-sentinel-3"],
+    };
+    return { master, replicas, sentinels, inputs };
+}
+
+/** Every connection the check opened is gone, on each process still running. */
+async function assertNoCheckConnections(procs: Proc[]): Promise<void> {
+    for (const p of procs) {
+        const c = p.client();
+        try {
+            await c.connect();
+        } catch {
+            continue; // killed on purpose
+        }
+        try {
+            await pollUntil(
+                `the check's connections to ${p.name} to close`,
+                2000,
+                async () => !String(await c.call("CLIENT", "LIST")).includes(CHECK_CLIENT),
+            );
+        } finally {
+            c.disconnect();
+        }
+    }
+}
+
+/** The master address a sentinel reports. */
+async function reportedMaster(s: Proc): Promise<string> {
+    const c = s.client();
+    try {
+        await c.connect();
+        const addr = (await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MONITORED)) as string[];
+        return `${addr[0]}:${addr[1]}`;
+    } finally {
+        c.disconnect();
+    }
+}
+
+function log(what: string, ms: number): void {
+    console.log(`      ${what}: ${ms} ms`);
+}
+
+describe("ReplicationCheck provider with Sentinel, against redis-server", function () {
+    let serverPath: string;
+
+    before(function () {
+        serverPath = requireRedisServer(this);
+    });
+
+    describe("on a healthy group", () => {
+        const fleet = { current: undefined as Fleet | undefined };
+        let g: SentinelGroup;
+
+        before(async function () {
+            if (!serverPath) this.skip();
+            fleet.current = new Fleet(serverPath);
+            g = await startSentinelGroup(fleet.current);
+        });
+        after(async () => {
+            await fleet.current?.stopAll();
+        });
+
+        it("waits until every sentinel sees the master, both replicas and the two other sentinels, then passes", async () => {
+            // Started right after the sentinels: they still have to find each other.
+            const run = await timed(() => provider.create(g.inputs));
+            log("check right after the sentinels started", run.ms);
+            assert.ifError(run.error);
+            const outs = run.value!.outs as ReplicationCheckOutputs;
+            assert.strictEqual(outs.currentMaster, "sent-master");
+            assert.strictEqual(outs.currentMasterEndpoint, g.master.endpoint);
+            assert.deepStrictEqual(
+                outs.replicaStatus.map((r) => [r.name, r.linkStatus]),
+                [
+                    ["sent-replica-1", "up"],
+                    ["sent-replica-2", "up"],
+                ],
+            );
+            assert.deepStrictEqual(
+                outs.sentinelStatus,
+                g.sentinels.map((s) => ({
+                    name: s.name,
+                    endpoint: s.endpoint,
+                    master: g.master.endpoint,
+                    numSlaves: 2,
+                    numOtherSentinels: 2,
+                    quorum: 2,
+                })),
+            );
+            assert.ok(!JSON.stringify(outs).includes(PASSWORD));
+            await assertNoCheckConnections([g.master, ...g.replicas, ...g.sentinels]);
+        });
+
+        it("fails at once, naming each sentinel, when they monitor no master by that name", async () => {
+            const inputs = { ...g.inputs, sentinel: { ...g.inputs.sentinel!, masterName: "nope" } };
+            const run = await timed(() => provider.create(inputs));
+            assert.ok(run.error, "the check passed with a master name nobody monitors");
+            assert.ok(run.ms < 1000, `took ${run.ms} ms`);
+            assert.deepStrictEqual(
+                run.error.message.split("\n"),
+                g.sentinels.map(
+                    (s) =>
+                        `sentinel ${s.name} (${s.endpoint}): does not monitor nope (SENTINEL GET-MASTER-ADDR-BY-NAME returned nothing): ` +
+                        `its sentinel.conf needs "sentinel monitor nope ..."; check sentinel.masterName`,
+                ),
+            );
+            await assertNoCheckConnections([g.master, ...g.replicas, ...g.sentinels]);
+        });
+
+        it("fails at once when the sentinels' quorum is not the expected one", async () => {
+            const inputs = { ...g.inputs, sentinel: { ...g.inputs.sentinel!, quorum: 3 } };
+            const run = await timed(() => provider.create(inputs));
+            assert.ok(run.error, "the check passed with the wrong quorum");
+            assert.ok(run.ms < 1000, `took ${run.ms} ms`);
+            for (const s of g.sentinels) {
+                assert.ok(
+                    run.error.message.includes(
+                        `sentinel ${s.name} (${s.endpoint}): quorum=2 but 3 expected: its sentinel.conf has another quorum`,
+                    ),
+                    run.error.message,
+                );
+            }
+        });
+
+        it("fails at once on a wrong password, on the sentinels too", async () => {
+            const run = await timed(() => provider.create({ ...g.inputs, password: "wrong-password" }));
+            assert.ok(run.error);
+            assert.ok(run.ms < 1000, `took ${run.ms} ms`);
+            assert.match(
+                run.error.message,
+                new RegExp(`^sentinel sent-sentinel-1 \\(${g.sentinels[0]!.endpoint}\\): password mismatch \\(WRONGPASS`, "m"),
+            );
+        });
+
+        it("runs the same after serialization, capturing no secret or module", async () => {
+            const sf = await serializeProvider(provider);
+            assert.strictEqual(sf.containsSecrets, false);
+            assert.ok(!sf.text.includes(PASSWORD));
+            const required = [...sf.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+            assert.deepStrictEqual([...new Set(required)].sort(), ["crypto", "ioredis", "net"]);
+            const loaded: pulumi.dynamic.ResourceProvider = await loadSerializedProvider(sf.text);
+
+            const ok = await timed(() => loaded.create(g.inputs));
+            log("serialized check with sentinels", ok.ms);
+            assert.ifError(ok.error);
+            const outs = ok.value!.outs as ReplicationCheckOutputs;
+            assert.strictEqual(outs.currentMaster, "sent-master");
+            assert.strictEqual(outs.sentinelStatus?.length, 3);
+
+            const wrong = { ...g.inputs, sentinel: { ...g.inputs.sentinel!, masterName: "nope" } };
+            const [direct, viaText] = [await timed(() => provider.create(wrong)), await timed(() => loaded.create(wrong))];
+            assert.ok(direct.error && viaText.error);
+            assert.strictEqual(viaText.error.message, direct.error.message);
+
+            // check and diff answer the same; a moved sentinel re-runs the check.
+            const bad = { ...g.inputs, sentinel: { masterName: "", quorum: 5, sentinels: [] } };
+            assert.deepStrictEqual(await loaded.check!({}, bad), await (provider as pulumi.dynamic.ResourceProvider).check!({}, bad));
+            const moved = {
+                ...g.inputs,
+                sentinel: {
+                    ...g.inputs.sentinel!,
+                    sentinels: g.inputs.sentinel!.sentinels.map((s, i) => (i === 0 ? { ...s, ip: "10.0.0.9" } : s)),
+                },
+            };
+            assert.deepStrictEqual(await loaded.diff!("id", outs, moved), { changes: true, replaces: [], deleteBeforeReplace: false });
+            assert.deepStrictEqual(await loaded.diff!("id", outs, g.inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
+            await assertNoCheckConnections([g.master, ...g.replicas, ...g.sentinels]);
+        });
+    });
+
+    describe("when something breaks", () => {
+        let fleet: Fleet | undefined;
+
+        afterEach(async () => {
+            await fleet?.stopAll();
+            fleet = undefined;
+        });
+
+        it("fails within the timeout naming a stopped sentinel, and what the others see of it", async function () {
+            if (!serverPath) this.skip();
+            fleet = new Fleet(serverPath);
+            const g = await startSentinelGroup(fleet);
+            assert.ifError((await timed(() => provider.create(g.inputs))).error);
+            const s3 = g.sentinels[2]!;
+            await s3.kill();
+            const run = await timed(() => provider.create({ ...g.inputs, timeoutMs: 3000 }));
+            log("stopped sentinel (timeout 3 s)", run.ms);
+            assert.ok(run.error, "the check passed with a stopped sentinel");
+            assert.ok(run.ms >= 3000 && run.ms < 4500, `took ${run.ms} ms`);
+            const lines = run.error.message.split("\n");
+            assert.deepStrictEqual(
+                lines.map((l) => l.slice(0, l.indexOf("): ") + 1)),
+                g.sentinels.map((s) => `sentinel ${s.name} (${s.endpoint})`),
+                run.error.message,
+            );
+            assert.strictEqual(
+                lines[2],
+                `sentinel ${s3.name} (${s3.endpoint}): connection refused after 3s: is the container running and its port published?`,
+            );
+            for (const line of lines.slice(0, 2)) {
+                // down-after-milliseconds is 1 s: within 3 s both others flag it subjectively down.
+                assert.match(line, new RegExp(`sees sentinel ${s3.name} \\(${HOST}:${s3.port}\\) with flags=\\S*s_down`));
+            }
+            assert.ok(lines[0]!.includes("after 3s"), lines[0]);
+            await assertNoCheckConnections([g.master, ...g.replicas, ...g.sentinels]);
+        });
+
+        it("after a failover, finds the new master through Sentinel and verifies the others as its replicas", async function () {
+            if (!serverPath) this.skip();
+            fleet = new Fleet(serverPath);
+            const g = await startSentinelGroup(fleet);
+            assert.ifError((await timed(() => provider.create(g.inputs))).error);
+
+            const killedAt = Date.now();
+            await g.master.kill();
+            const oldAddr = g.master.endpoint;
+            let newAddr = "";
+            await pollUntil(
+                "the sentinels to report a new master",
+                20_000,
+                async () => {
+                    const addrs = await Promise.all(g.sentinels.map(reportedMaster));
+                    newAddr = addrs[0]!;
+                    return newAddr !== oldAddr && addrs.every((a) => a === newAddr);
+                },
+                20,
+            );
+            log("master killed -> every sentinel reports the new master", Date.now() - killedAt);
+            assert.ok(
+                g.replicas.some((r) => r.endpoint === newAddr),
+                `the sentinels report ${newAddr}, none of the replicas`,
+            );
+
+            // The old master comes back as a replica of the new one. (Left as a master, Sentinel would
+            // convert it only after its 10 s INFO period plus failover-timeout, or 30 s more in TILT
+            // mode on a loaded machine; tests/docker/sentinel.test.ts covers that conversion.)
+            fs.appendFileSync(path.join(g.master.dir, "redis.conf"), `replicaof ${newAddr.replace(":", " ")}\n`);
+            await g.master.start();
+            // Settled: the sentinels agree on a master and every other node is its linked replica. With
+            // down-after 1 s, a second failover right after the first is possible on a busy machine, so
+            // the master is whatever the sentinels say now, not necessarily the first one promoted.
+            const nodes = [g.master, ...g.replicas];
+            const settled = async (): Promise<Proc | undefined> => {
+                const addrs = await Promise.all(g.sentinels.map(reportedMaster));
+                const master = nodes.find((n) => n.endpoint === addrs[0]);
+                if (!master || addrs.some((a) => a !== addrs[0])) return undefined;
+                for (const n of nodes.filter((x) => x !== master)) {
+                    const c = n.client(); // fresh: Sentinel's reconfiguration ends with CLIENT KILL TYPE normal
+                    try {
+                        await c.connect();
+                        const info = await infoReplication(c);
+                        if (
+                            info.role !== "slave" ||
+                            `${info.master_host}:${info.master_port}` !== addrs[0] ||
+                            info.master_link_status !== "up"
+                        ) {
+                            return undefined;
+                        }
+                    } finally {
+                        c.disconnect();
+                    }
+                }
+                return master;
+            };
+            let current: Proc | undefined;
+            await pollUntil("the group to settle after the failover", 60_000, async () => (current = await settled()) !== undefined, 50);
+            log("master killed -> old master back as a replica, group settled", Date.now() - killedAt);
+
+            // The same inputs as at deployment: the check asks Sentinel which node is master now.
+            const run = await timed(() => provider.create(g.inputs));
+            log("check after the failover", run.ms);
+            assert.ifError(run.error);
+            const outs = run.value!.outs as ReplicationCheckOutputs;
+            const after = await settled();
+            if (after === current) {
+                // No further failover while the check ran: it must have found exactly this master.
+                assert.strictEqual(outs.currentMaster, current!.name);
+                assert.strictEqual(outs.currentMasterEndpoint, current!.endpoint);
+                assert.ok(
+                    outs.sentinelStatus?.every((s) => s.master === current!.endpoint && s.numSlaves === 2 && s.numOtherSentinels === 2),
+                );
+            }
+            assert.deepStrictEqual(
+                outs.replicaStatus.map((r) => r.name).sort(),
+                nodes
+                    .map((n) => n.name)
+                    .filter((n) => n !== outs.currentMaster)
+                    .sort(),
+            );
+            assert.ok(outs.replicaStatus.every((r) => r.linkStatus === "up"));
+            await assertNoCheckConnections([g.master, ...g.replicas, ...g.sentinels]);
+        });
+    });
+});
