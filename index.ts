@@ -14,3 +14,5 @@ export const subnet = redis.subnet;
 export const masterUrl = redis.masterUrl;
 export const replicaUrls = redis.replicaUrls;
 export const replication = redis.replication;
+export const sentinelEndpoints = redis.sentinelEndpoints;
+export const sentinelClient = redis.sentinelClient;

@@ -13,7 +13,7 @@ import {
     SENTINEL_HEALTHCHECK_TEST,
     SENTINEL_PORT,
 } from "./redisConf";
-import { ReplicaStatus, ReplicationCheck } from "./replicationCheck";
+import { ReplicaStatus, ReplicationCheck, SentinelStatus } from "./replicationCheck";
 
 /** The uid the image's redis user runs as (official images and the test base alike). */
 export const REDIS_UID = 999;
@@ -47,10 +47,16 @@ export interface SentinelClientRecipe {
 
 /** What the check saw when it last passed. */
 export interface ReplicationStatus {
+    /** Container name of the master the check found (with sentinel: the one the sentinels report). */
+    master: string;
+    /** Its host:port on the Docker host. */
+    masterEndpoint: string;
     masterReplId: string;
     durationMs: number;
     passedAt: string;
     replicas: ReplicaStatus[];
+    /** What each sentinel reported; undefined without sentinel. */
+    sentinels?: SentinelStatus[];
 }
 
 /**
@@ -197,9 +203,15 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 : pulumi.output(`redis://${endpoint(node)}`);
         this.masterUrl = url(plan.master);
         this.replicaUrls = pulumi.all(plan.replicas.map(url));
-        this.replication = pulumi
-            .all([check.masterReplId, check.durationMs, check.passedAt, check.replicaStatus])
-            .apply(([masterReplId, durationMs, passedAt, replicas]) => ({ masterReplId, durationMs, passedAt, replicas }));
+        this.replication = pulumi.output({
+            master: check.currentMaster,
+            masterEndpoint: check.currentMasterEndpoint,
+            masterReplId: check.masterReplId,
+            durationMs: check.durationMs,
+            passedAt: check.passedAt,
+            replicas: check.replicaStatus,
+            sentinels: check.sentinelStatus,
+        });
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
         this.sentinelClient = pulumi.output(plan.sentinel ? sentinelRecipe(plan, connectHost) : undefined);

@@ -71,6 +71,16 @@ async function withClient<T>(port: number, fn: (c: Redis) => Promise<T>): Promis
 }
 
 /** The container's log lines matching re. */
+/** A file's text from a container (the first entry of the tar Docker sends). */
+async function readContainerFile(container: string, file: string): Promise<string> {
+    const stream = await dockerClient().getContainer(container).getArchive({ path: file });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const tar = Buffer.concat(chunks);
+    const size = parseInt(tar.subarray(124, 136).toString("ascii").replace(/\0.*$/, "").trim(), 8);
+    return tar.subarray(512, 512 + size).toString("utf8");
+}
+
 async function logLines(container: string, re: RegExp): Promise<string[]> {
     const buf = (await dockerClient().getContainer(container).logs({ stdout: true, stderr: true })) as unknown as Buffer;
     const out: string[] = [];
@@ -201,8 +211,15 @@ describe("docker tier: Sentinel failover", function () {
         assert.equal(failover.lost, 0, `${failover.lost} acknowledged writes lost`);
         assert.ok(failover.newMasterMs <= 5000, `new master after ${failover.newMasterMs} ms (goal: within 5 s with down-after 1000 ms)`);
 
-        // Sentinel's reconfiguration includes CONFIG REWRITE, which cannot write our redis.conf's
-        // root-owned directory: the change lives in memory only. Show what the nodes logged.
+        // Sentinel's reconfiguration ends with CONFIG REWRITE: the promoted node's redis.conf
+        // (in a directory the image gives the redis user) no longer follows anyone, so the new
+        // role survives a restart of its container.
+        const promotedConf = await readContainerFile(failover.to, "/usr/local/etc/redis/redis.conf");
+        assert.doesNotMatch(promotedConf, /^replicaof /m, `${failover.to}'s redis.conf still has a replicaof line`);
+        for (const name of containers) {
+            assert.deepEqual(await logLines(name, /CONFIG REWRITE failed/), [], `${name} could not rewrite its config`);
+        }
+        // Show what the nodes logged.
         for (const name of containers) {
             const lines = await logLines(
                 name,

@@ -27,6 +27,8 @@ const mocks: pulumi.runtime.Mocks = {
         if (args.type === CHECK_TYPE) {
             Object.assign(state, {
                 masterReplId: "0123456789abcdef",
+                currentMaster: args.inputs.masterName,
+                currentMasterEndpoint: args.inputs.masterEndpoint,
                 durationMs: 42,
                 passedAt: "2026-11-21T00:00:00.000Z",
                 replicaStatus: (args.inputs.replicas as { name: string; endpoint: string }[]).map((r) => ({
@@ -209,6 +211,8 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.strictEqual(await promiseOf(group.subnet), "10.89.0.0/24");
         const replication = await promiseOf(group.replication);
         assert.strictEqual(replication.durationMs, 42);
+        assert.strictEqual(replication.master, "redis-unit-master");
+        assert.strictEqual(replication.masterEndpoint, "127.0.0.1:6380");
         assert.deepStrictEqual(
             replication.replicas.map((r) => r.linkStatus),
             ["up", "up"],
