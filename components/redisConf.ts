@@ -53,8 +53,10 @@ export function renderRedisConf(node: NodePlan, group: GroupConfig, password: st
     if (group.persistence.save !== undefined) {
         setting("save", group.persistence.save.length === 0 ? '""' : group.persistence.save.join(" "));
     }
-    setting("repl-diskless-sync", "yes");
-    lines.push("# Redis's default of 5 s holds every first sync back by 5 s.");
+    // Disk-based sync by default: with diskless sync, Redis 7.0 can hold a new replica's stream
+    // back until its next once-a-second ACK (measured in bench/: a 1 s stall in most deploys).
+    setting("repl-diskless-sync", group.replication.disklessSync ? "yes" : "no");
+    // Redis's default of 5 s holds every first diskless sync back by 5 s.
     setting("repl-diskless-sync-delay", group.replication.disklessSyncDelay);
     setting("maxmemory-policy", group.maxmemoryPolicy);
     if (group.maxmemory !== undefined) setting("maxmemory", group.maxmemory);

@@ -140,19 +140,19 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
               ).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const nodes = [plan.master, ...plan.replicas];
-        const hostDirs = plan.persistence.volume === "hostPath" ? this.prepareHostDirs(name, plan, nodes) : undefined;
-        const dependsOn = hostDirs ? [hostDirs] : [];
-        const containers = nodes.map((node) =>
+        const hostDirs = plan.persistence.volume === "hostPath" ? [this.prepareHostDirs(name, plan, [plan.master, ...plan.replicas])] : [];
+        const dataNode = (node: NodePlan, after: pulumi.Resource[]) =>
             this.nodeContainer(name, plan, node, {
                 config: { file: REDIS_CONF_PATH, render: (pw) => renderRedisConf(node, plan, pw) },
                 password,
                 internalPort: REDIS_PORT,
                 healthcheck: HEALTHCHECK_TEST,
                 volumes: this.volumesFor(name, plan, node),
-                dependsOn,
-            }),
-        );
+                dependsOn: [...hostDirs, ...after],
+            });
+        // Replicas start once the master runs: Redis retries a refused first connect only once a second.
+        const master = dataNode(plan.master, []);
+        const containers = [master, ...plan.replicas.map((node) => dataNode(node, [master]))];
         const sentinels = (plan.sentinel?.nodes ?? []).map((node) =>
             this.nodeContainer(name, plan, node, {
                 config: { file: SENTINEL_CONF_PATH, render: (pw) => renderSentinelConf(node, plan, pw) },
@@ -188,6 +188,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 },
                 password,
                 timeoutMs: plan.checkTimeoutSeconds * 1000,
+                pollIntervalMs: plan.checkPollIntervalMs,
                 containerIds: [...containers, ...sentinels].map((c) => c.id),
             },
             { ...child, dependsOn: [...containers, ...sentinels] },

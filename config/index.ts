@@ -42,7 +42,9 @@ export interface ReplicationSpec {
     minReplicasToWrite?: number;
     /** min-replicas-max-lag in seconds. Default 10. */
     minReplicasMaxLag?: number;
-    /** repl-diskless-sync-delay in seconds. Default 0: Redis's own 5 s delays every first link-up by 5 s. */
+    /** repl-diskless-sync: stream the snapshot to replicas instead of writing it to disk first. Default false (see README). */
+    disklessSync?: boolean;
+    /** repl-diskless-sync-delay in seconds, with disklessSync. Default 0: Redis's own 5 s delays every first link-up by 5 s. */
     disklessSyncDelay?: number;
 }
 
@@ -112,6 +114,8 @@ export interface GroupSpec {
     restart?: string;
     /** How long the replication check may wait for every link, in seconds. Default 60. */
     checkTimeoutSeconds?: number;
+    /** The check's first poll interval in ms; it backs off to max(this, 50). Default 10. */
+    checkPollIntervalMs?: number;
     /** Redis Sentinel for automatic failover. Default off. */
     sentinel?: SentinelSpec;
 }
@@ -134,7 +138,7 @@ export interface GroupConfig {
     hostIp: string;
     auth: boolean;
     persistence: { appendonly: boolean; save?: string[]; volume: "named" | "hostPath"; hostPath?: string; retain: boolean };
-    replication: { minReplicasToWrite: number; minReplicasMaxLag: number; disklessSyncDelay: number };
+    replication: { minReplicasToWrite: number; minReplicasMaxLag: number; disklessSync: boolean; disklessSyncDelay: number };
     maxmemory?: string;
     maxmemoryPolicy: string;
     redisConfig: Record<string, string>;
@@ -142,6 +146,7 @@ export interface GroupConfig {
     image: { name?: string; baseImage: string };
     restart: string;
     checkTimeoutSeconds: number;
+    checkPollIntervalMs: number;
     sentinel?: SentinelPlan;
     /** Settings that work but are unwise; the component logs them as warnings. */
     warnings: string[];
@@ -192,6 +197,7 @@ const TYPED_DIRECTIVES: Record<string, string> = {
     "min-slaves-to-write": "replication.minReplicasToWrite",
     "min-replicas-max-lag": "replication.minReplicasMaxLag",
     "min-slaves-max-lag": "replication.minReplicasMaxLag",
+    "repl-diskless-sync": "replication.disklessSync",
     "repl-diskless-sync-delay": "replication.disklessSyncDelay",
     maxmemory: "maxmemory",
     "maxmemory-policy": "maxmemoryPolicy",
@@ -355,6 +361,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         "image",
         "restart",
         "checkTimeoutSeconds",
+        "checkPollIntervalMs",
         "sentinel",
     ]);
     if (!top) throw new GroupConfigError(r.problems);
@@ -398,6 +405,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     }
     const restart = r.oneOf(top.restart, "restart", RESTART_POLICIES) ?? "unless-stopped";
     const checkTimeoutSeconds = r.number(top.checkTimeoutSeconds, "checkTimeoutSeconds", 0, 3600) ?? 60;
+    const checkPollIntervalMs = r.integer(top.checkPollIntervalMs, "checkPollIntervalMs", 1, 60_000) ?? 10;
 
     if (r.problems.length > 0) throw new GroupConfigError(r.problems);
     return {
@@ -416,6 +424,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         image,
         restart,
         checkTimeoutSeconds,
+        checkPollIntervalMs,
         sentinel,
         warnings,
     };
@@ -640,7 +649,7 @@ function readPersistence(r: Reader, value: unknown): GroupConfig["persistence"] 
 }
 
 function readReplication(r: Reader, value: unknown, replicaCount: number): GroupConfig["replication"] {
-    const p = r.object(value, "replication", ["minReplicasToWrite", "minReplicasMaxLag", "disklessSyncDelay"]) ?? {};
+    const p = r.object(value, "replication", ["minReplicasToWrite", "minReplicasMaxLag", "disklessSync", "disklessSyncDelay"]) ?? {};
     const minReplicasToWrite = r.integer(p.minReplicasToWrite, "replication.minReplicasToWrite", 0, MAX_REPLICAS) ?? 0;
     if (replicaCount > 0 && minReplicasToWrite > replicaCount) {
         r.fail(
@@ -651,6 +660,7 @@ function readReplication(r: Reader, value: unknown, replicaCount: number): Group
     return {
         minReplicasToWrite,
         minReplicasMaxLag: r.integer(p.minReplicasMaxLag, "replication.minReplicasMaxLag", 1, 3600) ?? 10,
+        disklessSync: r.boolean(p.disklessSync, "replication.disklessSync") ?? false,
         disklessSyncDelay: r.integer(p.disklessSyncDelay, "replication.disklessSyncDelay", 0, 300) ?? 0,
     };
 }

@@ -194,6 +194,14 @@ const badConfigs: [string, unknown, string, RegExp][] = [
     ["cpus zero", { ...seed, resources: { cpus: 0 } }, "resources.cpus", /above 0/],
     ["unknown restart policy", { ...seed, restart: "sometimes" }, "restart", /not one of no, on-failure, always, unless-stopped/],
     ["check timeout zero", { ...seed, checkTimeoutSeconds: 0 }, "checkTimeoutSeconds", /above 0/],
+    ["check poll interval zero", { ...seed, checkPollIntervalMs: 0 }, "checkPollIntervalMs", /out of range/],
+    ["disklessSync not boolean", { ...seed, replication: { disklessSync: "yes" } }, "replication.disklessSync", /true or false/],
+    [
+        "redisConfig and typed diskless sync",
+        { ...seed, replication: { disklessSync: true }, redisConfig: { "repl-diskless-sync": "no" } },
+        "redisConfig.repl-diskless-sync",
+        /conflicts with replication.disklessSync/,
+    ],
     ["image name and base image", { ...seed, image: { name: "redis:7", baseImage: "redis:7" } }, "image.baseImage", /only used to build/],
 ];
 
@@ -241,7 +249,9 @@ describe("parseGroupConfig", () => {
             hostPath: undefined,
             retain: false,
         });
+        assert.strictEqual(plan.replication.disklessSync, false);
         assert.strictEqual(plan.replication.disklessSyncDelay, 0);
+        assert.strictEqual(plan.checkPollIntervalMs, 10);
         assert.strictEqual(plan.restart, "unless-stopped");
         assert.strictEqual(plan.checkTimeoutSeconds, 60);
         assert.strictEqual(plan.image.baseImage, "redis:7.2.5-alpine");

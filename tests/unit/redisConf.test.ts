@@ -46,9 +46,10 @@ describe("renderRedisConf", () => {
         assert.deepStrictEqual(valueOf(conf, "masterauth"), [password]);
     });
 
-    it("links up without Redis's 5 s diskless-sync delay, and keeps AOF on", () => {
+    it("syncs through disk by default, without Redis's 5 s delay, and keeps AOF on", () => {
         for (const node of [master, replica]) {
             const conf = renderRedisConf(node, group, password);
+            assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync"), ["no"]);
             assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync-delay"), ["0"]);
             assert.deepStrictEqual(valueOf(conf, "appendonly"), ["yes"]);
         }
@@ -86,6 +87,13 @@ describe("renderRedisConf", () => {
         assert.deepStrictEqual(valueOf(conf, "maxmemory"), ["256mb"]);
         assert.deepStrictEqual(valueOf(conf, "maxmemory-policy"), ["allkeys-lru"]);
         assert.deepStrictEqual(valueOf(conf, "tcp-keepalive"), ["60"]);
+    });
+
+    it("turns diskless sync on, with its delay, when asked", () => {
+        const stock = parseGroupConfig({ replicas: 1, replication: { disklessSync: true, disklessSyncDelay: 5 } });
+        const conf = renderRedisConf(stock.master, stock, password);
+        assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync"), ["yes"]);
+        assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync-delay"), ["5"]);
     });
 
     it("writes RDB save rules on one line", () => {

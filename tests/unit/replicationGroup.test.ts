@@ -193,6 +193,7 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.ok(isSecretValue(check!.inputs.password), "the check's password is not a secret input");
         assert.strictEqual(reveal(check!.inputs.password), PASSWORD);
         assert.strictEqual(check!.inputs.timeoutMs, 60000);
+        assert.strictEqual(check!.inputs.pollIntervalMs, 10);
     });
 
     it("marks the connection URLs secret, and nothing else of the outputs", async () => {

@@ -1,0 +1,109 @@
+// Measure 3 (image): sizes of the base and the project image, a cold build (image removed,
+// no cache) and a warm rebuild, both of docker/Dockerfile as the component builds it.
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { Readable } from "stream";
+import { buildFromDirectory, dockerClient, REPO_ROOT, TEST_LABEL } from "../tests/support/baseImage";
+import { contextTar } from "../tests/support/base/build";
+import { LABEL, PROJECT_IMAGE } from "./harness";
+import { Stats, stats } from "./stats";
+
+export interface ImageResult {
+    base_bytes: number;
+    image_bytes: number;
+    cold_build_ms: number;
+    warm_rebuild_ms: number;
+    /** image_bytes / base_bytes. */
+    size_ratio: number;
+    cold_build_stats: Stats;
+    warm_rebuild_stats: Stats;
+}
+
+const CONTEXT = path.join(REPO_ROOT, "docker");
+const DOCKERFILE = path.join(CONTEXT, "Dockerfile");
+
+async function removeTag(tag: string): Promise<void> {
+    try {
+        await dockerClient().getImage(tag).remove();
+    } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+}
+
+/** Removes the project image's tag (the bench's own; other tags of the same id stay). */
+export function removeProjectImage(): Promise<void> {
+    return removeTag(PROJECT_IMAGE);
+}
+
+/** A classic-builder build with nocache, as `docker build --no-cache` does; the helpers in tests/support always use the cache. */
+async function buildNoCache(baseImage: string): Promise<void> {
+    const docker = dockerClient();
+    const ctx = contextTar(CONTEXT, DOCKERFILE);
+    const stream: NodeJS.ReadableStream = await docker.buildImage(Readable.from([ctx.tar]), {
+        t: PROJECT_IMAGE,
+        dockerfile: ctx.dockerfile,
+        buildargs: { REDIS_BASE_IMAGE: baseImage },
+        labels: { [TEST_LABEL]: LABEL },
+        version: "1",
+        nocache: true,
+        rm: true,
+        forcerm: true,
+    });
+    let failure: string | undefined;
+    let id: string | undefined;
+    await new Promise<void>((resolve, reject) => {
+        docker.modem.followProgress(
+            stream,
+            (err: Error | null) => (err ? reject(err) : resolve()),
+            (event: { error?: string; errorDetail?: { message?: string }; aux?: { ID?: string } }) => {
+                if (event.aux?.ID) id = event.aux.ID;
+                if (event.error || event.errorDetail) failure ??= event.errorDetail?.message ?? event.error;
+            },
+        );
+    });
+    if (failure !== undefined || id === undefined) throw new Error(`cold build of ${PROJECT_IMAGE} failed: ${failure ?? "no image id"}`);
+}
+
+/** Same inputs as the component's docker.Image through the live backend, so it shares its cache. */
+function buildWarm(baseImage: string): Promise<unknown> {
+    return buildFromDirectory({
+        context: CONTEXT,
+        dockerfile: DOCKERFILE,
+        tag: PROJECT_IMAGE,
+        buildArgs: { REDIS_BASE_IMAGE: baseImage },
+        labels: { [TEST_LABEL]: LABEL },
+    });
+}
+
+async function sizeOf(tag: string): Promise<number> {
+    const info = await dockerClient().getImage(tag).inspect();
+    return info.Size;
+}
+
+export async function measureImage(baseImage: string, runs: number, log: (s: string) => void): Promise<ImageResult> {
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        await removeProjectImage();
+        let t = performance.now();
+        await buildNoCache(baseImage);
+        cold.push(performance.now() - t);
+        t = performance.now();
+        await buildWarm(baseImage);
+        warm.push(performance.now() - t);
+        log(`image run ${i + 1}/${runs}: cold build ${Math.round(cold.at(-1)!)} ms, warm rebuild ${Math.round(warm.at(-1)!)} ms`);
+    }
+    const base_bytes = await sizeOf(baseImage);
+    const image_bytes = await sizeOf(PROJECT_IMAGE);
+    const coldStats = stats(cold, "cold build");
+    const warmStats = stats(warm, "warm rebuild");
+    return {
+        base_bytes,
+        image_bytes,
+        cold_build_ms: coldStats.median,
+        warm_rebuild_ms: warmStats.median,
+        size_ratio: Math.round((image_bytes / base_bytes) * 1000) / 1000,
+        cold_build_stats: coldStats,
+        warm_rebuild_stats: warmStats,
+    };
+}

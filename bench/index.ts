@@ -1,0 +1,117 @@
+// npm run bench [-- --quick]: measures the component on the local Docker engine through the
+// live backend of the docker test tier, writes bench/results/, and updates README's Performance section.
+import * as os from "os";
+import { performance } from "perf_hooks";
+import { dockerClient, dockerUnavailableReason, ensureBaseImage } from "../tests/support/baseImage";
+import { removeLeftovers } from "../tests/support/liveDocker";
+import { measureCheckLatency } from "./checkLatency";
+import { measureDeploy } from "./deploy";
+import { measureStartFloor } from "./engineFloor";
+import { deploy, initPulumi, LABEL } from "./harness";
+import { measureImage, removeProjectImage } from "./image";
+import { measureLoad } from "./load";
+import { BenchResult, consoleTable, judge, updateReadme, writeResults } from "./report";
+import { stats } from "./stats";
+
+interface Plan {
+    mode: "quick" | "full";
+    sizes: number[];
+    runs: number;
+    /** SETs of the lag measure (issue 5: 100 000). */
+    setRequests: number;
+    /** GETs per redis-benchmark of the throughput measure. */
+    getRequests: number;
+}
+
+const PLANS: Record<Plan["mode"], Plan> = {
+    quick: { mode: "quick", sizes: [2, 8], runs: 3, setRequests: 100_000, getRequests: 30_000 },
+    full: { mode: "full", sizes: [1, 2, 4, 8], runs: 5, setRequests: 100_000, getRequests: 100_000 },
+};
+
+const started = performance.now();
+function log(s: string): void {
+    console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${s}`);
+}
+
+async function engine(): Promise<{ engine: string; cpus: number }> {
+    const docker = dockerClient();
+    const [v, info] = await Promise.all([docker.version(), docker.info() as Promise<{ NCPU?: number; Driver?: string }>]);
+    return {
+        engine: `Docker ${v.Version} (API ${v.ApiVersion}, ${v.Os}/${v.Arch}, kernel ${v.KernelVersion}, ${info.Driver ?? "?"})`,
+        cpus: info.NCPU ?? os.cpus().length,
+    };
+}
+
+let cleaning: Promise<void> | undefined;
+/** Removes whatever carries the bench's label, and its image tag. */
+function cleanup(): Promise<void> {
+    cleaning ??= (async () => {
+        const left = await removeLeftovers(LABEL).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
+        if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
+        await removeProjectImage().catch((err: unknown) => log(`could not remove the project image: ${(err as Error).message}`));
+    })();
+    return cleaning;
+}
+
+async function main(): Promise<void> {
+    const plan = PLANS[process.argv.includes("--quick") ? "quick" : "full"];
+    const reason = await dockerUnavailableReason();
+    if (reason !== undefined) throw new Error(`bench needs a Docker engine: ${reason}`);
+    const stale = await removeLeftovers(LABEL);
+    if (stale.length > 0) log(`removed leftovers of an earlier run: ${stale.join("; ")}`);
+    const eng = await engine();
+    log(`${plan.mode} run on ${eng.engine}, ${eng.cpus} CPUs`);
+    const base = await ensureBaseImage();
+    await initPulumi();
+    try {
+        const image = await measureImage(base, plan.runs, log);
+        const floor = await measureStartFloor([...new Set([1, ...plan.sizes])], plan.runs, log);
+        const warm = await deploy("tuned", 2, base);
+        log(`warm-up deploy 1+2: ${Math.round(warm.deployMs)} ms (not counted)`);
+        const dep = await measureDeploy(plan.sizes, plan.runs, base, log);
+        const tunedLatency = await measureCheckLatency("tuned", plan.runs, base, log);
+        const proposedLatency = await measureCheckLatency("proposed", plan.runs, base, log);
+        const { lag, throughput } = await measureLoad(base, plan.setRequests, plan.getRequests, log);
+        const partial: Omit<BenchResult, "goals"> = {
+            date: new Date().toISOString(),
+            ...eng,
+            mode: plan.mode,
+            runs: plan.runs,
+            runtime_s: Math.round((performance.now() - started) / 100) / 10,
+            deploy: dep.entries,
+            check_latency_ms: tunedLatency.total,
+            check_latency_detail: { tuned: tunedLatency, proposed: proposedLatency },
+            image,
+            docker_start_ms: floor,
+            teardown_ms: stats(dep.teardownSamples, "teardown"),
+            lag,
+            throughput,
+        };
+        const result: BenchResult = { ...partial, goals: judge(partial) };
+        const files = writeResults(result);
+        await updateReadme(result);
+        console.log(consoleTable(result));
+        log(`wrote ${files.join(", ")} and README.md's Performance section`);
+    } finally {
+        await cleanup();
+    }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+        log(`${signal}: cleaning up`);
+        void cleanup().finally(() => process.exit(130));
+    });
+}
+process.on("unhandledRejection", (err) => {
+    // A failed resource also rejects promises nobody awaits; the deployment that owns it reports it.
+    log(`unhandled rejection: ${err instanceof Error ? err.message : String(err)}`);
+});
+
+main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+        console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+        void cleanup().finally(() => process.exit(1));
+    },
+);

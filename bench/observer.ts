@@ -1,0 +1,54 @@
+// Watches replicas from outside the component: polls each one's INFO replication every 5 ms
+// through its published port and notes when master_link_status last turned up.
+import { performance } from "perf_hooks";
+import { connectAuthed, parseInfo, RespClient } from "./resp";
+import { sleep } from "./stats";
+
+const POLL_MS = 5;
+
+export class LinkObserver {
+    private stopped = false;
+    private readonly upSince = new Map<number, number | undefined>();
+    private readonly loops: Promise<void>[];
+
+    /** Starts polling the given host ports right away (connection failures are retried every 5 ms). */
+    constructor(
+        ports: number[],
+        private readonly password: string,
+        deadlineMs = 120_000,
+    ) {
+        const deadline = performance.now() + deadlineMs;
+        this.loops = ports.map((port) => this.poll(port, deadline));
+    }
+
+    private async poll(port: number, deadline: number): Promise<void> {
+        let client: RespClient | undefined;
+        this.upSince.set(port, undefined);
+        while (!this.stopped && performance.now() < deadline) {
+            try {
+                if (!client?.alive) client = await connectAuthed(port, this.password, 200);
+                const info = parseInfo(await client.info("replication"));
+                const seenAt = performance.now();
+                if (info.master_link_status === "up") {
+                    if (this.upSince.get(port) === undefined) this.upSince.set(port, seenAt);
+                } else {
+                    this.upSince.set(port, undefined);
+                }
+            } catch {
+                client?.close();
+                client = undefined;
+            }
+            await sleep(POLL_MS);
+        }
+        client?.close();
+    }
+
+    /** Stops polling; returns when the last replica's link came up for good, or undefined if one never did. */
+    async stop(): Promise<number | undefined> {
+        this.stopped = true;
+        await Promise.all(this.loops);
+        const times = [...this.upSince.values()];
+        if (times.some((t) => t === undefined)) return undefined;
+        return Math.max(...(times as number[]));
+    }
+}
