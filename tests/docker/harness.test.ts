@@ -6,16 +6,9 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import Redis from "ioredis";
-import { dockerClient, dockerUnavailableReason, ensureBaseImage, REPO_ROOT } from "../support/baseImage";
-import {
-    assertNothingLeft,
-    createLiveBackend,
-    LiveBackend,
-    listLeftovers,
-    promiseOf,
-    removeLeftovers,
-    TEST_LABEL,
-} from "../support/liveDocker";
+import { dockerClient, ensureBaseImage, REPO_ROOT } from "../support/baseImage";
+import { clearStale, createLiveBackend, LiveBackend, promiseOf, requireDocker, teardownAndVerify, TEST_LABEL } from "../support/liveDocker";
+import { pollUntil, StopPolling } from "../support/poll";
 
 // Fixed, so a crashed run's leftovers are found and cleared by the next one.
 const TEST_VALUE = "harness";
@@ -25,17 +18,6 @@ const STATIC_IP = "10.231.250.10";
 const IMAGE_TAG = "redis-replication-test/node:harness";
 const HEALTHCHECK = ["CMD", "redis-cli", "-e", "--no-auth-warning", "--user", "healthcheck", "--pass", "healthcheck", "ping"];
 const REDIS_CONF = ["bind 0.0.0.0", "protected-mode no", "user healthcheck on nopass -@all +ping", "dir /data", ""].join("\n");
-
-/** Polls until check() returns a value, or throws what() after the deadline. */
-async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const v = await check();
-        if (v !== undefined) return v;
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 100));
-    }
-}
 
 /** uid and mode of the one file in a tar from getArchive. */
 function tarHeader(buf: Buffer): { uid: number; mode: number } {
@@ -62,14 +44,8 @@ describe("docker tier: live backend for the SDK mocks", function () {
     const timings: Record<string, number> = {};
 
     before(async function () {
-        const reason = await dockerUnavailableReason();
-        if (reason !== undefined) {
-            if (process.env.CI === "true") throw new Error(`docker tier cannot run in CI: ${reason}`);
-            console.log(`    docker tier skipped: ${reason}`);
-            this.skip();
-        }
-        const stale = await removeLeftovers(TEST_VALUE);
-        if (stale.length > 0) console.log(`    removed leftovers of an earlier run: ${stale.join("; ")}`);
+        await requireDocker(this);
+        await clearStale(TEST_VALUE);
 
         let t = Date.now();
         const base = await ensureBaseImage();
@@ -132,22 +108,8 @@ describe("docker tier: live backend for the SDK mocks", function () {
 
     after(async function () {
         if (backend === undefined) return;
-        let teardownError: unknown;
-        try {
-            await backend.teardown();
-        } catch (err) {
-            teardownError = err;
-        }
-        const left = await listLeftovers(TEST_VALUE);
-        await removeLeftovers(TEST_VALUE); // never leave them for the next run, even when failing
-        await docker
-            .getImage(IMAGE_TAG)
-            .remove()
-            .catch(() => undefined);
         if (Object.keys(timings).length > 0) console.log(`    timings: ${JSON.stringify(timings)}`);
-        if (teardownError !== undefined) throw teardownError;
-        assert.deepEqual(left, [], "teardown left objects behind");
-        await assertNothingLeft(TEST_VALUE);
+        await teardownAndVerify(backend, TEST_VALUE, [IMAGE_TAG]);
     });
 
     it("runs the container with its static IP, only on its network, and the port on 127.0.0.1", async () => {
@@ -187,7 +149,7 @@ describe("docker tier: live backend for the SDK mocks", function () {
         const started = Date.parse((await c.inspect()).State.StartedAt);
         await pollUntil("healthy", 30_000, async () => {
             const s = (await c.inspect()).State;
-            if (!s.Running) throw new Error(`container stopped: ${s.Status} ${s.ExitCode}`);
+            if (!s.Running) throw new StopPolling(`container stopped: ${s.Status} ${s.ExitCode}`);
             return s.Health?.Status === "healthy" ? true : undefined;
         });
         timings.startToHealthyMs = Date.now() - started;

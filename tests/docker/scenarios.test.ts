@@ -8,19 +8,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { dockerClient, dockerUnavailableReason, ensureBaseImage, removeTestImages } from "../support/baseImage";
-import { assertNothingLeft, listLeftovers, promiseOf, TEST_LABEL } from "../support/liveDocker";
-import {
-    abandonScenario,
-    finishScenario,
-    inspect,
-    pollUntil,
-    requireDocker,
-    rerunCheck,
-    Scenario,
-    scenarioTimes,
-    startScenario,
-    withClient,
-} from "../support/scenario";
+import { assertNothingLeft, listLeftovers, promiseOf, requireDocker, TEST_LABEL } from "../support/liveDocker";
+import { pollUntil } from "../support/poll";
+import { withClient } from "../support/redisClient";
+import { abandonScenario, finishScenario, inspect, rerunCheck, Scenario, scenarioTimes, startScenario } from "../support/scenario";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 import type { RedisReplicationGroup, ReplicationStatus } from "../../components";
 

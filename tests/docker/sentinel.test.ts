@@ -11,66 +11,24 @@ import Redis from "ioredis";
 import { failOverOnce, FailoverSample } from "../../bench/failover";
 import type * as Components from "../../components";
 import type { ReplicationCheckOutputs } from "../../components/replicationCheck";
-import { dockerClient, dockerUnavailableReason, ensureBaseImage, REPO_ROOT } from "../support/baseImage";
-import { createLiveBackend, LiveBackend, listLeftovers, promiseOf, removeLeftovers, assertNothingLeft } from "../support/liveDocker";
+import { dockerClient, ensureBaseImage, REPO_ROOT } from "../support/baseImage";
+import { clearStale, createLiveBackend, LiveBackend, promiseOf, requireDocker, teardownAndVerify } from "../support/liveDocker";
 import { loadSerializedProvider } from "../support/loadSerialized";
+import { DYNAMIC_PREFIX, unwrapSecrets } from "../support/mocks";
+import { pollUntil } from "../support/poll";
+import { withClient } from "../support/redisClient";
 
 // Fixed, so a crashed run's leftovers are found and cleared by the next one.
 const TEST_VALUE = "sentinel";
 const PASSWORD = "sentinel-docker-Passw0rd";
 const GROUP_A = "rr-sent-a";
 const GROUP_C = "rr-sent-c";
-const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
-
-function unwrapSecrets(v: unknown): unknown {
-    if (pulumi.runtime.isRpcSecret(v)) return unwrapSecrets(pulumi.runtime.unwrapRpcSecret(v));
-    if (Array.isArray(v)) return v.map(unwrapSecrets);
-    if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, unwrapSecrets(x)]));
-    }
-    return v;
-}
-
-/** Polls until check() returns a value, or throws naming what() and the last error. */
-async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 50): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last = "";
-    for (;;) {
-        try {
-            const v = await check();
-            if (v !== undefined) return v;
-            last = "";
-        } catch (err) {
-            last = ` (last error: ${(err as Error).message})`;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
-        await new Promise((r) => setTimeout(r, intervalMs));
-    }
-}
 
 /** A fresh client on 127.0.0.1:port for one call; Sentinel's reconfigurations kill client connections. */
-async function withClient<T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> {
-    const c = new Redis({
-        host: "127.0.0.1",
-        port,
-        password: PASSWORD,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: 2000,
-        commandTimeout: 5000,
-    });
-    c.on("error", () => undefined);
-    try {
-        await c.connect();
-        return await fn(c);
-    } finally {
-        c.disconnect();
-    }
+function withNode<T>(port: number, fn: (c: Redis) => Promise<T>): Promise<T> {
+    return withClient(port, PASSWORD, fn, { commandTimeout: 5000 });
 }
 
-/** The container's log lines matching re. */
 /** A file's text from a container (the first entry of the tar Docker sends). */
 async function readContainerFile(container: string, file: string): Promise<string> {
     const stream = await dockerClient().getContainer(container).getArchive({ path: file });
@@ -81,6 +39,7 @@ async function readContainerFile(container: string, file: string): Promise<strin
     return tar.subarray(512, 512 + size).toString("utf8");
 }
 
+/** The container's log lines matching re. */
 async function logLines(container: string, re: RegExp): Promise<string[]> {
     const buf = (await dockerClient().getContainer(container).logs({ stdout: true, stderr: true })) as unknown as Buffer;
     const out: string[] = [];
@@ -110,14 +69,8 @@ describe("docker tier: Sentinel failover", function () {
     let failover: FailoverSample | undefined;
 
     before(async function () {
-        const reason = await dockerUnavailableReason();
-        if (reason !== undefined) {
-            if (process.env.CI === "true") throw new Error(`docker tier cannot run in CI: ${reason}`);
-            console.log(`    docker tier skipped: ${reason}`);
-            this.skip();
-        }
-        const stale = await removeLeftovers(TEST_VALUE);
-        if (stale.length > 0) console.log(`    removed leftovers of an earlier run: ${stale.join("; ")}`);
+        await requireDocker(this);
+        await clearStale(TEST_VALUE);
         baseImage = await ensureBaseImage();
         const live = createLiveBackend({ testLabel: TEST_VALUE, cwd: REPO_ROOT });
         backend = live;
@@ -136,24 +89,12 @@ describe("docker tier: Sentinel failover", function () {
 
     after(async function () {
         if (backend === undefined) return;
-        let teardownError: unknown;
-        try {
-            await backend.teardown();
-        } catch (err) {
-            teardownError = err;
-        }
-        const left = await listLeftovers(TEST_VALUE);
-        await removeLeftovers(TEST_VALUE); // never leave them for the next run, even when failing
-        for (const name of [GROUP_A, GROUP_C]) {
-            await dockerClient()
-                .getImage(`redis-replication/${name}:latest`)
-                .remove()
-                .catch(() => undefined);
-        }
         console.log(`    timings: ${JSON.stringify(times)}`);
-        if (teardownError !== undefined) throw teardownError;
-        assert.deepEqual(left, [], "teardown left objects behind");
-        await assertNothingLeft(TEST_VALUE);
+        await teardownAndVerify(
+            backend,
+            TEST_VALUE,
+            [GROUP_A, GROUP_C].map((name) => `redis-replication/${name}:latest`),
+        );
     });
 
     it("deploys a 1+2 group with 3 sentinels, and the check passes once every sentinel agrees", async () => {
@@ -185,7 +126,7 @@ describe("docker tier: Sentinel failover", function () {
         );
         assert.deepEqual(await promiseOf(groupA.sentinelEndpoints), ["127.0.0.1:36201", "127.0.0.1:36202", "127.0.0.1:36203"]);
         // CKQUORUM straight from a sentinel, as an operator would ask.
-        const ck = await withClient(36201, (c) => c.call("SENTINEL", "CKQUORUM", GROUP_A));
+        const ck = await withNode(36201, (c) => c.call("SENTINEL", "CKQUORUM", GROUP_A));
         assert.match(String(ck), /^OK 3 usable Sentinels/);
     });
 
@@ -252,7 +193,7 @@ describe("docker tier: Sentinel failover", function () {
             "10.231.201.3": `${GROUP_A}-replica-1`,
             "10.231.201.4": `${GROUP_A}-replica-2`,
         };
-        const reported = (await withClient(36201, (c) => c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", GROUP_A))) as string[];
+        const reported = (await withNode(36201, (c) => c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", GROUP_A))) as string[];
         const current = byIp[reported[0]!];
         if (current !== failover.to)
             console.log(`      the sentinels now report ${current}, not ${failover.to}: a second failover followed`);
@@ -280,15 +221,20 @@ describe("docker tier: Sentinel failover", function () {
             password: PASSWORD,
         });
         await promiseOf(groupC.replication);
-        assert.equal(await withClient(16211, (c) => c.set("before", "1")), "OK");
+        assert.equal(await withNode(16211, (c) => c.set("before", "1")), "OK");
         const replicas = await promiseOf(groupC.replicaContainerNames);
         // Redis 7.0 ignores SIGTERM while a replica writes its initial AOF after the sync ("Writing
         // initial AOF, can't exit"): docker stop would then wait 10 s and kill it. Let them settle.
         for (const port of [16212, 16213]) {
-            await pollUntil(`the replica on ${port} to finish its AOF rewrite`, 30_000, async () => {
-                const info = await withClient(port, (c) => c.info("persistence"));
-                return /aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info) ? true : undefined;
-            });
+            await pollUntil(
+                `the replica on ${port} to finish its AOF rewrite`,
+                30_000,
+                async () => {
+                    const info = await withNode(port, (c) => c.info("persistence"));
+                    return /aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info) ? true : undefined;
+                },
+                50,
+            );
         }
         const stopAt = Date.now();
         const stopped = Promise.all(
@@ -298,14 +244,19 @@ describe("docker tier: Sentinel failover", function () {
             }),
         );
         stopped.catch(() => undefined);
-        const refusal = await pollUntil("a write on the master to be refused", 20_000, async () => {
-            try {
-                await withClient(16211, (c) => c.set("cut-off", "1"));
-                return undefined;
-            } catch (err) {
-                return (err as Error).message;
-            }
-        });
+        const refusal = await pollUntil(
+            "a write on the master to be refused",
+            20_000,
+            async () => {
+                try {
+                    await withNode(16211, (c) => c.set("cut-off", "1"));
+                    return undefined;
+                } catch (err) {
+                    return (err as Error).message;
+                }
+            },
+            50,
+        );
         times.noReplicasAfterMs = Date.now() - stopAt;
         const stopMs = await stopped;
         times.replicaStopMs = Math.max(...stopMs);
@@ -319,7 +270,7 @@ describe("docker tier: Sentinel failover", function () {
         await pollUntil(
             "writes to be accepted again",
             30_000,
-            async () => ((await withClient(16211, (c) => c.set("back", "1"))) === "OK" ? true : undefined),
+            async () => ((await withNode(16211, (c) => c.set("back", "1"))) === "OK" ? true : undefined),
             100,
         );
     });

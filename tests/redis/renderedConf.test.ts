@@ -10,7 +10,8 @@ import * as path from "path";
 import Redis from "ioredis";
 import { parseGroupConfig } from "../../config";
 import { HEALTHCHECK_TEST, renderRedisConf, renderSentinelConf } from "../../components/redisConf";
-import { pollUntil, requireRedisServer } from "../support/redisProcesses";
+import { pollUntil } from "../support/poll";
+import { LOCAL_POLL_MS, requireRedisServer } from "../support/redisProcesses";
 
 const PASSWORD = "rendered-Passw0rd";
 const HOST = "127.0.0.1";
@@ -58,12 +59,17 @@ describe("rendered configs on real Redis", function () {
         const client = new Redis({ host: HOST, port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
         client.on("error", () => undefined);
         clients.push(client);
-        await pollUntil(`redis-server on ${port}`, 5000, async () => {
-            if (proc.exitCode !== null)
-                throw new Error(`redis-server exited: ${fs.readFileSync(path.join(dir, "log"), "utf8").slice(-500)}`);
-            if (client.status !== "ready") await client.connect().catch(() => client.disconnect());
-            return client.status === "ready";
-        });
+        await pollUntil(
+            `redis-server on ${port}`,
+            5000,
+            async () => {
+                if (proc.exitCode !== null)
+                    throw new Error(`redis-server exited: ${fs.readFileSync(path.join(dir, "log"), "utf8").slice(-500)}`);
+                if (client.status !== "ready") await client.connect().catch(() => client.disconnect());
+                return client.status === "ready";
+            },
+            LOCAL_POLL_MS,
+        );
         return client;
     }
 

@@ -5,44 +5,25 @@ import * as assert from "assert";
 import type { Redis } from "ioredis";
 import { ReplicationCheckOutputs, replicationCheckProvider, verifyReadOnly } from "../../components/replicationCheck";
 import {
+    assertNoCheckConnections,
     RedisFleet,
     RedisNode,
     infoReplication,
     inputsFor,
-    pollUntil,
+    LOCAL_POLL_MS,
     requireRedisServer,
     startGroup,
     timed,
     waitLinked,
 } from "../support/redisProcesses";
+import { pollUntil } from "../support/poll";
 
 const provider = replicationCheckProvider;
-const CHECK_CLIENT = "name=pulumi-replication-check";
 
 async function connected(node: RedisNode): Promise<Redis> {
     const c = node.client();
     await c.connect();
     return c;
-}
-
-/** Every connection the check opened is gone, on each node still running. */
-async function assertNoCheckConnections(nodes: RedisNode[]): Promise<void> {
-    for (const node of nodes) {
-        let c: Redis;
-        try {
-            c = await connected(node);
-        } catch {
-            continue; // stopped on purpose
-        }
-        try {
-            await pollUntil(`the check's connections to ${node.endpoint} to close`, 2000, async () => {
-                const list = String(await c.call("CLIENT", "LIST"));
-                return !list.includes(CHECK_CLIENT);
-            });
-        } finally {
-            c.disconnect();
-        }
-    }
 }
 
 function log(what: string, ms: number): void {
@@ -231,8 +212,11 @@ describe("ReplicationCheck provider against redis-server", function () {
 
             const isProbe = (a: string[]) => (a[1] ?? "").startsWith("__pulumi_replcheck:");
             const cmd = (e: { args: string[] }) => (e.args[0] ?? "").toUpperCase();
-            await pollUntil("MONITOR to show the probe's DEL on every node", 2000, async () =>
-                seen.every((s) => s.some((e) => cmd(e) === "DEL" && isProbe(e.args))),
+            await pollUntil(
+                "MONITOR to show the probe's DEL on every node",
+                2000,
+                async () => seen.every((s) => s.some((e) => cmd(e) === "DEL" && isProbe(e.args))),
+                LOCAL_POLL_MS,
             );
             const masterSet = seen[0]!.find((e) => cmd(e) === "SET" && isProbe(e.args));
             assert.ok(masterSet, "no probe SET on the master");
@@ -283,24 +267,34 @@ describe("ReplicationCheck provider against redis-server", function () {
         const checking = timed(() => provider.create(inputsFor(g, { timeoutMs: 10000 })));
         // Let the check poll the unlinked replica several times, so its interval has backed off.
         let own = 0;
-        await pollUntil("the check to poll the unlinked replica 6 times", 5000, async () => {
-            own++;
-            const stats = await admin.info("commandstats");
-            const calls = Number(/cmdstat_info:calls=(\d+)/.exec(stats)?.[1] ?? 0);
-            return calls - own >= 6;
-        });
+        await pollUntil(
+            "the check to poll the unlinked replica 6 times",
+            5000,
+            async () => {
+                own++;
+                const stats = await admin.info("commandstats");
+                const calls = Number(/cmdstat_info:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+                return calls - own >= 6;
+            },
+            LOCAL_POLL_MS,
+        );
         await admin.call("REPLICAOF", "127.0.0.1", String(g.master.port));
         const replicaofAt = Date.now();
         // Observer: timestamp master_link_status:up, polling every 5 ms.
         const observer = await connected(r2);
         let linkUpAt = 0;
-        await pollUntil("replica-2's link to come up", 10000, async () => {
-            if ((await infoReplication(observer)).master_link_status === "up") {
-                linkUpAt = Date.now();
-                return true;
-            }
-            return false;
-        });
+        await pollUntil(
+            "replica-2's link to come up",
+            10000,
+            async () => {
+                if ((await infoReplication(observer)).master_link_status === "up") {
+                    linkUpAt = Date.now();
+                    return true;
+                }
+                return false;
+            },
+            LOCAL_POLL_MS,
+        );
         const run = await checking;
         assert.ifError(run.error);
         const gap = run.end - linkUpAt;

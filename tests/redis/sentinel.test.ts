@@ -6,21 +6,31 @@
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Redis } from "ioredis";
 import * as pulumi from "@pulumi/pulumi";
 import { ReplicationCheckInputs, ReplicationCheckOutputs, replicationCheckProvider } from "../../components/replicationCheck";
 import { loadSerializedProvider, serializeProvider } from "../support/loadSerialized";
-import { clientOptions, infoReplication, pollUntil, requireRedisServer, timed } from "../support/redisProcesses";
+import { pollUntil } from "../support/poll";
+import {
+    assertNoCheckConnections,
+    infoReplication,
+    killAtExit,
+    LOCAL_POLL_MS,
+    nodeClient,
+    portAllocator,
+    requireRedisServer,
+    timed,
+    waitForExit,
+    waitForPing,
+} from "../support/redisProcesses";
 
 const HOST = "127.0.0.1";
 const PORT_MIN = 17200;
 const PORT_MAX = 17299;
 const PASSWORD = "sentinel-Pa55word";
 const MONITORED = "sentinel-test";
-const CHECK_CLIENT = "name=pulumi-replication-check";
 const provider = replicationCheckProvider;
 
 /** One redis-server (data node or sentinel) in its own temp dir; restartable on the same port. */
@@ -37,40 +47,7 @@ interface Proc {
     client(): Redis;
 }
 
-let nextPort = PORT_MIN;
-
-function portIsFree(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const srv = net.createServer();
-        srv.once("error", () => resolve(false));
-        srv.listen(port, HOST, () => srv.close(() => resolve(true)));
-    });
-}
-
-async function allocatePort(): Promise<number> {
-    for (let i = 0; i <= PORT_MAX - PORT_MIN; i++) {
-        const port = nextPort;
-        nextPort = nextPort >= PORT_MAX ? PORT_MIN : nextPort + 1;
-        if (await portIsFree(port)) return port;
-    }
-    throw new Error(`no free port in ${PORT_MIN}-${PORT_MAX}`);
-}
-
-function waitForExit(proc: ChildProcess, ms: number): Promise<void> {
-    if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        proc.once("exit", () => {
-            clearTimeout(timer);
-            resolve();
-        });
-    });
-}
-
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-    for (const p of running) p.kill("SIGKILL");
-});
+const allocatePort = portAllocator(PORT_MIN, PORT_MAX);
 
 /** Starts and kills the processes of one test; stopAll() removes them and their dirs. */
 class Fleet {
@@ -88,8 +65,7 @@ class Fleet {
         const entry: { proc?: ChildProcess; dir: string; clients: Redis[] } = { dir, clients: [] };
         this.procs.push(entry);
         const client = (): Redis => {
-            const c = new Redis(clientOptions(port, PASSWORD));
-            c.on("error", () => undefined);
+            const c = nodeClient(port, PASSWORD);
             entry.clients.push(c);
             return c;
         };
@@ -102,22 +78,9 @@ class Fleet {
             client,
             start: async () => {
                 const proc = spawn(this.serverPath, sentinel ? [file, "--sentinel"] : [file], { stdio: "ignore" });
-                running.add(proc);
-                proc.once("exit", () => running.delete(proc));
+                killAtExit(proc);
                 entry.proc = proc;
-                const probe = client();
-                try {
-                    await pollUntil(`${name} on ${port}`, 5000, async () => {
-                        if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode})`);
-                        if (probe.status !== "ready") {
-                            probe.disconnect();
-                            await probe.connect().catch(() => undefined);
-                        }
-                        return probe.status === "ready" && (await probe.ping()) === "PONG";
-                    });
-                } finally {
-                    probe.disconnect();
-                }
+                await waitForPing(`${name} on ${port}`, proc, client(), () => `${name} exited (${proc.exitCode})`);
             },
             kill: async () => {
                 for (const c of entry.clients.splice(0)) c.disconnect();
@@ -170,10 +133,15 @@ async function startSentinelGroup(fleet: Fleet): Promise<SentinelGroup> {
     const replicas = await Promise.all([1, 2].map((i) => fleet.add(`sent-replica-${i}`, dataConf(master.port))));
     const m = master.client();
     await m.connect();
-    await pollUntil("2 online replicas", 10_000, async () => {
-        const info = await infoReplication(m);
-        return Number(info.connected_slaves) === 2 && !JSON.stringify(info).includes("state=wait_bgsave");
-    });
+    await pollUntil(
+        "2 online replicas",
+        10_000,
+        async () => {
+            const info = await infoReplication(m);
+            return Number(info.connected_slaves) === 2 && !JSON.stringify(info).includes("state=wait_bgsave");
+        },
+        LOCAL_POLL_MS,
+    );
     m.disconnect();
     const sentinels = await Promise.all(
         [1, 2, 3].map((i) =>
@@ -206,27 +174,6 @@ async function startSentinelGroup(fleet: Fleet): Promise<SentinelGroup> {
         containerIds: ["c-master", "c-replica-1", "c-replica-2", "c-sentinel-1", "c-sentinel-2", "c-sentinel-3"],
     };
     return { master, replicas, sentinels, inputs };
-}
-
-/** Every connection the check opened is gone, on each process still running. */
-async function assertNoCheckConnections(procs: Proc[]): Promise<void> {
-    for (const p of procs) {
-        const c = p.client();
-        try {
-            await c.connect();
-        } catch {
-            continue; // killed on purpose
-        }
-        try {
-            await pollUntil(
-                `the check's connections to ${p.name} to close`,
-                2000,
-                async () => !String(await c.call("CLIENT", "LIST")).includes(CHECK_CLIENT),
-            );
-        } finally {
-            c.disconnect();
-        }
-    }
 }
 
 /** The master address a sentinel reports. */

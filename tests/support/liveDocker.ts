@@ -17,18 +17,21 @@
 // Container.uploads[].sourceHash (a replace trigger), Command.triggers and
 // Command.update (only matter on update), Command.logging.
 
+import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as crypto from "crypto";
 import { spawn } from "child_process";
 import * as pulumi from "@pulumi/pulumi";
 import Docker from "dockerode";
-import { dockerClient, TEST_LABEL } from "./base/build";
+import { dockerClient, dockerUnavailableReason, TEST_LABEL } from "./base/build";
 import { packTar } from "./base/tar";
 import { buildFromDirectory } from "./baseImage";
 import { loadSerializedProvider } from "./loadSerialized";
+import { DYNAMIC_PREFIX, unwrapSecrets } from "./mocks";
 
 export { TEST_LABEL } from "./base/build";
+export { promiseOf } from "./mocks";
 
 /** One object the backend made. */
 export interface Created {
@@ -64,8 +67,6 @@ export interface LiveBackend {
     teardown(): Promise<void>;
 }
 
-const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
-
 // ---------------------------------------------------------------- inputs
 
 function isEmpty(v: unknown): boolean {
@@ -73,15 +74,6 @@ function isEmpty(v: unknown): boolean {
     if (Array.isArray(v)) return v.length === 0;
     if (typeof v === "object") return Object.keys(v as object).length === 0;
     return false;
-}
-
-function unwrapSecrets(v: unknown): unknown {
-    if (pulumi.runtime.isRpcSecret(v)) return unwrapSecrets(pulumi.runtime.unwrapRpcSecret(v));
-    if (Array.isArray(v)) return v.map(unwrapSecrets);
-    if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, unwrapSecrets(x)]));
-    }
-    return v;
 }
 
 /** Reads an input object; finish() throws for any non-empty property nobody read. */
@@ -962,17 +954,44 @@ export async function assertNothingLeft(testLabel: string): Promise<void> {
     if (left.length > 0) throw new Error(`left behind with ${TEST_LABEL}=${testLabel}: ${left.join("; ")}`);
 }
 
-/** An Output's value as a promise; rejects when the resource behind it failed (instead of hanging). */
-export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-        pulumi
-            .recover(o, (err) => {
-                reject(err);
-                return undefined as unknown as T;
-            })
-            .apply((v) => {
-                resolve(v);
-                return v;
-            });
-    });
+// ---------------------------------------------------------------- suite hooks
+
+/** For a `before` hook: skips (or in CI fails) the calling suite when no Docker engine answers. */
+export async function requireDocker(ctx: Mocha.Context): Promise<void> {
+    const reason = await dockerUnavailableReason();
+    if (reason === undefined) return;
+    if (process.env.CI === "true") throw new Error(`docker tier cannot run in CI: ${reason}`);
+    console.log(`    docker tier skipped: ${reason}`);
+    ctx.skip();
+}
+
+/** Removes what a crashed earlier run left with the label, saying what it removed. */
+export async function clearStale(testLabel: string): Promise<void> {
+    const stale = await removeLeftovers(testLabel);
+    if (stale.length > 0) console.log(`    removed leftovers of an earlier run: ${stale.join("; ")}`);
+}
+
+/**
+ * For an `after` hook: `pulumi destroy` of the backend, then clears whatever still carries the label
+ * (even when failing: never left for the next run) and removes `images`. Throws the teardown's
+ * error, or fails when the teardown left anything behind.
+ */
+export async function teardownAndVerify(backend: LiveBackend, testLabel: string, images: string[] = []): Promise<void> {
+    let teardownError: unknown;
+    try {
+        await backend.teardown();
+    } catch (err) {
+        teardownError = err;
+    }
+    const left = await listLeftovers(testLabel);
+    await removeLeftovers(testLabel);
+    for (const tag of images) {
+        await dockerClient()
+            .getImage(tag)
+            .remove()
+            .catch(() => undefined);
+    }
+    if (teardownError !== undefined) throw teardownError;
+    assert.deepEqual(left, [], "teardown left objects behind");
+    await assertNothingLeft(testLabel);
 }

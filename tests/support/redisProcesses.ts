@@ -6,12 +6,16 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { Redis } from "ioredis";
+import { Redis, RedisOptions } from "ioredis";
 import type { ReplicationCheckInputs } from "../../components/replicationCheck";
+import { pollUntil } from "./poll";
+import { clientOptions } from "./redisClient";
 
 const PORT_MIN = 17000;
 const PORT_MAX = 17199;
 const HOST = "127.0.0.1";
+/** Polling interval for local processes, which answer within a millisecond or two. */
+export const LOCAL_POLL_MS = 5;
 
 /** Absolute path of redis-server on PATH, or undefined. */
 export function findRedisServer(): string | undefined {
@@ -76,7 +80,11 @@ process.on("exit", () => {
     }
 });
 
-let nextPort = PORT_MIN;
+/** Kills proc when the test process exits, should a run die before its after hooks. */
+export function killAtExit(proc: ChildProcess): void {
+    live.add(proc);
+    proc.once("exit", () => live.delete(proc));
+}
 
 function portIsFree(port: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -86,19 +94,25 @@ function portIsFree(port: number): Promise<boolean> {
     });
 }
 
-/** A free port from 17000-17199, round-robin so a just-stopped node's port is not reused at once. */
-async function allocatePort(): Promise<number> {
-    for (let i = 0; i <= PORT_MAX - PORT_MIN; i++) {
-        const port = nextPort;
-        nextPort = nextPort >= PORT_MAX ? PORT_MIN : nextPort + 1;
-        if (await portIsFree(port)) {
-            return port;
+/** Hands out free ports on 127.0.0.1 from min-max, round-robin so a just-stopped node's port is not reused at once. */
+export function portAllocator(min: number, max: number): () => Promise<number> {
+    let next = min;
+    return async () => {
+        for (let i = 0; i <= max - min; i++) {
+            const port = next;
+            next = next >= max ? min : next + 1;
+            if (await portIsFree(port)) {
+                return port;
+            }
         }
-    }
-    throw new Error(`no free port in ${PORT_MIN}-${PORT_MAX}`);
+        throw new Error(`no free port in ${min}-${max}`);
+    };
 }
 
-function waitForExit(proc: ChildProcess, ms: number): Promise<boolean> {
+const allocatePort = portAllocator(PORT_MIN, PORT_MAX);
+
+/** Waits up to `ms` for proc to exit; false if it did not. */
+export function waitForExit(proc: ChildProcess, ms: number): Promise<boolean> {
     if (proc.exitCode !== null || proc.signalCode !== null) {
         return Promise.resolve(true);
     }
@@ -115,38 +129,40 @@ function waitForExit(proc: ChildProcess, ms: number): Promise<boolean> {
     });
 }
 
-/** Polls until `probe` is true or the deadline passes. */
-export async function pollUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, intervalMs = 5): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = "";
-    while (Date.now() < deadline) {
-        try {
-            if (await probe()) {
-                return;
-            }
-            last = "";
-        } catch (err) {
-            last = `: ${(err as Error).message}`;
-        }
-        await new Promise((r) => setTimeout(r, intervalMs));
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
+/** How the tier's clients talk: RESP2 without CLIENT SETINFO, 1 s to connect. */
+const NODE_CLIENT: RedisOptions = { connectTimeout: 1000, protocol: 2, disableClientInfo: true };
+
+/** A test's own client on 127.0.0.1:port, not yet connected: fails fast, never retries in the background. */
+export function nodeClient(port: number, password?: string): Redis {
+    const c = new Redis(clientOptions(port, password, NODE_CLIENT));
+    c.on("error", () => undefined);
+    return c;
 }
 
-/** Options for a test's own client: fail fast, never retry in the background. */
-export function clientOptions(port: number, password?: string) {
-    return {
-        host: HOST,
-        port,
-        password,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: 1000,
-        protocol: 2 as const,
-        disableClientInfo: true,
-    };
+/**
+ * Waits (5 s at most) until the process answers PING through `probe`, reconnecting it as needed,
+ * then disconnects it. `exited` describes the process when it is gone.
+ */
+export async function waitForPing(what: string, proc: ChildProcess, probe: Redis, exited: () => string): Promise<void> {
+    try {
+        await pollUntil(
+            what,
+            5000,
+            async () => {
+                if (proc.exitCode !== null) {
+                    throw new Error(exited());
+                }
+                if (probe.status !== "ready") {
+                    probe.disconnect();
+                    await probe.connect().catch(() => undefined);
+                }
+                return probe.status === "ready" && (await probe.ping()) === "PONG";
+            },
+            LOCAL_POLL_MS,
+        );
+    } finally {
+        probe.disconnect();
+    }
 }
 
 /** Starts and stops redis-server processes; stopAll() in an after/afterEach hook. */
@@ -193,8 +209,7 @@ export class RedisFleet {
         ];
         fs.writeFileSync(path.join(dir, "redis.conf"), conf.join("\n") + "\n");
         const proc = spawn(this.serverPath, [path.join(dir, "redis.conf")], { stdio: "ignore" });
-        live.add(proc);
-        proc.once("exit", () => live.delete(proc));
+        killAtExit(proc);
         const entry = { proc, dir, clients: [] as Redis[] };
         this.nodes.push(entry);
         const logTail = (lines = 20): string => {
@@ -210,8 +225,7 @@ export class RedisFleet {
             dir,
             password: opts.password,
             client: () => {
-                const c = new Redis(clientOptions(port, opts.password));
-                c.on("error", () => undefined);
+                const c = nodeClient(port, opts.password);
                 entry.clients.push(c);
                 return c;
             },
@@ -227,24 +241,17 @@ export class RedisFleet {
             },
             logTail,
         };
-        // Ready when it answers PING (with auth); fail fast if the process exits.
-        const probe = node.client();
+        // Ready when it answers PING (with auth).
         try {
-            await pollUntil(`redis-server on ${port}`, 5000, async () => {
-                if (proc.exitCode !== null) {
-                    throw new Error(`redis-server exited (${proc.exitCode}): ${logTail(5)}`);
-                }
-                if (probe.status !== "ready") {
-                    probe.disconnect();
-                    await probe.connect().catch(() => undefined);
-                }
-                return probe.status === "ready" && (await probe.ping()) === "PONG";
-            });
+            await waitForPing(
+                `redis-server on ${port}`,
+                proc,
+                node.client(),
+                () => `redis-server exited (${proc.exitCode}): ${logTail(5)}`,
+            );
         } catch (err) {
             await node.stop(true);
             throw err;
-        } finally {
-            probe.disconnect();
         }
         return node;
     }
@@ -310,9 +317,12 @@ export async function waitStreaming(master: RedisNode, n: number, timeoutMs = 50
     try {
         await c.connect();
         await c.set("__test_warmup", "1", "PX", 10000);
-        await pollUntil(`${n} replicas to acknowledge a write on ${master.endpoint}`, timeoutMs, async () => {
-            return Number(await c.call("WAIT", String(n), "100")) >= n;
-        });
+        await pollUntil(
+            `${n} replicas to acknowledge a write on ${master.endpoint}`,
+            timeoutMs,
+            async () => Number(await c.call("WAIT", String(n), "100")) >= n,
+            LOCAL_POLL_MS,
+        );
         await c.del("__test_warmup");
     } finally {
         c.disconnect();
@@ -324,11 +334,16 @@ export async function waitLinked(master: RedisNode, n: number, timeoutMs = 10000
     const c = master.client();
     try {
         await c.connect();
-        await pollUntil(`${n} online replicas on ${master.endpoint}`, timeoutMs, async () => {
-            const info = await infoReplication(c);
-            const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && info[k]?.includes("state=online")).length;
-            return Number(info.connected_slaves) === n && online === n;
-        });
+        await pollUntil(
+            `${n} online replicas on ${master.endpoint}`,
+            timeoutMs,
+            async () => {
+                const info = await infoReplication(c);
+                const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && info[k]?.includes("state=online")).length;
+                return Number(info.connected_slaves) === n && online === n;
+            },
+            LOCAL_POLL_MS,
+        );
     } finally {
         c.disconnect();
     }
@@ -358,5 +373,30 @@ export async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; end: 
         return { ms: Date.now() - start, end: Date.now(), value };
     } catch (err) {
         return { ms: Date.now() - start, end: Date.now(), error: err as Error };
+    }
+}
+
+/**
+ * Every connection the replication check opened (client name pulumi-replication-check) is gone,
+ * on each node still running; a node that refuses a connection was stopped on purpose.
+ */
+export async function assertNoCheckConnections(nodes: { client(): Redis; endpoint: string; name?: string }[]): Promise<void> {
+    for (const node of nodes) {
+        const c = node.client();
+        try {
+            await c.connect();
+        } catch {
+            continue; // stopped on purpose
+        }
+        try {
+            await pollUntil(
+                `the check's connections to ${node.name ?? node.endpoint} to close`,
+                2000,
+                async () => !String(await c.call("CLIENT", "LIST")).includes("name=pulumi-replication-check"),
+                LOCAL_POLL_MS,
+            );
+        } finally {
+            c.disconnect();
+        }
     }
 }

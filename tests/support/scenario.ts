@@ -1,93 +1,20 @@
 // Shared pieces of the Docker tier's scenarios (tests/docker/scenarios.test.ts): one live
 // backend per scenario behind Pulumi's mocks, what the program sent for its replication
-// check (to run that check again later), Redis clients on 127.0.0.1, bounded polling, and
-// wall times for the closing note. Test support, not part of the product.
+// check (to run that check again later), and wall times for the closing note. Test support,
+// not part of the product.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import Redis from "ioredis";
-import { dockerClient, dockerUnavailableReason } from "./baseImage";
-import { createLiveBackend, LiveBackend, listLeftovers, removeLeftovers } from "./liveDocker";
+import { dockerClient } from "./baseImage";
+import { clearStale, createLiveBackend, LiveBackend, listLeftovers, removeLeftovers } from "./liveDocker";
 import { loadSerializedProvider } from "./loadSerialized";
+import { DYNAMIC_PREFIX, unwrapSecrets } from "./mocks";
 import { PROJECT } from "./stackConfig";
-
-const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
 
 /** Every scenario's wall time, in the order they ran, for the closing note. */
 export const scenarioTimes: { name: string; ms: number }[] = [];
 
-/** Skips (or in CI fails) the calling suite when no Docker engine answers, as the harness test does. */
-export async function requireDocker(ctx: Mocha.Context): Promise<void> {
-    const reason = await dockerUnavailableReason();
-    if (reason === undefined) return;
-    if (process.env.CI === "true") throw new Error(`docker tier cannot run in CI: ${reason}`);
-    console.log(`    docker tier skipped: ${reason}`);
-    ctx.skip();
-}
-
-/** Polls until check() returns a value (not undefined), or throws naming what() and the last error. */
-export async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-        try {
-            const v = await check();
-            if (v !== undefined) return v;
-            last = undefined;
-        } catch (err) {
-            last = err;
-        }
-        if (Date.now() > deadline) {
-            const why = last === undefined ? "" : ` (last error: ${(last as Error).message ?? String(last)})`;
-            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
-        }
-        await new Promise((r) => setTimeout(r, intervalMs));
-    }
-}
-
-/** A connected ioredis client on 127.0.0.1:port; no retries, no offline queue. The caller disconnects it. */
-export async function connect(port: number, password: string | undefined): Promise<Redis> {
-    const client = new Redis({
-        host: "127.0.0.1",
-        port,
-        password,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: 2000,
-        commandTimeout: 10_000,
-    });
-    client.on("error", () => undefined); // surfaced through the rejected command instead
-    try {
-        await client.connect();
-    } catch (err) {
-        client.disconnect();
-        throw err;
-    }
-    return client;
-}
-
-/** Runs fn with a client on 127.0.0.1:port and always disconnects it. */
-export async function withClient<T>(port: number, password: string | undefined, fn: (c: Redis) => Promise<T>): Promise<T> {
-    const c = await connect(port, password);
-    try {
-        return await fn(c);
-    } finally {
-        c.disconnect();
-    }
-}
-
 /** Inputs exactly as the program sent them (secrets unwrapped), for a resource of the scenario. */
 type RawInputs = Record<string, unknown>;
-
-function unwrapSecrets(v: unknown): unknown {
-    if (pulumi.runtime.isRpcSecret(v)) return unwrapSecrets(pulumi.runtime.unwrapRpcSecret(v));
-    if (Array.isArray(v)) return v.map(unwrapSecrets);
-    if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, unwrapSecrets(x)]));
-    }
-    return v;
-}
 
 /** Options of startScenario. */
 export interface ScenarioOptions {
@@ -118,8 +45,7 @@ export interface Scenario {
  */
 export async function startScenario(name: string, opts: ScenarioOptions): Promise<Scenario> {
     const started = Date.now();
-    const stale = await removeLeftovers(opts.testLabel);
-    if (stale.length > 0) console.log(`    removed leftovers of an earlier run: ${stale.join("; ")}`);
+    await clearStale(opts.testLabel);
     const retainOnDelete = new Map<string, boolean>();
     const dynamicInputs = new Map<string, RawInputs>();
     const backend = createLiveBackend({

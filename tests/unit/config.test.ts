@@ -1,16 +1,6 @@
 import * as assert from "assert";
-import { GroupConfigError, GroupSpec, parseGroupConfig, passwordProblems } from "../../config";
-
-/** The problems parseGroupConfig reports for raw, as "path: reason" lines. */
-function problemsOf(raw: unknown): string[] {
-    try {
-        parseGroupConfig(raw);
-    } catch (err) {
-        assert.ok(err instanceof GroupConfigError, `expected a GroupConfigError, got ${String(err)}`);
-        return err.problems.map((p) => `${p.propertyPath}: ${p.reason}`);
-    }
-    return [];
-}
+import { GroupSpec, parseGroupConfig, passwordProblems } from "../../config";
+import { problemsOf } from "../support/configProblems";
 
 const seed: GroupSpec = {
     name: "redis-dev",

@@ -4,10 +4,9 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Check from "../../components/replicationCheck";
 import { serializeProvider } from "../support/loadSerialized";
+import { promiseOf, SECRET_SIG, UNKNOWN } from "../support/mocks";
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's "not known yet" during preview
 const PASSWORD = "unit-check-Passw0rd";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 function validInputs(): Check.ReplicationCheckInputs {
     return {
@@ -48,10 +47,6 @@ const mocks: pulumi.runtime.Mocks = {
     },
     call: (args) => args.inputs,
 };
-
-function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
-}
 
 describe("ReplicationCheck provider: check and diff", () => {
     let provider: pulumi.dynamic.ResourceProvider;

@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
+import { CHECK_TYPE, isSecretValue, promiseOf, reveal } from "../support/mocks";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 
 interface Registered {
@@ -11,13 +12,6 @@ interface Registered {
     inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 const registered: Registered[] = [];
-const CHECK_TYPE = "pulumi-nodejs:dynamic/redis:ReplicationCheck";
-/** How the mock monitor hands a secret input to newResource: wrapped, not as plain text. */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const isSecretValue = (v: unknown) => typeof v === "object" && v !== null && Object.values(v).includes(SECRET_SIG);
-/** The value inside a secret, or the value itself. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const reveal = (v: any): any => (isSecretValue(v) ? v.value : v);
 const PASSWORD = "unit-test-Passw0rd";
 
 const mocks: pulumi.runtime.Mocks = {
@@ -44,9 +38,6 @@ const mocks: pulumi.runtime.Mocks = {
     call: (args) => args.inputs,
 };
 
-function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
-}
 const ofType = (type: string, prefix: string) => registered.filter((r) => r.type === type && r.name.startsWith(prefix));
 /** URNs of everything registered, from the mock monitor: the type chain shows each resource's parent. */
 function urns(): string[] {

@@ -5,14 +5,13 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import type * as Check from "../../components/replicationCheck";
-import { GroupConfigError, GroupSpec, parseGroupConfig } from "../../config";
+import { GroupSpec, parseGroupConfig } from "../../config";
 import { renderSentinelConf, SENTINEL_CONF_PATH, SENTINEL_HEALTHCHECK_TEST } from "../../components/redisConf";
+import { problemsOf } from "../support/configProblems";
+import { CHECK_TYPE, promiseOf, reveal, UNKNOWN } from "../support/mocks";
 import { PROJECT } from "../support/stackConfig";
 
 const PASSWORD = "unit-sentinel-Passw0rd";
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's "not known yet" during preview
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const CHECK_TYPE = "pulumi-nodejs:dynamic/redis:ReplicationCheck";
 
 const seed: GroupSpec = {
     name: "redis-dev",
@@ -20,16 +19,6 @@ const seed: GroupSpec = {
     master: { ip: "10.89.0.2", hostPort: 6380 },
     replicas: 2,
 };
-
-function problemsOf(raw: unknown): string[] {
-    try {
-        parseGroupConfig(raw);
-    } catch (err) {
-        assert.ok(err instanceof GroupConfigError, `expected a GroupConfigError, got ${String(err)}`);
-        return err.problems.map((p) => `${p.propertyPath}: ${p.reason}`);
-    }
-    return [];
-}
 
 /** The directive lines of a rendered config. */
 const lines = (conf: string) => conf.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
@@ -171,8 +160,6 @@ interface Registered {
 describe("RedisReplicationGroup with sentinel (mocks)", () => {
     const registered: Registered[] = [];
     let group: Components.RedisReplicationGroup;
-    const reveal = (v: any): any => (typeof v === "object" && v !== null && Object.values(v).includes(SECRET_SIG) ? v.value : v); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
     const byName = (n: string) => registered.find((r) => r.name === n)!;
     const dependencies = new Map<string, string[]>();
 

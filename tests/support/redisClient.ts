@@ -1,0 +1,45 @@
+// A test's own ioredis clients on 127.0.0.1: they fail fast and never retry, reconnect or queue
+// commands in the background, so a test sees each error where it happens.
+import Redis, { RedisOptions } from "ioredis";
+
+/** Options of such a client; `overrides` (timeouts, protocol) win. */
+export function clientOptions(port: number, password?: string, overrides: RedisOptions = {}): RedisOptions {
+    return {
+        host: "127.0.0.1",
+        port,
+        password,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        ...overrides,
+    };
+}
+
+/** A connected client (2 s to connect, 10 s per command, unless overridden). The caller disconnects it. */
+export async function connect(port: number, password: string | undefined, overrides: RedisOptions = {}): Promise<Redis> {
+    const client = new Redis(clientOptions(port, password, { connectTimeout: 2000, commandTimeout: 10_000, ...overrides }));
+    client.on("error", () => undefined); // surfaced through the rejected command instead
+    try {
+        await client.connect();
+    } catch (err) {
+        client.disconnect();
+        throw err;
+    }
+    return client;
+}
+
+/** Runs fn with a client from connect() and always disconnects it. */
+export async function withClient<T>(
+    port: number,
+    password: string | undefined,
+    fn: (c: Redis) => Promise<T>,
+    overrides: RedisOptions = {},
+): Promise<T> {
+    const c = await connect(port, password, overrides);
+    try {
+        return await fn(c);
+    } finally {
+        c.disconnect();
+    }
+}
