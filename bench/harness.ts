@@ -1,7 +1,6 @@
 // One Pulumi mock monitor for the whole run, in front of a fresh live backend per group, so
 // groups can be deployed one after another in one process. The front records when the first
-// container is asked for and when the replication check returns, and can emulate changes to
-// the component that the bench proposes (see Variant).
+// container is asked for and when the replication check returns.
 import * as pulumi from "@pulumi/pulumi";
 import { performance } from "perf_hooks";
 import { dockerClient, REPO_ROOT, TEST_LABEL } from "../tests/support/baseImage";
@@ -23,63 +22,45 @@ const DEPLOY_DEADLINE_MS = 120_000;
 
 /**
  * tuned: the component's defaults.
- * stock: Redis's stock replication (diskless sync with its 5 s delay) and a check polling once a second.
- * proposed: tuned plus the changes this bench proposes, emulated from outside: replicas created after
- *   the master container (dependsOn), and disk-based initial sync (repl-diskless-sync no).
+ * stock: Redis's stock replication (diskless sync with its 5 s delay) and a check polling once a
+ *   second, set through the component's own args.
  */
-export type Variant = "tuned" | "stock" | "proposed";
-export const VARIANTS: Variant[] = ["tuned", "stock", "proposed"];
+export type Variant = "tuned" | "stock";
+export const VARIANTS: Variant[] = ["tuned", "stock"];
+
+/** The stock variant's settings, also what its expected check time is derived from. */
+export const STOCK = { disklessSyncDelay: 5, checkPollIntervalMs: 1000 } as const;
 
 /** Timestamps (performance.now()) of one group's deployment. */
 export interface DeployTimes {
     firstContainerAt: number;
+    /** The first container create returned: the master's, which the replicas' wait for. */
+    firstContainerDoneAt: number;
     lastContainerDoneAt: number;
     checkStartAt: number;
     checkDoneAt: number;
 }
 
-interface Deferred {
-    promise: Promise<void>;
-    resolve: () => void;
-    reject: (e: unknown) => void;
-}
-
-function deferred(): Deferred {
-    let resolve!: () => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-    });
-    promise.catch(() => undefined);
-    return { promise, resolve, reject };
-}
-
 /** The resources of one group, on its own live backend. */
 class Session {
     firstContainerAt?: number;
+    firstContainerDoneAt?: number;
     lastContainerDoneAt?: number;
     checkStartAt?: number;
     checkDoneAt?: number;
     checkInputs?: Record<string, unknown>;
-    private readonly masterCreated = deferred();
 
-    constructor(
-        readonly backend: LiveBackend,
-        readonly name: string,
-        readonly replicasAfterMaster: boolean,
-    ) {}
+    constructor(readonly backend: LiveBackend) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const now = performance.now();
         const forward = () => this.backend.mocks.newResource(args) as Promise<pulumi.runtime.MockResourceResult>;
         if (args.type === CONTAINER_TYPE) {
             this.firstContainerAt ??= now;
-            const isMaster = args.name === `${this.name}-master`;
-            const p = isMaster || !this.replicasAfterMaster ? forward() : this.masterCreated.promise.then(forward);
-            if (isMaster) p.then(this.masterCreated.resolve, this.masterCreated.reject);
+            const p = forward();
             p.then(() => {
                 this.lastContainerDoneAt = performance.now();
+                this.firstContainerDoneAt ??= this.lastContainerDoneAt;
             }).catch(() => undefined);
             return p;
         }
@@ -128,11 +109,6 @@ export function nodePorts(masterPort: number, replicas: number): { master: numbe
     return { master: masterPort, replicas: Array.from({ length: replicas }, (_, i) => masterPort + 1 + i) };
 }
 
-/** Turns the replication check's poll interval into `ms` (the component does not expose it). */
-function checkPollInterval(ms: number): pulumi.ResourceTransformation {
-    return (a) => (a.type.startsWith(DYNAMIC_PREFIX) ? { props: { ...a.props, pollIntervalMs: ms }, opts: a.opts } : undefined);
-}
-
 function argsFor(
     variant: Variant,
     replicas: number,
@@ -150,9 +126,12 @@ function argsFor(
     };
     if (variant === "stock") {
         // Redis 7's own defaults: diskless sync, waiting 5 s for more replicas before the fork.
-        return { ...args, replication: { disklessSyncDelay: 5 }, redisConfig: { "repl-diskless-sync": "yes" } };
+        return {
+            ...args,
+            replication: { disklessSync: true, disklessSyncDelay: STOCK.disklessSyncDelay },
+            checkPollIntervalMs: STOCK.checkPollIntervalMs,
+        };
     }
-    if (variant === "proposed") return { ...args, redisConfig: { "repl-diskless-sync": "no" } };
     return args;
 }
 
@@ -188,8 +167,6 @@ export interface DeployHooks {
      * time, the containers are first removed all at once and teardownMs means little.
      */
     timedTeardown?: boolean;
-    /** Prototyping: replaces the variant's redisConfig and its ordering of the containers. */
-    override?: { redisConfig?: Record<string, string>; replicasAfterMaster?: boolean };
 }
 
 /**
@@ -202,33 +179,30 @@ export async function deploy(variant: Variant, replicas: number, baseImage: stri
     const { subnet, masterPort } = slotOf(n);
     const ports = nodePorts(masterPort, replicas);
     const name = `${variant}-${replicas}r-${n}`;
-    const replicasAfterMaster = hooks.override?.replicasAfterMaster ?? variant === "proposed";
-    const session = new Session(createLiveBackend({ testLabel: LABEL, cwd: REPO_ROOT }), name, replicasAfterMaster);
+    const session = new Session(createLiveBackend({ testLabel: LABEL, cwd: REPO_ROOT }));
     current = session;
     let result: Omit<Deployment, "teardownMs"> | undefined;
     let failure: unknown;
     try {
         hooks.before?.(ports);
-        const opts: pulumi.ComponentResourceOptions = variant === "stock" ? { transformations: [checkPollInterval(1000)] } : {};
-        const args = argsFor(variant, replicas, subnet, masterPort, baseImage);
-        if (hooks.override?.redisConfig) args.redisConfig = hooks.override.redisConfig;
-        const group = new components.RedisReplicationGroup(name, args, opts);
+        const group = new components.RedisReplicationGroup(name, argsFor(variant, replicas, subnet, masterPort, baseImage));
         const status = await withDeadline(promiseOf(group.replication), DEPLOY_DEADLINE_MS, `deploy ${name}`);
-        const { firstContainerAt, lastContainerDoneAt, checkStartAt, checkDoneAt, checkInputs } = session;
+        const { firstContainerAt, firstContainerDoneAt, lastContainerDoneAt, checkStartAt, checkDoneAt, checkInputs } = session;
         if (
             firstContainerAt === undefined ||
+            firstContainerDoneAt === undefined ||
             lastContainerDoneAt === undefined ||
             checkStartAt === undefined ||
             checkDoneAt === undefined
         ) {
             throw new Error(`deploy ${name}: a timestamp is missing`);
         }
-        if (variant === "stock" && checkInputs?.pollIntervalMs !== 1000) {
+        if (variant === "stock" && checkInputs?.pollIntervalMs !== STOCK.checkPollIntervalMs) {
             throw new Error(
-                `deploy ${name}: the check did not get pollIntervalMs 1000 (got ${JSON.stringify(checkInputs?.pollIntervalMs)})`,
+                `deploy ${name}: the check did not get pollIntervalMs ${STOCK.checkPollIntervalMs} (got ${JSON.stringify(checkInputs?.pollIntervalMs)})`,
             );
         }
-        const times = { firstContainerAt, lastContainerDoneAt, checkStartAt, checkDoneAt };
+        const times = { firstContainerAt, firstContainerDoneAt, lastContainerDoneAt, checkStartAt, checkDoneAt };
         result = { variant, replicas, ports, times, deployMs: checkDoneAt - firstContainerAt, checkDurationMs: status.durationMs };
         await hooks.after?.(result);
     } catch (err) {

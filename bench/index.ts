@@ -7,6 +7,7 @@ import { removeLeftovers } from "../tests/support/liveDocker";
 import { measureCheckLatency } from "./checkLatency";
 import { measureDeploy } from "./deploy";
 import { measureStartFloor } from "./engineFloor";
+import { measureFailover } from "./failover";
 import { deploy, initPulumi, LABEL } from "./harness";
 import { measureImage, removeProjectImage } from "./image";
 import { measureLoad } from "./load";
@@ -21,12 +22,19 @@ interface Plan {
     setRequests: number;
     /** GETs per redis-benchmark of the throughput measure. */
     getRequests: number;
+    /** Sentinel failovers measured (at least 3). */
+    failovers: number;
 }
 
 const PLANS: Record<Plan["mode"], Plan> = {
-    quick: { mode: "quick", sizes: [2, 8], runs: 3, setRequests: 100_000, getRequests: 30_000 },
-    full: { mode: "full", sizes: [1, 2, 4, 8], runs: 5, setRequests: 100_000, getRequests: 100_000 },
+    quick: { mode: "quick", sizes: [2, 8], runs: 3, setRequests: 100_000, getRequests: 30_000, failovers: 3 },
+    full: { mode: "full", sizes: [1, 2, 4, 8], runs: 5, setRequests: 100_000, getRequests: 100_000, failovers: 5 },
 };
+
+/** Label and image of the failover measure's own group (its name is fixed in bench/failover.ts). */
+const FAILOVER_LABEL = `${LABEL}-failover`;
+const FAILOVER_IMAGE = "redis-replication/rrfailover:latest";
+const DOWN_AFTER_MS = 1000;
 
 const started = performance.now();
 function log(s: string): void {
@@ -46,9 +54,15 @@ let cleaning: Promise<void> | undefined;
 /** Removes whatever carries the bench's label, and its image tag. */
 function cleanup(): Promise<void> {
     cleaning ??= (async () => {
-        const left = await removeLeftovers(LABEL).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
-        if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
+        for (const label of [LABEL, FAILOVER_LABEL]) {
+            const left = await removeLeftovers(label).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
+            if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
+        }
         await removeProjectImage().catch((err: unknown) => log(`could not remove the project image: ${(err as Error).message}`));
+        await dockerClient()
+            .getImage(FAILOVER_IMAGE)
+            .remove()
+            .catch(() => undefined);
     })();
     return cleaning;
 }
@@ -69,9 +83,16 @@ async function main(): Promise<void> {
         const warm = await deploy("tuned", 2, base);
         log(`warm-up deploy 1+2: ${Math.round(warm.deployMs)} ms (not counted)`);
         const dep = await measureDeploy(plan.sizes, plan.runs, base, log);
-        const tunedLatency = await measureCheckLatency("tuned", plan.runs, base, log);
-        const proposedLatency = await measureCheckLatency("proposed", plan.runs, base, log);
+        const latency = await measureCheckLatency("tuned", plan.runs, base, log);
         const { lag, throughput } = await measureLoad(base, plan.setRequests, plan.getRequests, log);
+        // measureFailover sets Pulumi's mocks for its own backend: the bench's are set again after it.
+        const failover = await measureFailover({
+            runs: plan.failovers,
+            baseImage: base,
+            testLabel: FAILOVER_LABEL,
+            downAfterMilliseconds: DOWN_AFTER_MS,
+            log: (line) => log(`failover ${line}`),
+        }).finally(initPulumi);
         const partial: Omit<BenchResult, "goals"> = {
             date: new Date().toISOString(),
             ...eng,
@@ -79,13 +100,20 @@ async function main(): Promise<void> {
             runs: plan.runs,
             runtime_s: Math.round((performance.now() - started) / 100) / 10,
             deploy: dep.entries,
-            check_latency_ms: tunedLatency.total,
-            check_latency_detail: { tuned: tunedLatency, proposed: proposedLatency },
+            check_latency_ms: latency.total,
+            check_latency_detail: latency,
             image,
             docker_start_ms: floor,
             teardown_ms: stats(dep.teardownSamples, "teardown"),
             lag,
             throughput,
+            failover_ms: { min: failover.min, median: failover.median, max: failover.max },
+            failover_detail: {
+                down_after_ms: DOWN_AFTER_MS,
+                acked_writes: failover.runs.reduce((n, r) => n + r.acked, 0),
+                lost_acked_writes: failover.runs.reduce((n, r) => n + r.lost, 0),
+                runs: failover.runs,
+            },
         };
         const result: BenchResult = { ...partial, goals: judge(partial) };
         const files = writeResults(result);
