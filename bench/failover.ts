@@ -13,6 +13,8 @@ import { performance } from "perf_hooks";
 import type { SentinelClientRecipe } from "../components/replicationGroup";
 import { dockerClient, ensureBaseImage, REPO_ROOT } from "../tests/support/baseImage";
 import { createLiveBackend, LiveBackend, promiseOf, removeLeftovers } from "../tests/support/liveDocker";
+import { pollUntil } from "../tests/support/poll";
+import { withClient } from "../tests/support/redisClient";
 
 /** What a run needs to know of a deployed group with sentinels. */
 export interface FailoverTarget {
@@ -60,49 +62,9 @@ function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-/** Polls until check() returns a value; throws naming what() after timeoutMs. */
-async function poll<T>(what: string, timeoutMs: number, intervalMs: number, check: () => Promise<T | undefined>): Promise<T> {
-    const deadline = performance.now() + timeoutMs;
-    let last = "";
-    for (;;) {
-        try {
-            const v = await check();
-            if (v !== undefined) return v;
-            last = "";
-        } catch (err) {
-            last = ` (last error: ${(err as Error).message})`;
-        }
-        if (performance.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last}`);
-        await sleep(intervalMs);
-    }
-}
-
-/** A plain client on host:port: no retries, no offline queue. */
-function plainClient(host: string, port: number, password: string): Redis {
-    const c = new Redis({
-        host,
-        port,
-        password,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: 1000,
-        commandTimeout: 2000,
-    });
-    c.on("error", () => undefined);
-    return c;
-}
-
-/** Runs fn on a fresh connection, closed afterwards (Sentinel's reconfiguration kills client connections). */
-async function withClient<T>(host: string, port: number, password: string, fn: (c: Redis) => Promise<T>): Promise<T> {
-    const c = plainClient(host, port, password);
-    try {
-        await c.connect();
-        return await fn(c);
-    } finally {
-        c.disconnect();
-    }
+/** A fresh client on the host's published port, closed afterwards (Sentinel's reconfiguration kills client connections). */
+function withNode<T>(node: { port: number }, password: string, fn: (c: Redis) => Promise<T>): Promise<T> {
+    return withClient(node.port, password, fn, { connectTimeout: 1000, commandTimeout: 2000 });
 }
 
 function infoFields(text: string): Record<string, string> {
@@ -116,7 +78,7 @@ function infoFields(text: string): Record<string, string> {
 
 /** The master's container IP:port as one sentinel reports it. */
 async function reportedMaster(recipe: SentinelClientRecipe, sentinel: { host: string; port: number }, password: string): Promise<string> {
-    return withClient(sentinel.host, sentinel.port, password, async (c) => {
+    return withNode(sentinel, password, async (c) => {
         const addr = await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", recipe.name);
         if (!Array.isArray(addr)) throw new Error(`sentinel ${sentinel.host}:${sentinel.port} does not monitor ${recipe.name}`);
         return `${String(addr[0])}:${String(addr[1])}`;
@@ -211,40 +173,52 @@ export async function failOverOnce(target: FailoverTarget): Promise<FailoverSamp
     })();
 
     try {
-        await poll("the writer's first 20 acknowledged writes", timeoutMs, 20, async () => (acked.length >= 20 ? true : undefined));
+        await pollUntil("the writer's first 20 acknowledged writes", timeoutMs, async () => (acked.length >= 20 ? true : undefined), 20);
 
         // Redis 7.0 ignores SIGTERM while it writes its initial AOF ("Writing initial AOF, can't
         // exit"), and docker stop then waits its 10 s grace period: stop only a settled master.
         const master = nat(oldAddr);
-        await poll(`${from} to finish its AOF rewrite`, timeoutMs, 50, async () => {
-            const info = infoFields(await withClient(master.host, master.port, password, (c) => c.info("persistence")));
-            return info.aof_rewrite_in_progress === "0" && info.aof_rewrite_scheduled === "0" ? true : undefined;
-        });
+        await pollUntil(
+            `${from} to finish its AOF rewrite`,
+            timeoutMs,
+            async () => {
+                const info = infoFields(await withNode(master, password, (c) => c.info("persistence")));
+                return info.aof_rewrite_in_progress === "0" && info.aof_rewrite_scheduled === "0" ? true : undefined;
+            },
+            50,
+        );
         const t0 = performance.now();
         await (target.kill ? docker.getContainer(from).kill() : docker.getContainer(from).stop({ t: 10 }));
         stoppedAt = performance.now();
-        const newAddr = await poll("a sentinel to report a new master", timeoutMs, 10, async () => {
-            const addrs = await Promise.all(recipe.sentinels.map((s) => reportedMaster(recipe, s, password).catch(() => oldAddr)));
-            return addrs.find((a) => a !== oldAddr);
-        });
-        const newMasterAt = performance.now();
-        await poll("a write acknowledged after the stop", timeoutMs, 10, async () => (firstAckAt !== undefined ? true : undefined)).catch(
-            (err: Error) => {
-                const seen = `new master ${newAddr}; writes since the stop: ${firstWriteAt === undefined ? "none succeeded" : "some succeeded"}, ${unacked} not acknowledged; errors ${JSON.stringify(errors)}; writer ${writer.status}`;
-                throw new Error(`${err.message}: ${seen}`);
+        const newAddr = await pollUntil(
+            "a sentinel to report a new master",
+            timeoutMs,
+            async () => {
+                const addrs = await Promise.all(recipe.sentinels.map((s) => reportedMaster(recipe, s, password).catch(() => oldAddr)));
+                return addrs.find((a) => a !== oldAddr);
             },
+            10,
         );
+        const newMasterAt = performance.now();
+        await pollUntil(
+            "a write acknowledged after the stop",
+            timeoutMs,
+            async () => (firstAckAt !== undefined ? true : undefined),
+            10,
+        ).catch((err: Error) => {
+            const seen = `new master ${newAddr}; writes since the stop: ${firstWriteAt === undefined ? "none succeeded" : "some succeeded"}, ${unacked} not acknowledged; errors ${JSON.stringify(errors)}; writer ${writer.status}`;
+            throw new Error(`${err.message}: ${seen}`);
+        });
         const to = names.get(newAddr) ?? newAddr;
         // A little more writing on the new master, then stop the writer.
         const more = acked.length + 10;
-        await poll("10 more acknowledged writes", timeoutMs, 10, async () => (acked.length >= more ? true : undefined));
+        await pollUntil("10 more acknowledged writes", timeoutMs, async () => (acked.length >= more ? true : undefined), 10);
         writing = false;
         await loop;
         writer.disconnect();
 
         // Every acknowledged key must be on the new master.
-        const { host, port } = nat(newAddr);
-        const lost = await withClient(host, port, password, async (c) => {
+        const lost = await withNode(nat(newAddr), password, async (c) => {
             let missing = 0;
             for (let i = 0; i < acked.length; i += 500) {
                 const chunk = acked.slice(i, i + 500);
@@ -260,12 +234,17 @@ export async function failOverOnce(target: FailoverTarget): Promise<FailoverSamp
         await docker.getContainer(from).start();
         const old = nat(oldAddr);
         // Of whichever master the sentinels report by then: with down-after 1 s, a second failover may follow.
-        await poll(`${from} to rejoin as a replica`, timeoutMs * 3, 100, async () => {
-            const now = await reportedMaster(recipe, recipe.sentinels[0]!, password);
-            const info = infoFields(await withClient(old.host, old.port, password, (c) => c.info("replication")));
-            const follows = `${info.master_host}:${info.master_port}` === now;
-            return info.role === "slave" && follows && info.master_link_status === "up" ? true : undefined;
-        });
+        await pollUntil(
+            `${from} to rejoin as a replica`,
+            timeoutMs * 3,
+            async () => {
+                const now = await reportedMaster(recipe, recipe.sentinels[0]!, password);
+                const info = infoFields(await withNode(old, password, (c) => c.info("replication")));
+                const follows = `${info.master_host}:${info.master_port}` === now;
+                return info.role === "slave" && follows && info.master_link_status === "up" ? true : undefined;
+            },
+            100,
+        );
         const rejoinMs = performance.now() - restartAt;
         const sample: FailoverSample = {
             totalMs: Math.round(Math.max(newMasterAt, firstAckAt!) - t0),
