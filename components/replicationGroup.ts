@@ -196,7 +196,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
 
         this.masterEndpoint = pulumi.output(endpoint(plan.master));
         this.replicaEndpoints = pulumi.output(plan.replicas.map(endpoint));
-        this.masterContainerName = containers[0]!.name;
+        this.masterContainerName = master.name;
         this.replicaContainerNames = pulumi.all(containers.slice(1).map((c) => c.name));
         const url = (node: NodePlan) =>
             password
