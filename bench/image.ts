@@ -2,9 +2,7 @@
 // no cache) and a warm rebuild, both of docker/Dockerfile as the component builds it.
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { Readable } from "stream";
 import { buildFromDirectory, dockerClient, REPO_ROOT, TEST_LABEL } from "../tests/support/baseImage";
-import { contextTar } from "../tests/support/base/build";
 import { LABEL, PROJECT_IMAGE } from "./harness";
 import { Stats, stats } from "./stats";
 
@@ -35,43 +33,15 @@ export function removeProjectImage(): Promise<void> {
     return removeTag(PROJECT_IMAGE);
 }
 
-/** A classic-builder build with nocache, as `docker build --no-cache` does; the helpers in tests/support always use the cache. */
-async function buildNoCache(baseImage: string): Promise<void> {
-    const docker = dockerClient();
-    const ctx = contextTar(CONTEXT, DOCKERFILE);
-    const stream: NodeJS.ReadableStream = await docker.buildImage(Readable.from([ctx.tar]), {
-        t: PROJECT_IMAGE,
-        dockerfile: ctx.dockerfile,
-        buildargs: { REDIS_BASE_IMAGE: baseImage },
-        labels: { [TEST_LABEL]: LABEL },
-        version: "1",
-        nocache: true,
-        rm: true,
-        forcerm: true,
-    });
-    let failure: string | undefined;
-    let id: string | undefined;
-    await new Promise<void>((resolve, reject) => {
-        docker.modem.followProgress(
-            stream,
-            (err: Error | null) => (err ? reject(err) : resolve()),
-            (event: { error?: string; errorDetail?: { message?: string }; aux?: { ID?: string } }) => {
-                if (event.aux?.ID) id = event.aux.ID;
-                if (event.error || event.errorDetail) failure ??= event.errorDetail?.message ?? event.error;
-            },
-        );
-    });
-    if (failure !== undefined || id === undefined) throw new Error(`cold build of ${PROJECT_IMAGE} failed: ${failure ?? "no image id"}`);
-}
-
-/** Same inputs as the component's docker.Image through the live backend, so it shares its cache. */
-function buildWarm(baseImage: string): Promise<unknown> {
+/** docker/Dockerfile as the component's docker.Image builds it; `noCache` for the cold build. */
+function buildProject(baseImage: string, noCache: boolean): Promise<unknown> {
     return buildFromDirectory({
         context: CONTEXT,
         dockerfile: DOCKERFILE,
         tag: PROJECT_IMAGE,
         buildArgs: { REDIS_BASE_IMAGE: baseImage },
         labels: { [TEST_LABEL]: LABEL },
+        noCache,
     });
 }
 
@@ -86,10 +56,10 @@ export async function measureImage(baseImage: string, runs: number, log: (s: str
     for (let i = 0; i < runs; i++) {
         await removeProjectImage();
         let t = performance.now();
-        await buildNoCache(baseImage);
+        await buildProject(baseImage, true);
         cold.push(performance.now() - t);
         t = performance.now();
-        await buildWarm(baseImage);
+        await buildProject(baseImage, false);
         warm.push(performance.now() - t);
         log(`image run ${i + 1}/${runs}: cold build ${Math.round(cold.at(-1)!)} ms, warm rebuild ${Math.round(warm.at(-1)!)} ms`);
     }

@@ -54,6 +54,8 @@ export interface BuildRequest {
     platform?: string;
     /** Build stage to stop at. */
     target?: string;
+    /** Ignore the build cache, as `docker build --no-cache`. */
+    noCache?: boolean;
 }
 
 /** Builds with the classic builder and returns the image id (sha256:...). Throws with the build log on failure. */
@@ -65,6 +67,7 @@ export async function buildImage(docker: Docker, req: BuildRequest): Promise<str
         labels: req.labels,
         platform: req.platform,
         target: req.target,
+        nocache: req.noCache,
         version: "1",
         rm: true,
         forcerm: true, // no intermediate containers left behind when a step fails
