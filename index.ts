@@ -2,8 +2,8 @@
 import { RedisReplicationGroup } from "./components";
 import { loadStackConfig } from "./config/stack";
 
-const { spec, group, password } = loadStackConfig();
-const redis = new RedisReplicationGroup(group.name, { ...spec, password });
+const { spec, plan, password } = loadStackConfig();
+const redis = new RedisReplicationGroup(plan.name, { ...spec, password });
 
 export const masterEndpoint = redis.masterEndpoint;
 export const replicaEndpoints = redis.replicaEndpoints;

@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
-import { GroupConfig, GroupConfigError, GroupSpec, NodePlan, parseGroupConfig, passwordProblems } from "../config";
+import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig } from "../config";
 import {
     HEALTHCHECK_TEST,
     REDIS_CONF_PATH,
@@ -96,8 +96,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const { password: passwordInput, dockerContext, ...spec } = args;
         const plan = parseGroupConfig(spec, { name });
         if (typeof passwordInput === "string" || passwordInput === undefined) {
-            const problems = passwordProblems(passwordInput, plan.auth);
-            if (problems.length > 0) throw new GroupConfigError(problems.map((reason) => ({ propertyPath: "password", reason })));
+            assertPassword(passwordInput, plan.auth, "password");
         }
         for (const warning of plan.warnings) pulumi.log.warn(`${plan.name}: ${warning}`, this);
         if (!plan.auth) {
@@ -235,7 +234,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     }
 
     /** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */
-    private nodeContainer(name: string, plan: GroupConfig, node: NodePlan, spec: NodeContainerSpec): docker.Container {
+    private nodeContainer(name: string, plan: GroupPlan, node: NodePlan, spec: NodeContainerSpec): docker.Container {
         const { password } = spec;
         // Owned by redis and private: it holds the password.
         const content = password
@@ -264,7 +263,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     }
 
     /** /data (and the conf dir, for host paths) of one node. */
-    private volumesFor(name: string, plan: GroupConfig, node: NodePlan): docker.types.input.ContainerVolume[] {
+    private volumesFor(name: string, plan: GroupPlan, node: NodePlan): docker.types.input.ContainerVolume[] {
         if (plan.persistence.volume === "hostPath") {
             const dir = `${plan.persistence.hostPath}/${node.key}`;
             return [
@@ -284,7 +283,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
      * Host directories must exist, owned by the container's redis user, before the containers
      * start: Docker would create them root-owned and Redis could not write.
      */
-    private prepareHostDirs(name: string, plan: GroupConfig, nodes: NodePlan[]): command.local.Command {
+    private prepareHostDirs(name: string, plan: GroupPlan, nodes: NodePlan[]): command.local.Command {
         const dirs = nodes.flatMap((node) => ["data", "conf"].map((sub) => `'${plan.persistence.hostPath}/${node.key}/${sub}'`));
         return new command.local.Command(
             `${name}-host-dirs`,
@@ -306,7 +305,7 @@ interface NodeContainerSpec {
 }
 
 /** Sentinels report container IPs; the natMap turns them into the ports published on the host. */
-function sentinelRecipe(plan: GroupConfig, host: string): SentinelClientRecipe {
+function sentinelRecipe(plan: GroupPlan, host: string): SentinelClientRecipe {
     const sentinel = plan.sentinel!;
     const natMap: Record<string, HostPort> = {};
     for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
@@ -315,18 +314,17 @@ function sentinelRecipe(plan: GroupConfig, host: string): SentinelClientRecipe {
 }
 
 /** Docker labels naming the group, plus any others. */
-function groupLabels(plan: GroupConfig, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
+function groupLabels(plan: GroupPlan, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
     return Object.entries({ [LABELS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
 }
 
-export function containerName(plan: GroupConfig, node: NodePlan): string {
+export function containerName(plan: GroupPlan, node: NodePlan): string {
     return `${plan.name}-${node.key}`;
 }
 
 /** Validates a password that only became known during the deployment. */
 function checkedPassword(password: string | undefined): string {
-    const problems = passwordProblems(password, true);
-    if (problems.length > 0) throw new GroupConfigError(problems.map((reason) => ({ propertyPath: "password", reason })));
+    assertPassword(password, true, "password");
     return password!;
 }
 

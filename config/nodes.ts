@@ -1,0 +1,140 @@
+// The nodes' static IPs and host ports: listed, or counted on from the master's. Every address
+// goes through one address book, which refuses an IP or a port that is already taken.
+import { describe } from "./errors";
+import { DEFAULT_MASTER_HOST_PORT, DEFAULT_REPLICA_COUNT, MAX_REPLICAS } from "./defaults";
+import { cidrContains, intToIp, ipToInt } from "./ipv4";
+import { isHost, NetworkLayout, nextFree } from "./network";
+import { Reader } from "./reader";
+import { NodePlan } from "./types";
+
+/** The IPs and host ports taken so far, each with the property path that took it. */
+export class AddressBook {
+    private readonly ips = new Map<number, string>();
+    private readonly ports = new Map<number, string>();
+
+    constructor(
+        private readonly r: Reader,
+        private readonly network: NetworkLayout,
+    ) {
+        if (network.gatewayInt !== undefined) this.ips.set(network.gatewayInt, "network.gateway");
+    }
+
+    /** Takes ip for path: its number, or undefined (and a problem) when it is not a free host address. */
+    claimIp(ip: string, path: string): number | undefined {
+        const n = ipToInt(ip);
+        if (n === undefined) return this.r.fail(path, `${ip} is not an IPv4 address`);
+        const { cidr, subnet } = this.network;
+        if (cidr) {
+            if (!cidrContains(cidr, n)) return this.r.fail(path, `${ip} is outside network.subnet ${subnet}`);
+            if (n === cidr.base) return this.r.fail(path, `${ip} is the network address of ${subnet}`);
+            if (n === cidr.base + cidr.size - 1) return this.r.fail(path, `${ip} is the broadcast address of ${subnet}`);
+        }
+        const owner = this.ips.get(n);
+        if (owner === "network.gateway") return this.r.fail(path, `${ip} is the network's gateway`);
+        if (owner !== undefined) return this.r.fail(path, `${ip} is already used by ${owner}`);
+        this.ips.set(n, path);
+        return n;
+    }
+
+    /** Takes a host port for path, or records that another node has it. */
+    claimPort(port: number, path: string): void {
+        const owner = this.ports.get(port);
+        if (owner !== undefined) this.r.fail(path, `${port} is already used by ${owner}`);
+        else this.ports.set(port, path);
+    }
+}
+
+/** What reading nodes needs: the reader, the network, and the one address book. */
+export interface NodeContext {
+    r: Reader;
+    network: NetworkLayout;
+    book: AddressBook;
+}
+
+export function nodeContext(r: Reader, network: NetworkLayout): NodeContext {
+    return { r, network, book: new AddressBook(r, network) };
+}
+
+/** The master and the replicas; their addresses are in the context's book afterwards. */
+export function readDataNodes(ctx: NodeContext, masterValue: unknown, replicasValue: unknown): { master: NodePlan; replicas: NodePlan[] } {
+    const { r, network, book } = ctx;
+    const m = r.object(masterValue, "master", ["ip", "hostPort"]) ?? {};
+    const defaultIp = network.cidr ? intToIp(nextFree(network.cidr.base + 1, network.gatewayInt)) : undefined;
+    const ip = r.string(m.ip, "master.ip") ?? defaultIp;
+    const hostPort = r.integer(m.hostPort, "master.hostPort", 1, 65535) ?? DEFAULT_MASTER_HOST_PORT;
+    let ipInt: number | undefined;
+    if (ip === undefined) r.fail("master.ip", "is required when network.existing is given without network.subnet");
+    else ipInt = book.claimIp(ip, "master.ip");
+    book.claimPort(hostPort, "master.hostPort");
+    const master: NodePlan = { role: "master", key: "master", ip: ip ?? "", hostPort };
+    return { master, replicas: readReplicas(ctx, replicasValue ?? DEFAULT_REPLICA_COUNT, ipInt, hostPort) };
+}
+
+/** Replicas as listed, or `count` of them at the addresses and ports after the master's. */
+function readReplicas(ctx: NodeContext, value: unknown, masterIp: number | undefined, masterPort: number): NodePlan[] {
+    const { r } = ctx;
+    if (typeof value === "number") {
+        const count = r.integer(value, "replicas", 1, MAX_REPLICAS);
+        if (count === undefined || masterIp === undefined) return [];
+        return followingNodes(ctx, "replicas", "replica", count, masterIp, masterPort + 1);
+    }
+    if (Array.isArray(value)) {
+        if (value.length === 0) r.fail("replicas", "needs at least one replica");
+        if (value.length > MAX_REPLICAS) r.fail("replicas", `${value.length} replicas is more than ${MAX_REPLICAS}`);
+        return listedNodes(ctx, "replicas", "replica", value);
+    }
+    r.fail("replicas", `must be a count or a list of { ip, hostPort }, got ${describe(value)}`);
+    return [];
+}
+
+/** `count` nodes whose IPs follow `afterIp` (skipping the gateway) and whose ports count up from `firstPort`. */
+export function followingNodes(
+    ctx: NodeContext,
+    path: string,
+    role: NodePlan["role"],
+    count: number,
+    afterIp: number,
+    firstPort: number,
+): NodePlan[] {
+    const { r, network, book } = ctx;
+    const nodes: NodePlan[] = [];
+    let ip = afterIp;
+    for (let i = 1; i <= count; i++) {
+        ip = nextFree(ip + 1, network.gatewayInt);
+        const port = firstPort + i - 1;
+        if (network.cidr && !isHost(network.cidr, ip)) {
+            r.fail(path, `${count} ${role}s after ${intToIp(afterIp)} do not fit in network.subnet ${network.subnet}`);
+            break;
+        }
+        if (port > 65535) {
+            r.fail(path, `${count} ${role}s from host port ${firstPort} need ports above 65535`);
+            break;
+        }
+        book.claimIp(intToIp(ip), `${path}[${i - 1}].ip`);
+        book.claimPort(port, `${path}[${i - 1}].hostPort`);
+        nodes.push({ role, key: `${role}-${i}`, ip: intToIp(ip), hostPort: port });
+    }
+    return nodes;
+}
+
+/** Nodes at the listed { ip, hostPort } entries, both required. */
+export function listedNodes(ctx: NodeContext, path: string, role: NodePlan["role"], entries: unknown[]): NodePlan[] {
+    const { r, book } = ctx;
+    const nodes: NodePlan[] = [];
+    entries.forEach((entry, i) => {
+        const at = `${path}[${i}]`;
+        const obj = r.object(entry, at, ["ip", "hostPort"]);
+        if (!obj) {
+            if (entry === undefined || entry === null) r.fail(at, "must be an object with ip and hostPort");
+            return;
+        }
+        const ip = r.string(obj.ip, `${at}.ip`);
+        const port = r.integer(obj.hostPort, `${at}.hostPort`, 1, 65535);
+        if (ip === undefined && obj.ip === undefined) r.fail(`${at}.ip`, "is required");
+        if (port === undefined && obj.hostPort === undefined) r.fail(`${at}.hostPort`, "is required");
+        if (ip !== undefined) book.claimIp(ip, `${at}.ip`);
+        if (port !== undefined) book.claimPort(port, `${at}.hostPort`);
+        nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0 });
+    });
+    return nodes;
+}

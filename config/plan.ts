@@ -1,0 +1,131 @@
+// Validation and defaulting of a replication group's settings: a pure function from whatever
+// the stack config (or a calling program) holds to a complete, checked plan. Every problem is
+// reported at once, each with its property path.
+import {
+    DEFAULT_AUTH,
+    DEFAULT_BASE_IMAGE,
+    DEFAULT_CHECK_POLL_INTERVAL_MS,
+    DEFAULT_CHECK_TIMEOUT_SECONDS,
+    DEFAULT_HOST_IP,
+    DEFAULT_NAME,
+    DEFAULT_RESTART,
+    DOCKER_NAME,
+    MAX_NAME_LENGTH,
+    RESTART_POLICIES,
+} from "./defaults";
+import { GroupConfigError } from "./errors";
+import { ipToInt } from "./ipv4";
+import { readNetwork } from "./network";
+import { nodeContext, readDataNodes } from "./nodes";
+import { Obj, Reader, valueAt } from "./reader";
+import { readRedisConfig } from "./redisConfig";
+import { readMemory, readPersistence, readReplication } from "./redisSettings";
+import { readSentinel } from "./sentinel";
+import { GroupPlan, GroupSpec, ImagePlan, ResourcesSpec } from "./types";
+
+const GROUP_KEYS: (keyof GroupSpec)[] = [
+    "name",
+    "network",
+    "master",
+    "replicas",
+    "hostIp",
+    "auth",
+    "persistence",
+    "replication",
+    "maxmemory",
+    "maxmemoryPolicy",
+    "redisConfig",
+    "resources",
+    "image",
+    "restart",
+    "checkTimeoutSeconds",
+    "checkPollIntervalMs",
+    "sentinel",
+];
+
+/**
+ * Validates a group's settings and applies every default.
+ * Throws one GroupConfigError that lists every problem with its property path.
+ */
+export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {}): GroupPlan {
+    const r = new Reader();
+    const top = r.object(raw ?? {}, "", GROUP_KEYS);
+    if (!top) throw new GroupConfigError(r.problems);
+
+    const name = readName(r, top.name, defaults.name);
+    const network = readNetwork(r, top.network);
+    const nodes = nodeContext(r, network);
+    const { master, replicas } = readDataNodes(nodes, top.master, top.replicas);
+    const sentinel = readSentinel(nodes, top.sentinel, name, { master, replicas });
+    const { hostIp, auth } = readAccess(r, top);
+    const persistence = readPersistence(r, top.persistence);
+    const replication = readReplication(r, top.replication, replicas.length);
+    const { maxmemory, maxmemoryPolicy } = readMemory(r, top.maxmemory, top.maxmemoryPolicy);
+    const redisConfig = readRedisConfig(r, top.redisConfig, (typedPath) => valueAt(top, typedPath) !== undefined);
+    const resources = readResources(r, top.resources);
+    const image = readImage(r, top.image);
+    const restart = r.oneOf(top.restart, "restart", RESTART_POLICIES) ?? DEFAULT_RESTART;
+    const checkTimeoutSeconds = r.number(top.checkTimeoutSeconds, "checkTimeoutSeconds", 0, 3600) ?? DEFAULT_CHECK_TIMEOUT_SECONDS;
+    const checkPollIntervalMs = r.integer(top.checkPollIntervalMs, "checkPollIntervalMs", 1, 60_000) ?? DEFAULT_CHECK_POLL_INTERVAL_MS;
+    r.throwIfAny();
+
+    return {
+        name,
+        network: { existing: network.existing, subnet: network.subnet, gateway: network.gateway },
+        master,
+        replicas,
+        hostIp,
+        auth,
+        persistence,
+        replication,
+        maxmemory,
+        maxmemoryPolicy,
+        redisConfig,
+        resources,
+        image,
+        restart,
+        checkTimeoutSeconds,
+        checkPollIntervalMs,
+        sentinel,
+        warnings: r.warnings,
+    };
+}
+
+/** The prefix of every Docker name the group makes. */
+function readName(r: Reader, value: unknown, fallback: string | undefined): string {
+    const name = r.string(value, "name") ?? fallback ?? DEFAULT_NAME;
+    if (!DOCKER_NAME.test(name))
+        r.fail("name", `"${name}" is not a valid Docker name (letters, digits, _ . -, starting with a letter or digit)`);
+    else if (name.length > MAX_NAME_LENGTH) r.fail("name", `"${name}" is longer than ${MAX_NAME_LENGTH} characters`);
+    return name;
+}
+
+/** Where the ports are published, and whether a password guards them: no open Redis beyond loopback. */
+function readAccess(r: Reader, top: Obj): { hostIp: string; auth: boolean } {
+    const hostIp = r.string(top.hostIp, "hostIp") ?? DEFAULT_HOST_IP;
+    if (ipToInt(hostIp) === undefined) r.fail("hostIp", `${hostIp} is not an IPv4 address`);
+    const auth = r.boolean(top.auth, "auth") ?? DEFAULT_AUTH;
+    if (!auth && !hostIp.startsWith("127.")) {
+        r.fail("hostIp", `${hostIp} would publish Redis without a password beyond this host; turn auth on or use 127.0.0.1`);
+    }
+    return { hostIp, auth };
+}
+
+function readResources(r: Reader, value: unknown): ResourcesSpec {
+    const res = r.object(value, "resources", ["memoryMb", "cpus"]) ?? {};
+    return {
+        memoryMb: r.integer(res.memoryMb, "resources.memoryMb", 16, 1024 * 1024),
+        cpus: r.number(res.cpus, "resources.cpus", 0, 256),
+    };
+}
+
+/** An image to run as it is, or the base image to build docker/Dockerfile on. */
+function readImage(r: Reader, value: unknown): ImagePlan {
+    const img = r.object(value, "image", ["name", "baseImage"]) ?? {};
+    const name = r.string(img.name, "image.name");
+    const baseImage = r.string(img.baseImage, "image.baseImage") ?? DEFAULT_BASE_IMAGE;
+    if (name !== undefined && img.baseImage !== undefined) {
+        r.fail("image.baseImage", "is only used to build an image; remove it or remove image.name");
+    }
+    return { name, baseImage };
+}

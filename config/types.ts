@@ -1,0 +1,187 @@
+// The shapes of a group's settings: the spec as written (every field optional) and the plan
+// parseGroupConfig makes of it (validated, every default applied).
+
+/** A node's static address on the group's network and its published port on the Docker host. */
+export interface NodeAddressSpec {
+    /** Static IPv4 address on the group's Docker network. */
+    ip?: string;
+    /** Port on the Docker host that maps to the node's 6379. */
+    hostPort?: number;
+}
+
+/** The group's Docker network: either one the group creates, or an existing one. */
+export interface NetworkSpec {
+    /** Subnet of the network the group creates, e.g. 10.89.0.0/24. With `existing`, optional and only used to check IPs. */
+    subnet?: string;
+    /** Gateway of the created network. Default: the subnet's first host address. */
+    gateway?: string;
+    /** Name of an existing Docker network to join instead of creating one. */
+    existing?: string;
+}
+
+/** Where each node keeps /data. */
+export interface PersistenceSpec {
+    /** Append-only file on (appendonly yes, fsync every second). Default true. */
+    appendonly?: boolean;
+    /** RDB snapshot rules as "seconds changes", e.g. ["3600 1", "300 100"]; [] turns RDB off. Default Redis's own. */
+    save?: string[];
+    /** "named": a Docker volume per node (default). "hostPath": a directory per node under `hostPath`. */
+    volume?: string;
+    /** Absolute host directory for volume "hostPath"; each node gets <hostPath>/<node>/{data,conf}. */
+    hostPath?: string;
+    /** Keep the data volumes when the group is destroyed. Default false. */
+    retain?: boolean;
+}
+
+/** Replication settings the group types for you. */
+export interface ReplicationSpec {
+    /** min-replicas-to-write: the master refuses writes with fewer linked replicas. Default 0 (off). */
+    minReplicasToWrite?: number;
+    /** min-replicas-max-lag in seconds. Default 10. */
+    minReplicasMaxLag?: number;
+    /** repl-diskless-sync: stream the snapshot to replicas instead of writing it to disk first. Default false (see README). */
+    disklessSync?: boolean;
+    /** repl-diskless-sync-delay in seconds, with disklessSync. Default 0: Redis's own 5 s delays every first link-up by 5 s. */
+    disklessSyncDelay?: number;
+}
+
+/** Per-container limits. */
+export interface ResourcesSpec {
+    /** Memory limit per container in MiB. */
+    memoryMb?: number;
+    /** CPU limit per container, e.g. 0.5. */
+    cpus?: number;
+}
+
+/** The image the nodes run. */
+export interface ImageSpec {
+    /** Run this existing image and build nothing. */
+    name?: string;
+    /** Base image for docker/Dockerfile. Default the pinned official Redis image. */
+    baseImage?: string;
+}
+
+/** Redis Sentinel, for automatic failover. Present (even as {}) means on. */
+export interface SentinelSpec {
+    /** Number of sentinels. Default 3; an odd number of 3 or more survives the loss of one. */
+    count?: number;
+    /** Sentinels that must agree the master is down. Default a majority of count. */
+    quorum?: number;
+    /** down-after-milliseconds: how long the master may be silent. Default 1000. */
+    downAfterMilliseconds?: number;
+    /** failover-timeout in ms. Default 10000. */
+    failoverTimeout?: number;
+    /** parallel-syncs: replicas that resync with a new master at once. Default 1. */
+    parallelSyncs?: number;
+    /** The name sentinels monitor the master under. Default the group's name. */
+    masterName?: string;
+    /** Each sentinel's static IP and host port; default: IPs after the last replica's, ports master.hostPort + 20000 on. */
+    nodes?: NodeAddressSpec[];
+}
+
+/** A replication group as written in stack config or passed by a program. */
+export interface GroupSpec {
+    /** Prefix of container, network and volume names; a valid Docker name. */
+    name?: string;
+    /** The Docker network. Default a new network on 10.89.0.0/24. */
+    network?: NetworkSpec;
+    /** The master's address. Default the first free host address and host port 6380. */
+    master?: NodeAddressSpec;
+    /** Replicas as a list of addresses, or a count whose addresses follow the master's. Default 2. */
+    replicas?: NodeAddressSpec[] | number;
+    /** Host address the ports are published on. Default 127.0.0.1. */
+    hostIp?: string;
+    /** Password auth (requirepass/masterauth). Default true; off means protected-mode no. */
+    auth?: boolean;
+    /** Persistence and volumes. */
+    persistence?: PersistenceSpec;
+    /** Typed replication settings. */
+    replication?: ReplicationSpec;
+    /** maxmemory, e.g. "256mb". Default none. */
+    maxmemory?: string;
+    /** maxmemory-policy. Default noeviction. */
+    maxmemoryPolicy?: string;
+    /** Other redis.conf directives; those the group owns are refused. */
+    redisConfig?: Record<string, string | number | boolean>;
+    /** Container limits. */
+    resources?: ResourcesSpec;
+    /** Which image to run. */
+    image?: ImageSpec;
+    /** Docker restart policy: no, on-failure, always or unless-stopped. Default unless-stopped. */
+    restart?: string;
+    /** How long the replication check may wait for every link, in seconds. Default 60. */
+    checkTimeoutSeconds?: number;
+    /** The check's first poll interval in ms; it backs off to max(this, 50). Default 10. */
+    checkPollIntervalMs?: number;
+    /** Redis Sentinel for automatic failover. Default off. */
+    sentinel?: SentinelSpec;
+}
+
+/** One node of the plan. */
+export interface NodePlan {
+    role: "master" | "replica" | "sentinel";
+    /** "master", "replica-1", "replica-2", ..., "sentinel-1", ... */
+    key: string;
+    ip: string;
+    hostPort: number;
+}
+
+/** The group's network: the one to join, or the subnet and gateway of the one to create. */
+export interface NetworkPlan {
+    existing?: string;
+    subnet?: string;
+    gateway?: string;
+}
+
+export interface PersistencePlan {
+    appendonly: boolean;
+    save?: string[];
+    volume: "named" | "hostPath";
+    hostPath?: string;
+    retain: boolean;
+}
+
+export interface ReplicationPlan {
+    minReplicasToWrite: number;
+    minReplicasMaxLag: number;
+    disklessSync: boolean;
+    disklessSyncDelay: number;
+}
+
+export interface ImagePlan {
+    name?: string;
+    baseImage: string;
+}
+
+/** Sentinel settings with defaults applied. */
+export interface SentinelPlan {
+    masterName: string;
+    quorum: number;
+    downAfterMilliseconds: number;
+    failoverTimeout: number;
+    parallelSyncs: number;
+    nodes: NodePlan[];
+}
+
+/** A validated group with every default applied. */
+export interface GroupPlan {
+    name: string;
+    network: NetworkPlan;
+    master: NodePlan;
+    replicas: NodePlan[];
+    hostIp: string;
+    auth: boolean;
+    persistence: PersistencePlan;
+    replication: ReplicationPlan;
+    maxmemory?: string;
+    maxmemoryPolicy: string;
+    redisConfig: Record<string, string>;
+    resources: ResourcesSpec;
+    image: ImagePlan;
+    restart: string;
+    checkTimeoutSeconds: number;
+    checkPollIntervalMs: number;
+    sentinel?: SentinelPlan;
+    /** Settings that work but are unwise; the component logs them as warnings. */
+    warnings: string[];
+}
