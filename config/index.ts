@@ -4,6 +4,7 @@ export * from "./types";
 export { DEFAULT_BASE_IMAGE, DEFAULT_MASTER_HOST_PORT, DEFAULT_REPLICA_COUNT, DEFAULT_SENTINEL_COUNT, DEFAULT_SUBNET } from "./defaults";
 export { GroupConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
+export { cpusReadBack } from "./dockerForms";
 export { assertPassword, passwordProblems } from "./password";
 export { OWNED_DIRECTIVES } from "./redisConfig";
 export { parseGroupConfig } from "./plan";

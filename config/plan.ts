@@ -13,6 +13,7 @@ import {
     MAX_NAME_LENGTH,
     RESTART_POLICIES,
 } from "./defaults";
+import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
 import { ipToInt } from "./ipv4";
 import { readNetwork } from "./network";
@@ -113,10 +114,10 @@ function readAccess(r: Reader, top: Obj): { hostIp: string; auth: boolean } {
 
 function readResources(r: Reader, value: unknown): ResourcesSpec {
     const res = r.object(value, "resources", ["memoryMb", "cpus"]) ?? {};
-    return {
-        memoryMb: r.integer(res.memoryMb, "resources.memoryMb", 16, 1024 * 1024),
-        cpus: r.number(res.cpus, "resources.cpus", 0, 256),
-    };
+    const cpus = r.number(res.cpus, "resources.cpus", 0, 256);
+    const unstable = cpus === undefined ? undefined : cpusStabilityProblem(cpus);
+    if (unstable) r.fail("resources.cpus", unstable);
+    return { memoryMb: r.integer(res.memoryMb, "resources.memoryMb", 16, 1024 * 1024), cpus };
 }
 
 /** An image to run as it is, or the base image to build docker/Dockerfile on. */
