@@ -8,7 +8,8 @@ import type * as Check from "../../components/replicationCheck";
 import { GroupSpec, parseGroupConfig } from "../../config";
 import { renderSentinelConf, SENTINEL_CONF_PATH, SENTINEL_HEALTHCHECK_TEST } from "../../components/redisConf";
 import { problemsOf } from "../support/configProblems";
-import { CHECK_TYPE, promiseOf, reveal, UNKNOWN } from "../support/mocks";
+import { promiseOf } from "../../harness/pulumi";
+import { CHECK_TYPE, reveal, UNKNOWN } from "../support/mocks";
 import { PROJECT } from "../support/stackConfig";
 
 const PASSWORD = "unit-sentinel-Passw0rd";
