@@ -1,8 +1,8 @@
 // Docker's own floor, for reading the deploy figures: create + start of n bare containers of the
 // project image at once (no Pulumi, no upload, no healthcheck), on a labelled network of the bench.
 import { performance } from "perf_hooks";
-import { dockerClient, TEST_LABEL } from "../tests/support/baseImage";
-import { LABEL, PROJECT_IMAGE } from "./harness";
+import { dockerClient, TEST_LABEL } from "../harness/docker";
+import { LABEL, PROJECT_IMAGE } from "./groups";
 import { Stats, stats } from "./stats";
 
 const SUBNET = "10.232.99.0/24";

@@ -1,9 +1,12 @@
-// Measures 5 (lag) and 6 (throughput), against a deployed tuned 1+2 group, with redis-benchmark.
+// Replica lag under SET load (goal p99 ≤ 50 ms) and GET throughput, against a deployed tuned 1+2
+// group, with redis-benchmark; and the round trip of one ioredis call, the cost of each of the
+// bench's polls.
 import { spawn } from "child_process";
+import type Redis from "ioredis";
 import { performance } from "perf_hooks";
-import { deploy, PASSWORD } from "./harness";
-import { connectAuthed, parseInfo, RespClient } from "./resp";
-import { percentile, sleep, withDeadline } from "./stats";
+import { connect, parseInfo } from "../harness/redisClient";
+import { deploy, PASSWORD } from "./groups";
+import { percentile, sleep, stats, Stats, withDeadline } from "./stats";
 
 const SAMPLE_MS = 10;
 const BENCH_TIMEOUT_MS = 120_000;
@@ -83,7 +86,7 @@ class OffsetSampler {
     private loop: Promise<void> | undefined;
     private error: unknown;
 
-    constructor(private readonly clients: RespClient[]) {
+    constructor(private readonly clients: Redis[]) {
         this.replicas = clients.slice(1).map(() => []);
     }
 
@@ -160,48 +163,91 @@ function computeLag(s: OffsetSampler, from: number, to: number): Omit<Lag, "set_
     };
 }
 
+/** The round trip of one ioredis call: PINGs one after another on one connection, in µs. */
+export interface RoundTrip extends Stats {
+    p99: number;
+    /** PINGs timed. */
+    calls: number;
+}
+
+const ROUND_TRIP_CALLS = 1000;
+
+/** Times ROUND_TRIP_CALLS PINGs in a row on the client, with nothing else loading the node. */
+async function measureRoundTrip(client: Redis): Promise<RoundTrip> {
+    const us: number[] = [];
+    for (let i = 0; i < ROUND_TRIP_CALLS; i++) {
+        const t = performance.now();
+        await client.ping();
+        us.push((performance.now() - t) * 1000);
+    }
+    return { ...stats(us, "ioredis round trip"), p99: Math.round(percentile(us, 99)), calls: us.length };
+}
+
+/** Samples every node's offset while redis-benchmark SETs lagRequests keys on the master. */
+async function measureLag(clients: Redis[], masterPort: number, lagRequests: number): Promise<Lag> {
+    const sampler = new OffsetSampler(clients);
+    sampler.start();
+    await sleep(50);
+    const from = performance.now();
+    const setRps = await redisBenchmark(masterPort, "set", lagRequests, 50);
+    const to = performance.now();
+    await sampler.caughtUp(10_000);
+    await sleep(2 * SAMPLE_MS);
+    await sampler.stop();
+    return { ...computeLag(sampler, from, to), set_rps: Math.round(setRps) };
+}
+
+/** redis-benchmark GET on the master alone, then on every node at once. */
+async function measureThroughput(ports: number[], getRequests: number): Promise<Throughput> {
+    const master = await redisBenchmark(ports[0]!, "get", getRequests, 50);
+    const perNode = await Promise.all(ports.map((p) => redisBenchmark(p, "get", getRequests, 50)));
+    return {
+        master_get_rps: Math.round(master),
+        all_nodes_get_rps: Math.round(perNode.reduce((a, b) => a + b, 0)),
+        per_node_get_rps: perNode.map(Math.round),
+    };
+}
+
+/** What measureLoad measured. */
+export interface LoadResult {
+    lag: Lag;
+    throughput: Throughput;
+    roundTrip: RoundTrip;
+}
+
 /** lagRequests SET for the lag; getRequests GET per redis-benchmark for the throughput. */
 export async function measureLoad(
     baseImage: string,
     lagRequests: number,
     getRequests: number,
     log: (s: string) => void,
-): Promise<{ lag: Lag; throughput: Throughput }> {
-    let lag: Lag | undefined;
-    let throughput: Throughput | undefined;
+): Promise<LoadResult> {
+    let result: LoadResult | undefined;
     await deploy("tuned", 2, baseImage, {
         after: async (d) => {
             const ports = [d.ports.master, ...d.ports.replicas];
-            const clients = await Promise.all(ports.map((p) => connectAuthed(p, PASSWORD, 2000)));
+            const clients = await Promise.all(ports.map((p) => connect(p, PASSWORD, { connectTimeout: 2000 })));
+            let lag: Lag;
+            let roundTrip: RoundTrip;
             try {
-                const sampler = new OffsetSampler(clients);
-                sampler.start();
-                await sleep(50);
-                const from = performance.now();
-                const setRps = await redisBenchmark(d.ports.master, "set", lagRequests, 50);
-                const to = performance.now();
-                await sampler.caughtUp(10_000);
-                await sleep(2 * SAMPLE_MS);
-                await sampler.stop();
-                lag = { ...computeLag(sampler, from, to), set_rps: Math.round(setRps) };
+                roundTrip = await measureRoundTrip(clients[0]!);
+                log(
+                    `ioredis round trip (${roundTrip.calls} PINGs in a row): median ${roundTrip.median} µs, p99 ${roundTrip.p99} µs, max ${roundTrip.max} µs`,
+                );
+                lag = await measureLag(clients, d.ports.master, lagRequests);
                 log(
                     `lag: p50 ${lag.p50_ms} ms / ${lag.p50_bytes} B, p99 ${lag.p99_ms} ms / ${lag.p99_bytes} B, max ${lag.max_ms} ms / ${lag.max_bytes} B (SET ${lag.set_rps} rps, ${lag.samples} samples)`,
                 );
             } finally {
-                clients.forEach((c) => c.close());
+                clients.forEach((c) => c.disconnect());
             }
-            const master = await redisBenchmark(d.ports.master, "get", getRequests, 50);
-            const perNode = await Promise.all(ports.map((p) => redisBenchmark(p, "get", getRequests, 50)));
-            throughput = {
-                master_get_rps: Math.round(master),
-                all_nodes_get_rps: Math.round(perNode.reduce((a, b) => a + b, 0)),
-                per_node_get_rps: perNode.map(Math.round),
-            };
+            const throughput = await measureThroughput(ports, getRequests);
             log(
                 `throughput: GET master ${throughput.master_get_rps} rps, master+replicas ${throughput.all_nodes_get_rps} rps (${throughput.per_node_get_rps.join(" + ")})`,
             );
+            result = { lag, throughput, roundTrip };
         },
     });
-    if (!lag || !throughput) throw new Error("load: no result");
-    return { lag, throughput };
+    if (!result) throw new Error("load: no result");
+    return result;
 }

@@ -1,7 +1,8 @@
 // Watches replicas from outside the component: polls each one's INFO replication every 5 ms
 // through its published port and notes when master_link_status last turned up.
+import type Redis from "ioredis";
 import { performance } from "perf_hooks";
-import { connectAuthed, parseInfo, RespClient } from "./resp";
+import { connect, parseInfo } from "../harness/redisClient";
 import { sleep } from "./stats";
 
 const POLL_MS = 5;
@@ -22,11 +23,11 @@ export class LinkObserver {
     }
 
     private async poll(port: number, deadline: number): Promise<void> {
-        let client: RespClient | undefined;
+        let client: Redis | undefined;
         this.upSince.set(port, undefined);
         while (!this.stopped && performance.now() < deadline) {
             try {
-                if (!client?.alive) client = await connectAuthed(port, this.password, 200);
+                client ??= await connect(port, this.password, { connectTimeout: 200 });
                 const info = parseInfo(await client.info("replication"));
                 const seenAt = performance.now();
                 if (info.master_link_status === "up") {
@@ -35,12 +36,12 @@ export class LinkObserver {
                     this.upSince.set(port, undefined);
                 }
             } catch {
-                client?.close();
+                client?.disconnect();
                 client = undefined;
             }
             await sleep(POLL_MS);
         }
-        client?.close();
+        client?.disconnect();
     }
 
     /** Stops polling; returns when the last replica's link came up for good, or undefined if one never did. */

@@ -18,7 +18,7 @@ import { ReplicaStatus, ReplicationCheck, SentinelStatus } from "./replicationCh
 /** The uid the image's redis user runs as (official images and the test base alike). */
 export const REDIS_UID = 999;
 /** Label keys every container, network and volume of a group carries. */
-export const LABELS = { group: "redis-replication.group", role: "redis-replication.role", node: "redis-replication.node" };
+export const LABEL_KEYS = { group: "redis-replication.group", role: "redis-replication.role", node: "redis-replication.node" };
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
 
 /** Arguments for a replication group: the group's settings plus what can't live in plain config. */
@@ -255,7 +255,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 restart: plan.restart,
                 memory: plan.resources.memoryMb,
                 cpus: plan.resources.cpus?.toString(),
-                labels: groupLabels(plan, { [LABELS.role]: node.role, [LABELS.node]: node.key }),
+                labels: groupLabels(plan, { [LABEL_KEYS.role]: node.role, [LABEL_KEYS.node]: node.key }),
                 mustRun: true,
             },
             { parent: this, dependsOn: spec.dependsOn },
@@ -273,7 +273,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         }
         const volume = new docker.Volume(
             `${name}-${node.key}-data`,
-            { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABELS.node]: node.key }) },
+            { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
             { parent: this, retainOnDelete: plan.persistence.retain },
         );
         return [{ volumeName: volume.name, containerPath: "/data" }];
@@ -315,7 +315,7 @@ function sentinelRecipe(plan: GroupPlan, host: string): SentinelClientRecipe {
 
 /** Docker labels naming the group, plus any others. */
 function groupLabels(plan: GroupPlan, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
-    return Object.entries({ [LABELS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
+    return Object.entries({ [LABEL_KEYS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
 }
 
 export function containerName(plan: GroupPlan, node: NodePlan): string {

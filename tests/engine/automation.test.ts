@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { PROJECT, REPO_ROOT, readStackConfig } from "../support/stackConfig";
+import { REPO_ROOT } from "../../harness/docker";
+import { PROJECT, readStackConfig } from "../support/stackConfig";
 
 function whyNot(): string | undefined {
     try {

@@ -10,7 +10,7 @@ import * as path from "path";
 import Redis from "ioredis";
 import { parseGroupConfig } from "../../config";
 import { HEALTHCHECK_TEST, renderRedisConf, renderSentinelConf } from "../../components/redisConf";
-import { pollUntil } from "../support/poll";
+import { pollUntil } from "../../harness/poll";
 import { LOCAL_POLL_MS, requireRedisServer } from "../support/redisProcesses";
 
 const PASSWORD = "rendered-Passw0rd";

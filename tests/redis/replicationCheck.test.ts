@@ -16,7 +16,7 @@ import {
     timed,
     waitLinked,
 } from "../support/redisProcesses";
-import { pollUntil } from "../support/poll";
+import { pollUntil } from "../../harness/poll";
 
 const provider = replicationCheckProvider;
 

@@ -11,8 +11,8 @@ import * as path from "path";
 import { Redis } from "ioredis";
 import * as pulumi from "@pulumi/pulumi";
 import { ReplicationCheckInputs, ReplicationCheckOutputs, replicationCheckProvider } from "../../components/replicationCheck";
-import { loadSerializedProvider, serializeProvider } from "../support/loadSerialized";
-import { pollUntil } from "../support/poll";
+import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
+import { pollUntil } from "../../harness/poll";
 import {
     assertNoCheckConnections,
     infoReplication,

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ReplicationCheckOutputs, replicationCheckProvider } from "../../components/replicationCheck";
-import { loadSerializedProvider, serializeProvider } from "../support/loadSerialized";
+import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
 import { RedisFleet, inputsFor, requireRedisServer, startGroup, timed } from "../support/redisProcesses";
 
 describe("ReplicationCheck provider, serialized and reloaded", function () {

@@ -8,8 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { Redis, RedisOptions } from "ioredis";
 import type { ReplicationCheckInputs } from "../../components/replicationCheck";
-import { pollUntil } from "./poll";
-import { clientOptions } from "./redisClient";
+import { pollUntil } from "../../harness/poll";
+import { clientOptions } from "../../harness/redisClient";
 
 const PORT_MIN = 17000;
 const PORT_MAX = 17199;

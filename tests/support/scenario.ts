@@ -1,13 +1,11 @@
 // Shared pieces of the Docker tier's scenarios (tests/docker/scenarios.test.ts): one live
 // backend per scenario behind Pulumi's mocks, what the program sent for its replication
-// check (to run that check again later), and wall times for the closing note. Test support,
-// not part of the product.
+// check (to run that check again later), and wall times for the closing note.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { dockerClient } from "./baseImage";
-import { clearStale, createLiveBackend, LiveBackend, listLeftovers, removeLeftovers } from "./liveDocker";
-import { loadSerializedProvider } from "./loadSerialized";
-import { DYNAMIC_PREFIX, unwrapSecrets } from "./mocks";
+import { dockerClient, DYNAMIC_PREFIX } from "../../harness/docker";
+import { clearStale, createAsEngine, createLiveBackend, LiveBackend, listLeftovers, removeLeftovers } from "../../harness/liveDocker";
+import { unwrapSecrets } from "../../harness/pulumi";
 import { PROJECT } from "./stackConfig";
 
 /** Every scenario's wall time, in the order they ran, for the closing note. */
@@ -114,17 +112,9 @@ export async function abandonScenario(s: Scenario | undefined, testLabel: string
 export async function rerunCheck(s: Scenario, resourceName: string): Promise<Record<string, unknown>> {
     const raw = s.dynamicInputs.get(resourceName);
     assert.ok(raw, `no inputs recorded for ${resourceName}; recorded: ${[...s.dynamicInputs.keys()].join(", ")}`);
-    const text = raw.__provider;
-    assert.equal(typeof text, "string", "the check's inputs carry no serialized provider");
-    const provider = await loadSerializedProvider(text as string);
-    let inputs = raw;
-    if (provider.check) {
-        const res = await provider.check({}, raw);
-        assert.deepEqual(res.failures ?? [], [], "check() refused the recorded inputs");
-        inputs = { ...(res.inputs ?? raw), __provider: text };
-    }
-    const res = await provider.create(inputs);
-    return res.outs as Record<string, unknown>;
+    const { state } = await createAsEngine(raw, `rerun of ${resourceName}`);
+    const { __provider: _, ...outs } = state;
+    return outs;
 }
 
 /** docker inspect of a container by name. */

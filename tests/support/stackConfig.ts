@@ -2,9 +2,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { REPO_ROOT } from "../../harness/docker";
 
 export const PROJECT = "redis-replication";
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** The `config:` map of Pulumi.<stack>.yaml, values JSON-encoded as the engine passes them. */
 export function readStackConfig(stack: string): Record<string, string> {

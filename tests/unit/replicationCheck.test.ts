@@ -3,8 +3,9 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Check from "../../components/replicationCheck";
-import { serializeProvider } from "../support/loadSerialized";
-import { promiseOf, SECRET_SIG, UNKNOWN } from "../support/mocks";
+import { serializeProvider } from "../../harness/loadSerialized";
+import { promiseOf } from "../../harness/pulumi";
+import { SECRET_SIG, UNKNOWN } from "../support/mocks";
 
 const PASSWORD = "unit-check-Passw0rd";
 

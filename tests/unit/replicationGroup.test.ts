@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
-import { CHECK_TYPE, isSecretValue, promiseOf, reveal } from "../support/mocks";
+import { promiseOf } from "../../harness/pulumi";
+import { CHECK_TYPE, isSecretValue, reveal } from "../support/mocks";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 
 interface Registered {

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import type * as Check from "../../components/replicationCheck";
 import { SENTINEL_HEALTHCHECK_TEST } from "../../components/redisConf";
-import { CHECK_TYPE, promiseOf, reveal, UNKNOWN } from "../support/mocks";
+import { promiseOf } from "../../harness/pulumi";
+import { CHECK_TYPE, reveal, UNKNOWN } from "../support/mocks";
 import { PROJECT } from "../support/stackConfig";
 
 const PASSWORD = "unit-sentinel-Passw0rd";

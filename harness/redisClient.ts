@@ -1,5 +1,6 @@
-// A test's own ioredis clients on 127.0.0.1: they fail fast and never retry, reconnect or queue
-// commands in the background, so a test sees each error where it happens.
+// ioredis clients of the tests and the bench on 127.0.0.1: they fail fast and never retry,
+// reconnect or queue commands in the background (no offline queue, no retries per request), so a
+// caller sees each error where it happens and a poll costs one round trip.
 import Redis, { RedisOptions } from "ioredis";
 
 /** Options of such a client; `overrides` (timeouts, protocol) win. */
@@ -42,4 +43,14 @@ export async function withClient<T>(
     } finally {
         c.disconnect();
     }
+}
+
+/** INFO text as field -> value. */
+export function parseInfo(text: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const line of text.split(/\r?\n/)) {
+        const i = line.indexOf(":");
+        if (i > 0 && !line.startsWith("#")) out[line.slice(0, i)] = line.slice(i + 1).trim();
+    }
+    return out;
 }

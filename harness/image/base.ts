@@ -1,4 +1,4 @@
-// The Redis base image for the Docker test tier. There is no registry here, so
+// The Redis base image of the Docker tier and the bench. There is no registry here, so
 // the official redis image can't be pulled; instead we pack Debian's redis-server
 // and redis-cli with the libraries they load into a FROM-scratch image that
 // looks like the official one where docker/Dockerfile cares: binaries on PATH,
@@ -8,16 +8,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { BuildRequest, buildImage, contextTar, dockerClient, TEST_LABEL } from "./base/build";
-import { packTar, TarEntry } from "./base/tar";
-
-export { TEST_LABEL, dockerClient, dockerUnavailableReason } from "./base/build";
+import { dockerClient, removeIfPresent, statusCode, TEST_LABEL } from "../docker";
+import { buildImage } from "./build";
+import { packTar, TarEntry } from "./tar";
 
 /** Tag of the test base image. */
-export const BASE_IMAGE_TAG = "redis-replication-test/base:7.0";
-
-/** Repository root (docker/Dockerfile lives under it). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const BASE_IMAGE_TAG = "redis-replication-test/base:7.0";
 
 const BINARIES = ["/usr/bin/redis-server", "/usr/bin/redis-cli"];
 const REDIS_UID = 999;
@@ -73,7 +69,7 @@ async function imageExists(tag: string): Promise<boolean> {
         await dockerClient().getImage(tag).inspect();
         return true;
     } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) return false;
+        if (statusCode(err) === 404) return false;
         throw err;
     }
 }
@@ -88,7 +84,7 @@ export function ensureBaseImage(): Promise<string> {
             { name: "Dockerfile", data: Buffer.from(BASE_DOCKERFILE) },
             { name: "rootfs.tar", data: packTar(rootfsEntries()) },
         ]);
-        await buildImage(dockerClient(), {
+        await buildImage({
             context,
             dockerfile: "Dockerfile",
             tag: BASE_IMAGE_TAG,
@@ -100,46 +96,24 @@ export function ensureBaseImage(): Promise<string> {
     return basePromise;
 }
 
-/** Options of an image build from a directory, as docker.Image takes them: paths absolute, or relative to the process cwd (as pulumi-docker resolves them). */
-export type DirectoryBuild = Omit<BuildRequest, "context" | "dockerfile"> & { context: string; dockerfile: string };
-
-/** Builds a directory context like pulumi-docker's Image with BuilderV1. Returns the image id and the Dockerfile path relative to the context. */
-export async function buildFromDirectory(req: DirectoryBuild): Promise<{ imageId: string; relDockerfile: string }> {
-    const ctx = contextTar(req.context, req.dockerfile);
-    const imageId = await buildImage(dockerClient(), { ...req, context: ctx.tar, dockerfile: ctx.dockerfile });
-    return { imageId, relDockerfile: ctx.relDockerfile };
-}
-
-/** Builds docker/Dockerfile on baseTag (build arg REDIS_BASE_IMAGE), tagged tag and labelled for the tier. */
-export async function buildProjectImage(baseTag: string, tag: string): Promise<string> {
-    const { imageId } = await buildFromDirectory({
-        context: path.join(REPO_ROOT, "docker"),
-        dockerfile: path.join(REPO_ROOT, "docker", "Dockerfile"),
-        tag,
-        buildArgs: { REDIS_BASE_IMAGE: baseTag },
-        labels: { [TEST_LABEL]: "1" },
-    });
-    return imageId;
-}
-
-/** Removes every image labelled for the tier (any value), newest first; for the tier's final teardown. */
-export async function removeTestImages(): Promise<void> {
+/**
+ * Removes the images labelled for the tier, newest first: those of one test label value, or
+ * every one (the base image too) for the tier's final teardown.
+ */
+export async function removeTestImages(testLabel?: string): Promise<void> {
     const docker = dockerClient();
-    const images = await docker.listImages({ all: false, filters: JSON.stringify({ label: [TEST_LABEL] }) });
+    const label = testLabel === undefined ? TEST_LABEL : `${TEST_LABEL}=${testLabel}`;
+    const images = await docker.listImages({ all: false, filters: JSON.stringify({ label: [label] }) });
     images.sort((a, b) => b.Created - a.Created); // children before the base they were built on
     const errors: Error[] = [];
     for (const img of images) {
         const tags = (img.RepoTags ?? []).filter((t) => t !== "<none>:<none>");
         // Untag one by one: removing an id with several tags needs force.
         for (const ref of tags.length > 0 ? tags : [img.Id]) {
-            try {
-                await docker.getImage(ref).remove();
-            } catch (err) {
-                if ((err as { statusCode?: number }).statusCode !== 404) errors.push(err as Error);
-            }
+            await removeIfPresent(docker.getImage(ref).remove()).catch((err: Error) => errors.push(err));
         }
     }
-    basePromise = undefined;
+    if (testLabel === undefined) basePromise = undefined;
     if (errors.length > 0) {
         throw new Error(`removeTestImages: ${errors.map((e) => e.message).join("; ")}`);
     }

@@ -8,8 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import Module from "module";
 import * as path from "path";
 import * as vm from "vm";
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+import { REPO_ROOT } from "./docker";
 
 /** Serializes a provider exactly as pulumi.dynamic.Resource does (dynamic/index.js serializeFunctionMaybeSecret). */
 export async function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Promise<{ text: string; containsSecrets: boolean }> {

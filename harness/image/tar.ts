@@ -1,6 +1,6 @@
-// A minimal in-memory tar writer (ustar, with PAX headers for long names).
-// Test support only: build contexts and container uploads need exact modes and
-// owners in the headers, which a tar of files on disk can't give without chown.
+// A minimal in-memory tar writer (ustar, with PAX headers for long names). Build contexts and
+// container uploads need exact modes and owners in the headers, which a tar of files on disk
+// can't give without chown.
 
 /** One entry of a tar archive. */
 export interface TarEntry {

@@ -1,14 +1,16 @@
-// The live Docker backend itself: a tiny program declared here (image from
-// docker/Dockerfile on the test base, network, volume, one Redis container) goes
-// through the SDK's mock monitor into real Docker objects, and we check what
-// Docker and Redis say, not what the mocks recorded.
+// The live Docker backend itself (harness/liveDocker): a tiny program declared here (image
+// from docker/Dockerfile on the test base, network, volume, one Redis container) goes through
+// the SDK's mock monitor into real Docker objects, and we check what Docker and Redis say, not
+// what the mocks recorded.
 // Needs a Docker engine: in CI (CI=true) its absence fails the tier; elsewhere it skips.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import Redis from "ioredis";
-import { dockerClient, ensureBaseImage, REPO_ROOT } from "../support/baseImage";
-import { clearStale, createLiveBackend, LiveBackend, promiseOf, requireDocker, teardownAndVerify, TEST_LABEL } from "../support/liveDocker";
-import { pollUntil, StopPolling } from "../support/poll";
+import { dockerClient, REPO_ROOT, TEST_LABEL } from "../../harness/docker";
+import { ensureBaseImage } from "../../harness/image";
+import { clearStale, createLiveBackend, LiveBackend, requireDocker, teardownAndVerify } from "../../harness/liveDocker";
+import { pollUntil, StopPolling } from "../../harness/poll";
+import { promiseOf } from "../../harness/pulumi";
 
 // Fixed, so a crashed run's leftovers are found and cleared by the next one.
 const TEST_VALUE = "harness";

@@ -1,5 +1,5 @@
-// Bounded polling for every tier: wait for a condition, never longer than a deadline, and say
-// what was awaited and the last error when it runs out.
+// Bounded polling for the tests and the bench: wait for a condition, never longer than a
+// deadline, and say what was awaited and the last error when it runs out.
 
 /** Thrown by a check to end the polling at once: a state that waiting will not change. */
 export class StopPolling extends Error {}

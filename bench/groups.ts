@@ -3,9 +3,10 @@
 // container is asked for and when the replication check returns.
 import * as pulumi from "@pulumi/pulumi";
 import { performance } from "perf_hooks";
-import { dockerClient, REPO_ROOT, TEST_LABEL } from "../tests/support/baseImage";
-import { createLiveBackend, LiveBackend, promiseOf, removeLeftovers } from "../tests/support/liveDocker";
 import type * as Components from "../components";
+import { dockerClient, DYNAMIC_PREFIX, REPO_ROOT, TEST_LABEL } from "../harness/docker";
+import { createLiveBackend, LiveBackend, removeLeftovers } from "../harness/liveDocker";
+import { promiseOf } from "../harness/pulumi";
 import { withDeadline } from "./stats";
 
 /** Value of the redis-replication.test label on everything the bench creates. */
@@ -17,7 +18,6 @@ export const PROJECT_IMAGE = `redis-replication/${GROUP_NAME}:latest`;
 export const PASSWORD = "bench-Passw0rd";
 
 const CONTAINER_TYPE = "docker:index/container:Container";
-const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic";
 const DEPLOY_DEADLINE_MS = 120_000;
 
 /**

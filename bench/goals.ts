@@ -1,0 +1,87 @@
+// The bench's goals, each named by its figure, judged on a run's result.
+import { fmtMs, fmtSec, ratio } from "./format";
+import type { BenchResult, Goal } from "./result";
+
+/**
+ * The goals, judged on the medians: deploy 1+2 ≤ 1.2 s, stock ≥ 4× tuned, 1+8 ≤ 1.5× 1+2, check
+ * latency ≤ 50 ms, project image ≤ 1.2× base, warm rebuild ≤ 1 s, teardown ≤ 1 s, replica lag
+ * p99 ≤ 50 ms, failover ≤ 5 s, no acknowledged write lost.
+ */
+export function judge(r: Omit<BenchResult, "goals">): Goal[] {
+    const at = (n: number) => r.deploy.find((d) => d.replicas === n);
+    const d2 = at(2);
+    const d8 = at(8);
+    const goals: Goal[] = [];
+    const notMeasured = { measured: "not measured", pass: null };
+    goals.push({
+        id: "deploy_1_2",
+        goal: "deploy 1+2, tuned",
+        target: "≤ 1.2 s",
+        ...(d2 ? { measured: fmtMs(d2.tuned_ms.median), pass: d2.tuned_ms.median <= 1200 } : notMeasured),
+    });
+    goals.push({
+        id: "stock_over_tuned",
+        goal: "stock / tuned, 1+2",
+        target: "≥ 4×",
+        ...(d2 ? { measured: `${d2.stock_over_tuned}×`, pass: d2.stock_over_tuned >= 4 } : notMeasured),
+    });
+    goals.push({
+        id: "scale_8_over_2",
+        goal: "tuned 1+8 / tuned 1+2",
+        target: "≤ 1.5×",
+        ...(d2 && d8
+            ? { measured: `${ratio(d8.tuned_ms.median, d2.tuned_ms.median)}×`, pass: d8.tuned_ms.median <= 1.5 * d2.tuned_ms.median }
+            : notMeasured),
+    });
+    const lat = r.check_latency_ms.median;
+    goals.push({
+        id: "check_latency",
+        goal: "check latency (last link up → check returned)",
+        target: "≤ 50 ms",
+        measured: fmtMs(lat),
+        pass: lat <= 50,
+    });
+    goals.push({
+        id: "image_size",
+        goal: "project image / base image",
+        target: "≤ 1.2×",
+        measured: `${r.image.size_ratio}×`,
+        pass: r.image.size_ratio <= 1.2,
+    });
+    goals.push({
+        id: "warm_rebuild",
+        goal: "warm rebuild",
+        target: "≤ 1 s",
+        measured: fmtMs(r.image.warm_rebuild_ms),
+        pass: r.image.warm_rebuild_ms <= 1000,
+    });
+    goals.push({
+        id: "teardown",
+        goal: "teardown of 1+2",
+        target: "≤ 1 s",
+        measured: fmtMs(r.teardown_ms.median),
+        pass: r.teardown_ms.median <= 1000,
+    });
+    goals.push({
+        id: "lag_p99",
+        goal: "replica lag p99 under SET load",
+        target: "≤ 50 ms",
+        measured: fmtMs(r.lag.p99_ms),
+        pass: r.lag.p99_ms <= 50,
+    });
+    goals.push({
+        id: "failover",
+        goal: `failover: a new master after the master's loss (down-after ${r.failover_detail.down_after_ms} ms)`,
+        target: "≤ 5 s",
+        measured: `${fmtSec(r.failover_ms.median)} (max ${fmtSec(r.failover_ms.max)})`,
+        pass: r.failover_ms.median <= 5000,
+    });
+    goals.push({
+        id: "failover_lost",
+        goal: "acknowledged writes lost in the failovers",
+        target: "0",
+        measured: `${r.failover_detail.lost_acked_writes} of ${r.failover_detail.acked_writes}`,
+        pass: r.failover_detail.lost_acked_writes === 0,
+    });
+    return goals;
+}

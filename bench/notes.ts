@@ -1,0 +1,153 @@
+// What was found behind a goal, and whose it is to fix: the README's notes under the figures.
+import { DeployEntry, stallThresholdMs } from "./deploy";
+import { floor, fmtMs, fmtStats, ratio } from "./format";
+import { STOCK } from "./groups";
+import type { BenchResult, Goal } from "./result";
+import { stats } from "./stats";
+
+/** What was found behind a goal, and whose it is to fix; shown when `when` holds. */
+interface Note {
+    id: string;
+    when: (r: BenchResult, g: Goal) => boolean;
+    text: (r: BenchResult) => string;
+}
+
+const missed = (_r: BenchResult, g: Goal): boolean => g.pass === false;
+const stalls = (r: BenchResult, v: "tuned" | "stock"): number => r.deploy.reduce((n, e) => n + e.stalled_runs[v], 0);
+const allRuns = (r: BenchResult): number => r.deploy.reduce((n, e) => n + e.stalled_runs.of, 0);
+
+const NOTES: Note[] = [
+    {
+        id: "deploy_1_2",
+        // Shown whenever a tuned run stalled: a lucky median can hide the stalls.
+        when: (r, g) => missed(r, g) || stalls(r, "tuned") > 0,
+        text: (r) => {
+            const d2 = r.deploy.find((e) => e.replicas === 2);
+            const f1 = floor(r, 1);
+            const f2 = floor(r, 2);
+            const parts = d2
+                ? `Of the median 1+2 deploy, the master's container took ${fmtMs(d2.tuned_waves_ms.master.median)}, the replicas' (created once the master's returned) ${fmtMs(d2.tuned_waves_ms.replicas.median)}, and the check ${fmtMs(d2.check_ms.tuned.median)}. `
+                : "";
+            const docker =
+                f1 !== undefined && f2 !== undefined
+                    ? `Docker alone, without Pulumi, network attach or upload, needs ${fmtMs(f1)} to create and start one bare container and ${fmtMs(f2)} for two at once; `
+                    : "";
+            return (
+                parts +
+                docker +
+                "each wave adds the provider's network attach, config upload and its read-back 100 ms after the start, so the time is Docker's and the provider's, and grows with the host's load. " +
+                `Not ours to cut further: the wait for the master's wave is what keeps a replica from meeting a master that does not listen yet, which costs Redis's 1 s reconnect (tuned stalled in ${stalls(r, "tuned")} of ${allRuns(r)} runs over all sizes). ` +
+                "Starting the replicas alongside the master and having them wait for its port would need a shell in the image, which the FROM-scratch test base lacks."
+            );
+        },
+    },
+    {
+        id: "stock_over_tuned",
+        // Also shown when stock stalled: its max values are the stalls.
+        when: (r, g) => missed(r, g) || stalls(r, "stock") > 0,
+        text: (r) =>
+            `Stock is bound by its ${STOCK.disklessSyncDelay} s diskless-sync delay, whatever the load: the delay runs from the first replica's connect, and a clean stock check ends ${STOCK.disklessSyncDelay} s after that ` +
+            "(so less than 5 s at 1+8, where the replicas' wave has used part of the delay before the check starts). " +
+            `In ${stalls(r, "stock")} of ${allRuns(r)} stock runs the check took about a second more (over ${fmtMs(stallThresholdMs("stock"))}): ` +
+            "the fork waits for Redis's once-a-second cron after the delay, or the master for the replica's next once-a-second ACK, or the check for its next 1 s poll.",
+    },
+    {
+        id: "scale_8_over_2",
+        when: missed,
+        text: (r) => {
+            const f2 = floor(r, 2);
+            const f8 = floor(r, 8);
+            const d2 = r.deploy.find((e) => e.replicas === 2);
+            const d8 = r.deploy.find((e) => e.replicas === 8);
+            const docker =
+                f2 !== undefined && f8 !== undefined
+                    ? ` The bench's Docker-alone measure shows it: two bare containers created and started at once take ${fmtMs(f2)}, eight ${fmtMs(f8)} (${ratio(f8, f2)}×).`
+                    : "";
+            const ours =
+                d2 && d8
+                    ? ` In the deploys, the replicas' wave took ${fmtMs(d2.tuned_waves_ms.replicas.median)} at 1+2 and ${fmtMs(d8.tuned_waves_ms.replicas.median)} at 1+8; the master's (${fmtMs(d2.tuned_waves_ms.master.median)}, ${fmtMs(d8.tuned_waves_ms.master.median)}) and the check (${fmtMs(d2.check_ms.tuned.median)}, ${fmtMs(d8.check_ms.tuned.median)}) hardly grow: cutting them would only raise the ratio.` +
+                      replicationShare(r, d8)
+                    : "";
+            return `Not ours: dockerd starts containers one after another, so the replicas' wave grows with their number.${docker}${ours}`;
+        },
+    },
+    {
+        id: "check_latency",
+        when: missed,
+        text: (r) => {
+            const p = r.check_latency_detail.median_run;
+            return (
+                (p.up_to_containers_done >= 0
+                    ? `Mostly not ours. Of the median run, ${fmtMs(p.up_to_containers_done)} passed between the last link coming up and the last container create returning: `
+                    : `In the median run the last link came up ${fmtMs(-p.up_to_containers_done)} after the last container create returned; usually it is the other way round: `) +
+                "the check `dependsOn` the containers, and pulumi-docker (mirrored by the live backend) returns a create only after reading the started container back 100 ms later, while a replica links up within ms of its start. " +
+                `Then ${fmtMs(p.containers_done_to_check_start)} passed until the check was registered, and ${fmtMs(p.check_run)} in the check itself, the part that is ours ` +
+                "(connecting to every node, INFO on each, a probe write, WAIT and the read-back on every replica). " +
+                "It could only start sooner without waiting for the containers (no `dependsOn`/`containerIds`), which would lose the re-check when a container is replaced: not proposed."
+            );
+        },
+    },
+    {
+        id: "teardown",
+        when: missed,
+        text: () =>
+            "Not ours: the live backend removes resources one by one, newest first (~200 ms per container in dockerd here); `pulumi destroy` deletes the independent containers in parallel.",
+    },
+    {
+        id: "lag_p99",
+        when: missed,
+        text: () =>
+            "Offsets are sampled every 10 ms. On 2 CPUs, redis-benchmark's 50 clients, the master, both replicas and docker-proxy share the cores: a miss here is CPU contention, not replication.",
+    },
+    {
+        id: "image_size",
+        when: missed,
+        text: () => "The Dockerfile adds only directories and metadata (no RUN); a miss means the base changed.",
+    },
+    {
+        id: "warm_rebuild",
+        when: missed,
+        text: () => "A warm rebuild is all cache hits; its time is the context upload and dockerd's cache lookup.",
+    },
+    {
+        id: "failover",
+        // Shown when a run took longer than the goal, even if the median met it.
+        when: (r, g) => missed(r, g) || r.failover_ms.max > 5000,
+        text: (r) => {
+            const runs = r.failover_detail.runs;
+            const stop = stats(
+                runs.map((x) => x.stopMs),
+                "docker stop",
+            );
+            const after = stats(
+                runs.map((x) => x.newMasterAfterExitMs),
+                "new master after exit",
+            );
+            return (
+                `\`docker stop\` of the master took ${fmtStats(stop)}: Redis waits for its replicas before it exits. From the exit, the sentinels needed ${fmtStats(after)} to report a new master: ` +
+                `down-after ${r.failover_detail.down_after_ms} ms, then the vote and the promotion. Not ours unless the stop is what grew: the sentinels' timing is Redis's, from the configured down-after; every run is in \`failover_detail.runs\` of latest.json.`
+            );
+        },
+    },
+    {
+        id: "failover_lost",
+        when: missed,
+        text: () =>
+            "A write acknowledged by a replica (`WAIT 1`) but missing on the new master means Sentinel promoted a replica that had not got it: see `runs` in latest.json.",
+    },
+];
+
+/** Whether replication's own work showed in the containers' time: tuned (syncing during the waves) against stock (syncing 5 s later). */
+function replicationShare(r: BenchResult, d: DeployEntry): string {
+    const tuned = d.containers_ms.tuned.median;
+    const stock = d.containers_ms.stock.median;
+    const both = `all containers took ${fmtMs(tuned)} at 1+${d.replicas} in tuned, ${fmtMs(stock)} in stock, whose sync starts ${STOCK.disklessSyncDelay} s later`;
+    return tuned > stock * 1.1
+        ? ` Replication's own work (the master's RDB fork, each replica's load and initial AOF rewrite), which a deploy must do before its check can pass, shares the ${r.cpus} cores with dockerd during that wave: likely why ${both}.`
+        : ` Replication's own work (the master's RDB fork, each replica's load and initial AOF rewrite) does not measurably slow the waves: ${both}.`;
+}
+
+/** The notes a run calls for, one line per goal and note, as README list items. */
+export function notesFor(r: BenchResult): string[] {
+    return r.goals.flatMap((g) => NOTES.filter((n) => n.id === g.id && n.when(r, g)).map((n) => `- ${g.goal}: ${n.text(r)}`));
+}

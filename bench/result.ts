@@ -1,0 +1,50 @@
+// The shape of a bench run's result, as bench/results/*.json holds it.
+import type { FailoverSample } from "../harness/failover";
+import type { CheckLatency } from "./checkLatency";
+import type { DeployEntry } from "./deploy";
+import type { StartFloor } from "./engineFloor";
+import type { ImageResult } from "./image";
+import type { Lag, RoundTrip, Throughput } from "./load";
+import type { Stats } from "./stats";
+
+export interface BenchResult {
+    date: string;
+    engine: string;
+    cpus: number;
+    mode: "quick" | "full";
+    runs: number;
+    runtime_s: number;
+    deploy: DeployEntry[];
+    check_latency_ms: Stats;
+    /** check_latency_ms, and where the median run's latency went. */
+    check_latency_detail: CheckLatency;
+    image: ImageResult;
+    /** Docker's own create + start of n bare containers at once, to read the deploy figures against. */
+    docker_start_ms: StartFloor[];
+    teardown_ms: Stats;
+    lag: Lag;
+    throughput: Throughput;
+    /** One ioredis call's round trip (PING after PING on one connection), µs: the cost of each of the bench's polls. */
+    ioredis_round_trip_us: RoundTrip;
+    /** Sentinel failover of a 1+2 group with 3 sentinels: docker stop of the master -> new master and a write acknowledged. */
+    failover_ms: Stats;
+    failover_detail: FailoverDetail;
+    goals: Goal[];
+}
+
+export interface FailoverDetail {
+    /** sentinel.downAfterMilliseconds of the measured group. */
+    down_after_ms: number;
+    /** Writes acknowledged by a replica (WAIT 1) over all runs, and how many of them the new master lacked. */
+    acked_writes: number;
+    lost_acked_writes: number;
+    runs: FailoverSample[];
+}
+
+export interface Goal {
+    id: string;
+    goal: string;
+    target: string;
+    measured: string;
+    pass: boolean | null;
+}
