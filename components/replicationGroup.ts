@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
-import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig } from "../config";
+import { assertPassword, cpusReadBack, GroupPlan, GroupSpec, NodePlan, parseGroupConfig } from "../config";
 import {
     HEALTHCHECK_TEST,
     REDIS_CONF_PATH,
@@ -90,6 +90,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly sentinelMasterName: pulumi.Output<string | undefined>;
     /** ioredis options for a Sentinel-aware client on the Docker host; undefined without sentinel. */
     public readonly sentinelClient: pulumi.Output<SentinelClientRecipe | undefined>;
+    /** What the containers run: the built image's ID, or the given image name. */
+    private readonly imageRef: pulumi.Output<string>;
 
     constructor(name: string, args: RedisReplicationGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("redis:index:ReplicationGroup", name, {}, opts);
@@ -108,8 +110,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
 
         // pulumi-docker resolves both paths against the program's directory.
         const context = pulumi.output(dockerContext ?? relativeToProgram(DOCKERFILE_DIR));
-        this.imageName = plan.image.name
-            ? pulumi.output(plan.image.name)
+        const image = plan.image.name
+            ? undefined
             : new docker.Image(
                   `${name}-image`,
                   {
@@ -123,7 +125,11 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                       skipPush: true,
                   },
                   child,
-              ).imageName;
+              );
+        this.imageName = image ? image.imageName : pulumi.output(plan.image.name!);
+        // The tag stays the same across rebuilds; the image ID (repoDigest of a local build) does not,
+        // so containers follow a rebuilt image.
+        this.imageRef = image ? image.repoDigest : this.imageName;
 
         this.networkName = plan.network.existing
             ? pulumi.output(plan.network.existing)
@@ -244,7 +250,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             `${name}-${node.key}`,
             {
                 name: containerName(plan, node),
-                image: this.imageName,
+                image: this.imageRef,
                 hostname: containerName(plan, node),
                 command: spec.command,
                 networksAdvanced: [{ name: this.networkName, ipv4Address: node.ip, aliases: [node.key] }],
@@ -254,7 +260,10 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 healthcheck: { tests: spec.healthcheck, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
                 restart: plan.restart,
                 memory: plan.resources.memoryMb,
-                cpus: plan.resources.cpus?.toString(),
+                // Docker's own default (twice memory), given so that the read-back value matches the input.
+                memorySwap: plan.resources.memoryMb === undefined ? undefined : plan.resources.memoryMb * 2,
+                // In the provider's read-back form: any other form replaces the container on every `up`.
+                cpus: plan.resources.cpus === undefined ? undefined : cpusReadBack(plan.resources.cpus),
                 labels: groupLabels(plan, { [LABEL_KEYS.role]: node.role, [LABEL_KEYS.node]: node.key }),
                 mustRun: true,
             },

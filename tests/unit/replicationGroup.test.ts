@@ -63,7 +63,7 @@ describe("RedisReplicationGroup (mocks)", function () {
                 { ip: "10.89.0.4", hostPort: 6382 },
             ],
             password: pulumi.secret(PASSWORD),
-            resources: { memoryMb: 256, cpus: 0.5 },
+            resources: { memoryMb: 256, cpus: 1 },
         });
         await promiseOf(group.replication);
     });
@@ -118,7 +118,8 @@ describe("RedisReplicationGroup (mocks)", function () {
             assert.deepStrictEqual(c.inputs.volumes, [{ volumeName: `redis-unit-${key}-data`, containerPath: "/data" }]);
             assert.strictEqual(c.inputs.restart, "unless-stopped");
             assert.strictEqual(c.inputs.memory, 256);
-            assert.strictEqual(c.inputs.cpus, "0.5");
+            assert.strictEqual(c.inputs.memorySwap, 512, "memory_swap as Docker reads it back, or every up updates it");
+            assert.strictEqual(c.inputs.cpus, "1.0", "cpus in the form the provider reads back");
             assert.deepStrictEqual(c.inputs.healthcheck.tests, [
                 "CMD",
                 "redis-cli",

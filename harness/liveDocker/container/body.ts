@@ -150,7 +150,8 @@ function readLimits(inp: Inputs): { restart: string; host: Record<string, unknow
         inp.fail("restart", `must be no|on-failure|always|unless-stopped, got ${restart}`);
     }
     const cpus = inp.str("cpus");
-    if (cpus !== undefined && !/^\d+(\.\d+)?$/.test(cpus)) inp.fail("cpus", `must be a decimal number like "0.5", got ${cpus}`);
+    // Docker's --cpus parser (big.Rat SetString) also takes the provider's read-back forms "1.0" and "10.".
+    if (cpus !== undefined && !/^\d+(\.\d*)?$/.test(cpus)) inp.fail("cpus", `must be a decimal number like "0.5", got ${cpus}`);
     const memorySwap = inp.num("memorySwap");
     const caps = inp.nested("capabilities");
     const capAdd = caps?.strs("adds");
