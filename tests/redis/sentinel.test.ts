@@ -162,7 +162,7 @@ async function startSentinelGroup(fleet: Fleet): Promise<SentinelGroup> {
     );
     const target = (p: Proc) => ({ name: p.name, endpoint: p.endpoint, ip: HOST, port: p.port });
     const inputs: ReplicationCheckInputs = {
-        masterName: master.name,
+        masterContainer: master.name,
         masterEndpoint: master.endpoint,
         masterIp: HOST,
         masterPort: master.port,

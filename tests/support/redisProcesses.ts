@@ -352,7 +352,7 @@ export async function waitLinked(master: RedisNode, n: number, timeoutMs = 10000
 /** Check inputs for a test group: the master is followed at 127.0.0.1:<its port>. */
 export function inputsFor(group: Group, overrides: Partial<ReplicationCheckInputs> = {}): ReplicationCheckInputs {
     return {
-        masterName: "redis-test-master",
+        masterContainer: "redis-test-master",
         masterEndpoint: group.master.endpoint,
         masterIp: "127.0.0.1",
         masterPort: group.master.port,
