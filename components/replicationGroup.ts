@@ -175,7 +175,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const check = new ReplicationCheck(
             `${name}-check`,
             {
-                masterName: containerName(plan, plan.master),
+                masterContainer: containerName(plan, plan.master),
                 masterEndpoint: endpoint(plan.master),
                 masterIp: plan.master.ip,
                 masterPort: REDIS_PORT,

@@ -1,11 +1,14 @@
 // The ReplicationCheck provider against real redis-server processes on 127.0.0.1: a healthy group
 // passes, each kind of broken group fails with a message naming the node, the probe is really
-// replicated and cleaned up, and the check returns soon after the last link comes up.
+// replicated and cleaned up, and the check's back-off keeps polling an unlinked replica often
+// enough to pass soon after its link comes up. Behaviour is proved by what the nodes saw (their
+// INFO and connection counts), never by a stopwatch; durations are only logged.
 import * as assert from "assert";
 import type { Redis } from "ioredis";
 import { ReplicationCheckOutputs, replicationCheckProvider, verifyReadOnly } from "../../components/replicationCheck";
 import {
     assertNoCheckConnections,
+    countsOf,
     RedisFleet,
     RedisNode,
     infoReplication,
@@ -62,10 +65,8 @@ describe("ReplicationCheck provider against redis-server", function () {
             assert.ok(Number.isInteger(r.offset) && r.offset > 0, `offset of ${r.name}: ${r.offset}`);
             assert.ok(Number.isInteger(r.lagBytes) && r.lagBytes >= 0, `lagBytes of ${r.name}: ${r.lagBytes}`);
         }
-        assert.ok(outs.durationMs > 0 && outs.durationMs <= run.ms, `durationMs ${outs.durationMs} vs measured ${run.ms}`);
-        const passedAt = Date.parse(outs.passedAt);
-        assert.ok(passedAt <= run.end && passedAt >= run.end - run.ms, `passedAt ${outs.passedAt}`);
-        assert.strictEqual(new Date(passedAt).toISOString(), outs.passedAt);
+        assert.ok(Number.isInteger(outs.durationMs) && outs.durationMs >= 0, `durationMs ${outs.durationMs}`);
+        assert.strictEqual(new Date(Date.parse(outs.passedAt)).toISOString(), outs.passedAt, "passedAt is an ISO time");
         // Inputs are kept for diff, the password is not.
         assert.ok(!("password" in outs));
         assert.ok(!JSON.stringify(outs).includes(g.password));
@@ -86,7 +87,7 @@ describe("ReplicationCheck provider against redis-server", function () {
         const run = await timed(() => provider.create(inputsFor(g, { timeoutMs: 3000 })));
         log("stopped replica (timeout 3 s)", run.ms);
         assert.ok(run.error, "the check passed with a stopped replica");
-        assert.ok(run.ms >= 3000 && run.ms < 3000 + 1500, `took ${run.ms} ms`);
+        // "after 3s": it failed at its deadline, still waiting for the replica.
         assert.deepStrictEqual(run.error.message.split("\n"), [
             `master redis-test-master (${g.master.endpoint}): connected_slaves=1 but 2 expected after 3s: not linked: redis-test-replica-2`,
             `replica redis-test-replica-2 (${r2!.endpoint}): connection refused after 3s: is the container running and its port published?`,
@@ -131,10 +132,12 @@ describe("ReplicationCheck provider against redis-server", function () {
 
     it("fails at once on a wrong password, as a password mismatch on every node", async () => {
         const g = await startGroup(fleet, 2);
-        const run = await timed(() => provider.create(inputsFor(g, { password: "not-the-password", timeoutMs: 5000 })));
+        const nodes = [g.master, ...g.replicas];
+        // A minute to wait, yet the first refused connection to each node ends the check.
+        let counts = await Promise.all(nodes.map(countsOf));
+        const run = await timed(() => provider.create(inputsFor(g, { password: "not-the-password", timeoutMs: 60_000 })));
         log("wrong password", run.ms);
         assert.ok(run.error);
-        assert.ok(run.ms < 1000, `a password mismatch should not wait for the timeout: ${run.ms} ms`);
         const why =
             "password mismatch (WRONGPASS invalid username-password pair or user is disabled.): the password given to the check is not the node's requirepass";
         assert.deepStrictEqual(run.error.message.split("\n"), [
@@ -142,16 +145,26 @@ describe("ReplicationCheck provider against redis-server", function () {
             `replica redis-test-replica-1 (${g.replicas[0]!.endpoint}): ${why}`,
             `replica redis-test-replica-2 (${g.replicas[1]!.endpoint}): ${why}`,
         ]);
+        assert.deepStrictEqual(
+            (await Promise.all(counts.map((c) => c()))).map((c) => c.connections),
+            [1, 1, 1],
+            "one connection to each node, and no retry",
+        );
         assert.ok(!run.error.message.includes("not-the-password") && !run.error.message.includes(g.password));
-        await assertNoCheckConnections([g.master, ...g.replicas]);
+        await assertNoCheckConnections(nodes);
 
-        const none = await timed(() => provider.create(inputsFor(g, { password: undefined, timeoutMs: 5000 })));
+        counts = await Promise.all(nodes.map(countsOf));
+        const none = await timed(() => provider.create(inputsFor(g, { password: undefined, timeoutMs: 60_000 })));
         log("no password", none.ms);
         assert.ok(none.error);
-        assert.ok(none.ms < 1000, `took ${none.ms} ms`);
         assert.strictEqual(
             none.error.message.split("\n")[0],
             `master redis-test-master (${g.master.endpoint}): password mismatch (NOAUTH Authentication required.): the node requires a password (requirepass) but the check was given none`,
+        );
+        assert.deepStrictEqual(
+            (await Promise.all(counts.map((c) => c()))).map((c) => c.connections),
+            [1, 1, 1],
+            "one connection to each node, and no retry",
         );
     });
 
@@ -159,15 +172,21 @@ describe("ReplicationCheck provider against redis-server", function () {
         const g = await startGroup(fleet, 2);
         const r2 = g.replicas[1]!;
         await (await connected(r2)).call("CONFIG", "SET", "replica-read-only", "no");
-        const run = await timed(() => provider.create(inputsFor(g, { timeoutMs: 5000 })));
+        const nodes = [g.master, ...g.replicas];
+        const counts = await Promise.all(nodes.map(countsOf));
+        const run = await timed(() => provider.create(inputsFor(g, { timeoutMs: 60_000 })));
         log("writable replica", run.ms);
         assert.ok(run.error);
-        assert.ok(run.ms < 1000, `took ${run.ms} ms`);
         assert.strictEqual(
             run.error.message,
             `replica redis-test-replica-2 (${r2.endpoint}): accepts writes (slave_read_only:0): replica-read-only is off; set replica-read-only yes`,
         );
-        await assertNoCheckConnections([g.master, ...g.replicas]);
+        // One poll: a single INFO on each node, then the check gave up without waiting.
+        assert.deepStrictEqual(
+            (await Promise.all(counts.map((c) => c()))).map((c) => c.info),
+            [1, 1, 1],
+        );
+        await assertNoCheckConnections(nodes);
     });
 
     it("tells read-only by a refused write when CONFIG is renamed and INFO says nothing", async () => {
@@ -256,53 +275,31 @@ describe("ReplicationCheck provider against redis-server", function () {
         }
     });
 
-    it("returns within 250 ms of the last replica's link coming up", async () => {
+    it("polls an unlinked replica at a capped back-off, and passes within a poll or two of its link coming up", async () => {
         const g = await startGroup(fleet, 2);
         const r2 = g.replicas[1]!;
         const admin = await connected(r2);
         await admin.call("REPLICAOF", "NO", "ONE");
         await waitLinked(g.master, 1);
-        await admin.call("CONFIG", "RESETSTAT");
 
-        const checking = timed(() => provider.create(inputsFor(g, { timeoutMs: 10000 })));
-        // Let the check poll the unlinked replica several times, so its interval has backed off.
-        let own = 0;
-        await pollUntil(
-            "the check to poll the unlinked replica 6 times",
-            5000,
-            async () => {
-                own++;
-                const stats = await admin.info("commandstats");
-                const calls = Number(/cmdstat_info:calls=(\d+)/.exec(stats)?.[1] ?? 0);
-                return calls - own >= 6;
-            },
-            LOCAL_POLL_MS,
-        );
+        // Every poll of the check is one INFO on replica-2 (INFO on it from anyone else would count too).
+        const polls = await countsOf(r2);
+        const checking = timed(() => provider.create(inputsFor(g, { timeoutMs: 30_000 })));
+        // From 10 ms the interval doubles to its 50 ms cap, so 40 polls take about 2 s. Uncapped, the
+        // 12th poll would come 20 s in; with a cap of 250 ms, the 40th only after 10 s.
+        await pollUntil("the check to poll the unlinked replica 40 times", 10_000, async () => (await polls()).info >= 40, LOCAL_POLL_MS);
         await admin.call("REPLICAOF", "127.0.0.1", String(g.master.port));
-        const replicaofAt = Date.now();
-        // Observer: timestamp master_link_status:up, polling every 5 ms.
-        const observer = await connected(r2);
-        let linkUpAt = 0;
-        await pollUntil(
-            "replica-2's link to come up",
-            10000,
-            async () => {
-                if ((await infoReplication(observer)).master_link_status === "up") {
-                    linkUpAt = Date.now();
-                    return true;
-                }
-                return false;
-            },
-            LOCAL_POLL_MS,
-        );
+        // Seen from the master, so that replica-2 gets no INFO but the check's.
+        await waitLinked(g.master, 2);
+        const atLinkUp = (await polls()).info;
         const run = await checking;
         assert.ifError(run.error);
-        const gap = run.end - linkUpAt;
-        log("link up after REPLICAOF", linkUpAt - replicaofAt);
-        log("check returned after link up", gap);
+        const after = (await polls()).info - atLinkUp;
         log("check duration", run.ms);
-        assert.ok(gap <= 250, `the check returned ${gap} ms after the link came up`);
-        assert.ok(linkUpAt >= replicaofAt);
+        console.log(`      polls of replica-2: ${atLinkUp} before its link was up, ${after} after`);
+        // After the link: the poll that sees it up, perhaps one whose master INFO predates it, and the final status read.
+        assert.ok(after <= 3, `${after} INFO on replica-2 after its link came up`);
+        assert.strictEqual((run.value!.outs as ReplicationCheckOutputs).replicaStatus[1]?.linkStatus, "up");
         await assertNoCheckConnections([g.master, ...g.replicas]);
     });
 });

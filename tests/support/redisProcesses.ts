@@ -1,6 +1,6 @@
-// Real redis-server processes on 127.0.0.1 for the "redis" test tier: each in its own temp dir,
-// on a port from 17000-17199, stopped (and its dir removed) by stopAll(), and killed at exit
-// if a test run dies first.
+// Real redis-server processes, data nodes and sentinels, on 127.0.0.1 for the "redis" test tier: each in
+// its own temp dir, on a port from 17000-17199, stopped (and its dir removed) by stopAll(), and
+// killed at exit if a test run dies first.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
@@ -49,7 +49,9 @@ export function requireRedisServer(ctx: Mocha.Context): string {
 }
 
 export interface RedisNodeOptions {
-    /** requirepass and masterauth. */
+    /** For messages. Default redis-<port>. */
+    name?: string;
+    /** requirepass and masterauth (a sentinel: requirepass only). */
     password?: string;
     /** Port of a master on 127.0.0.1 to replicate from. */
     replicaOf?: number;
@@ -57,17 +59,24 @@ export interface RedisNodeOptions {
     readOnly?: boolean;
     /** Extra redis.conf lines. */
     extraConfig?: string[];
+    /** Runs a sentinel (`--sentinel`) instead, with these sentinel.conf lines after port, dir, logfile and requirepass. */
+    sentinel?: string[];
 }
 
 export interface RedisNode {
+    name: string;
     port: number;
     endpoint: string;
     dir: string;
+    /** The config file it runs from; lines appended to it apply at the next restart(). */
+    confFile: string;
     password?: string;
-    /** A client for test assertions, closed by stopAll(). */
+    /** A client for test assertions, closed by stop() and stopAll(). */
     client(): Redis;
     /** Kills the process (SIGKILL if `hard`) and waits for it to exit. */
     stop(hard?: boolean): Promise<void>;
+    /** Starts it again, on its port and from its config file; resolves when it answers PING. */
+    restart(): Promise<void>;
     /** The last lines of its log, for failure messages. */
     logTail(lines?: number): string;
 }
@@ -81,7 +90,7 @@ process.on("exit", () => {
 });
 
 /** Kills proc when the test process exits, should a run die before its after hooks. */
-export function killAtExit(proc: ChildProcess): void {
+function killAtExit(proc: ChildProcess): void {
     live.add(proc);
     proc.once("exit", () => live.delete(proc));
 }
@@ -95,7 +104,7 @@ function portIsFree(port: number): Promise<boolean> {
 }
 
 /** Hands out free ports on 127.0.0.1 from min-max, round-robin so a just-stopped node's port is not reused at once. */
-export function portAllocator(min: number, max: number): () => Promise<number> {
+function portAllocator(min: number, max: number): () => Promise<number> {
     let next = min;
     return async () => {
         for (let i = 0; i <= max - min; i++) {
@@ -112,7 +121,7 @@ export function portAllocator(min: number, max: number): () => Promise<number> {
 const allocatePort = portAllocator(PORT_MIN, PORT_MAX);
 
 /** Waits up to `ms` for proc to exit; false if it did not. */
-export function waitForExit(proc: ChildProcess, ms: number): Promise<boolean> {
+function waitForExit(proc: ChildProcess, ms: number): Promise<boolean> {
     if (proc.exitCode !== null || proc.signalCode !== null) {
         return Promise.resolve(true);
     }
@@ -133,7 +142,7 @@ export function waitForExit(proc: ChildProcess, ms: number): Promise<boolean> {
 const NODE_CLIENT: RedisOptions = { connectTimeout: 1000, protocol: 2, disableClientInfo: true };
 
 /** A test's own client on 127.0.0.1:port, not yet connected: fails fast, never retries in the background. */
-export function nodeClient(port: number, password?: string): Redis {
+function nodeClient(port: number, password?: string): Redis {
     const c = new Redis(clientOptions(port, password, NODE_CLIENT));
     c.on("error", () => undefined);
     return c;
@@ -143,7 +152,7 @@ export function nodeClient(port: number, password?: string): Redis {
  * Waits (5 s at most) until the process answers PING through `probe`, reconnecting it as needed,
  * then disconnects it. `exited` describes the process when it is gone.
  */
-export async function waitForPing(what: string, proc: ChildProcess, probe: Redis, exited: () => string): Promise<void> {
+async function waitForPing(what: string, proc: ChildProcess, probe: Redis, exited: () => string): Promise<void> {
     try {
         await pollUntil(
             what,
@@ -165,9 +174,38 @@ export async function waitForPing(what: string, proc: ChildProcess, probe: Redis
     }
 }
 
-/** Starts and stops redis-server processes; stopAll() in an after/afterEach hook. */
+/** Stops proc (SIGTERM, or SIGKILL if `hard`), with SIGKILL if it outlives 3 s. */
+async function terminate(proc: ChildProcess, hard: boolean): Promise<void> {
+    proc.kill(hard ? "SIGKILL" : "SIGTERM");
+    if (!(await waitForExit(proc, 3000))) {
+        proc.kill("SIGKILL");
+        await waitForExit(proc, 3000);
+    }
+}
+
+/** The config of a data node or, with opts.sentinel, of a sentinel. */
+function renderConf(port: number, dir: string, logFile: string, opts: RedisNodeOptions): string[] {
+    const common = [`port ${port}`, `bind ${HOST}`, "protected-mode yes", `dir ${dir}`, `logfile ${logFile}`, "daemonize no"];
+    if (opts.sentinel) {
+        return [...common, ...(opts.password ? [`requirepass ${opts.password}`] : []), ...opts.sentinel];
+    }
+    return [
+        ...common,
+        'save ""',
+        "appendonly no",
+        "repl-diskless-sync yes",
+        "repl-diskless-sync-delay 0",
+        "shutdown-timeout 0",
+        ...(opts.password ? [`requirepass ${opts.password}`, `masterauth ${opts.password}`] : []),
+        ...(opts.replicaOf !== undefined ? [`replicaof ${HOST} ${opts.replicaOf}`] : []),
+        `replica-read-only ${opts.readOnly === false ? "no" : "yes"}`,
+        ...(opts.extraConfig ?? []),
+    ];
+}
+
+/** Starts and stops redis-server processes, data nodes and sentinels; stopAll() in an after/afterEach hook. */
 export class RedisFleet {
-    private readonly nodes: { proc: ChildProcess; dir: string; clients: Redis[] }[] = [];
+    private readonly nodes: { proc?: ChildProcess; dir: string; clients: Redis[] }[] = [];
 
     constructor(private readonly serverPath: string) {}
 
@@ -188,29 +226,12 @@ export class RedisFleet {
     }
 
     private async startOnce(port: number, opts: RedisNodeOptions): Promise<RedisNode> {
+        const name = opts.name ?? `redis-${port}`;
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-tier-"));
         const logFile = path.join(dir, "redis.log");
-        const conf = [
-            `port ${port}`,
-            `bind ${HOST}`,
-            "protected-mode yes",
-            'save ""',
-            "appendonly no",
-            `dir ${dir}`,
-            `logfile ${logFile}`,
-            "daemonize no",
-            "repl-diskless-sync yes",
-            "repl-diskless-sync-delay 0",
-            "shutdown-timeout 0",
-            ...(opts.password ? [`requirepass ${opts.password}`, `masterauth ${opts.password}`] : []),
-            ...(opts.replicaOf !== undefined ? [`replicaof ${HOST} ${opts.replicaOf}`] : []),
-            `replica-read-only ${opts.readOnly === false ? "no" : "yes"}`,
-            ...(opts.extraConfig ?? []),
-        ];
-        fs.writeFileSync(path.join(dir, "redis.conf"), conf.join("\n") + "\n");
-        const proc = spawn(this.serverPath, [path.join(dir, "redis.conf")], { stdio: "ignore" });
-        killAtExit(proc);
-        const entry = { proc, dir, clients: [] as Redis[] };
+        const confFile = path.join(dir, opts.sentinel ? "sentinel.conf" : "redis.conf");
+        fs.writeFileSync(confFile, renderConf(port, dir, logFile, opts).join("\n") + "\n");
+        const entry: { proc?: ChildProcess; dir: string; clients: Redis[] } = { dir, clients: [] };
         this.nodes.push(entry);
         const logTail = (lines = 20): string => {
             try {
@@ -219,38 +240,42 @@ export class RedisFleet {
                 return "(no log)";
             }
         };
+        const client = (): Redis => {
+            const c = nodeClient(port, opts.password);
+            entry.clients.push(c);
+            return c;
+        };
+        // Ready when it answers PING (with auth).
+        const launch = async (): Promise<void> => {
+            const proc = spawn(this.serverPath, opts.sentinel ? [confFile, "--sentinel"] : [confFile], { stdio: "ignore" });
+            killAtExit(proc);
+            entry.proc = proc;
+            await waitForPing(`${name} on ${port}`, proc, client(), () => `${name} exited (${proc.exitCode}): ${logTail(5)}`);
+        };
+        const stop = async (hard = false): Promise<void> => {
+            for (const c of entry.clients.splice(0)) {
+                c.disconnect();
+            }
+            if (entry.proc) {
+                await terminate(entry.proc, hard);
+            }
+        };
         const node: RedisNode = {
+            name,
             port,
             endpoint: `${HOST}:${port}`,
             dir,
+            confFile,
             password: opts.password,
-            client: () => {
-                const c = nodeClient(port, opts.password);
-                entry.clients.push(c);
-                return c;
-            },
-            stop: async (hard = false) => {
-                for (const c of entry.clients) {
-                    c.disconnect();
-                }
-                proc.kill(hard ? "SIGKILL" : "SIGTERM");
-                if (!(await waitForExit(proc, 3000))) {
-                    proc.kill("SIGKILL");
-                    await waitForExit(proc, 3000);
-                }
-            },
+            client,
+            stop,
+            restart: launch,
             logTail,
         };
-        // Ready when it answers PING (with auth).
         try {
-            await waitForPing(
-                `redis-server on ${port}`,
-                proc,
-                node.client(),
-                () => `redis-server exited (${proc.exitCode}): ${logTail(5)}`,
-            );
+            await launch();
         } catch (err) {
-            await node.stop(true);
+            await stop(true);
             throw err;
         }
         return node;
@@ -264,10 +289,8 @@ export class RedisFleet {
                 for (const c of clients) {
                     c.disconnect();
                 }
-                proc.kill("SIGTERM");
-                if (!(await waitForExit(proc, 3000))) {
-                    proc.kill("SIGKILL");
-                    await waitForExit(proc, 3000);
+                if (proc) {
+                    await terminate(proc, false);
                 }
                 fs.rmSync(dir, { recursive: true, force: true });
             }),
@@ -352,7 +375,7 @@ export async function waitLinked(master: RedisNode, n: number, timeoutMs = 10000
 /** Check inputs for a test group: the master is followed at 127.0.0.1:<its port>. */
 export function inputsFor(group: Group, overrides: Partial<ReplicationCheckInputs> = {}): ReplicationCheckInputs {
     return {
-        masterName: "redis-test-master",
+        masterContainer: "redis-test-master",
         masterEndpoint: group.master.endpoint,
         masterIp: "127.0.0.1",
         masterPort: group.master.port,
@@ -365,15 +388,48 @@ export function inputsFor(group: Group, overrides: Partial<ReplicationCheckInput
     };
 }
 
-/** Runs f, returning how long it took and what it returned or threw. */
-export async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; end: number; value?: T; error?: Error }> {
+/** Runs f, returning how long it took (for the log: tests assert behaviour, not time) and what it returned or threw. */
+export async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value?: T; error?: Error }> {
     const start = Date.now();
     try {
         const value = await f();
-        return { ms: Date.now() - start, end: Date.now(), value };
+        return { ms: Date.now() - start, value };
     } catch (err) {
-        return { ms: Date.now() - start, end: Date.now(), error: err as Error };
+        return { ms: Date.now() - start, error: err as Error };
     }
+}
+
+/** What a node received since a counter started: connections accepted and INFO commands run. */
+export interface NodeCounts {
+    connections: number;
+    info: number;
+}
+
+/**
+ * Starts counting what the node receives (INFO stats and commandstats) and returns a function that
+ * reads the counts so far. The counter's own connection and INFO calls are left out, so the counts
+ * are what others sent: e.g. one poll of the check is one INFO.
+ */
+export async function countsOf(node: RedisNode): Promise<() => Promise<NodeCounts>> {
+    const c = node.client();
+    await c.connect();
+    let reads = 0;
+    const read = async (): Promise<NodeCounts> => {
+        const info = await c.info("stats", "commandstats");
+        const field = (re: RegExp) => Number(re.exec(info)?.[1] ?? 0);
+        // A node counts an INFO once it has answered it: this read is not in its own numbers.
+        const counts = {
+            connections: field(/^total_connections_received:(\d+)/m),
+            info: field(/^cmdstat_info:calls=(\d+)/m) - reads,
+        };
+        reads++;
+        return counts;
+    };
+    const base = await read();
+    return async () => {
+        const now = await read();
+        return { connections: now.connections - base.connections, info: now.info - base.info };
+    };
 }
 
 /**

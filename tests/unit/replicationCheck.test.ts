@@ -1,6 +1,8 @@
-// The ReplicationCheck provider's check and diff, called directly (pure, no redis), and the
-// resource's registration under Pulumi's mock monitor. Live behaviour is in tests/redis.
+// The ReplicationCheck provider's check and diff, called directly (pure, no redis), with and
+// without Sentinel, and the resource's registration under Pulumi's mock monitor. Live behaviour
+// is in tests/redis.
 import * as assert from "assert";
+import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Check from "../../components/replicationCheck";
 import { serializeProvider } from "../../harness/loadSerialized";
@@ -11,7 +13,7 @@ const PASSWORD = "unit-check-Passw0rd";
 
 function validInputs(): Check.ReplicationCheckInputs {
     return {
-        masterName: "redis-dev-master",
+        masterContainer: "redis-dev-master",
         masterEndpoint: "127.0.0.1:6380",
         masterIp: "172.28.0.2",
         masterPort: 6379,
@@ -24,6 +26,23 @@ function validInputs(): Check.ReplicationCheckInputs {
         timeoutMs: 60000,
         containerIds: ["aaa", "bbb", "ccc"],
     };
+}
+
+/** validInputs with three sentinels, quorum 2. */
+function validSentinelInputs(): Check.ReplicationCheckInputs {
+    const i = validInputs();
+    i.sentinel = {
+        masterName: "redis-dev",
+        quorum: 2,
+        sentinels: [1, 2, 3].map((n) => ({
+            name: `redis-dev-sentinel-${n}`,
+            endpoint: `127.0.0.1:${26379 + n}`,
+            ip: `172.28.0.${4 + n}`,
+            port: 26379,
+        })),
+    };
+    i.containerIds.push("ddd", "eee", "fff");
+    return i;
 }
 
 interface Registered {
@@ -154,7 +173,7 @@ describe("ReplicationCheck provider: check and diff", () => {
             assert.strictEqual(await changes(() => undefined), false);
             assert.strictEqual(await changes((i) => (i.timeoutMs = 5000)), false);
             assert.strictEqual(await changes((i) => (i.pollIntervalMs = 50)), false);
-            assert.strictEqual(await changes((i) => (i.masterName = "renamed")), false);
+            assert.strictEqual(await changes((i) => (i.masterContainer = "renamed")), false);
             assert.strictEqual(await changes((i) => delete i.masterPort), false, "masterPort defaults to 6379");
             // Same values, other key order and fresh arrays.
             assert.strictEqual(
@@ -186,10 +205,139 @@ describe("ReplicationCheck provider: check and diff", () => {
 
     it("delete touches nothing", async () => {
         const { password: _p, ...stored } = validInputs();
-        // Nothing listens on port 1: a delete that connected would take time or fail.
-        const started = Date.now();
-        await provider.delete!("id", { ...stored, masterEndpoint: "127.0.0.1:1" });
-        assert.ok(Date.now() - started < 50);
+        // Every endpoint points at a listener that counts connections: a delete that connected shows.
+        let connections = 0;
+        const server = net.createServer((socket) => {
+            connections++;
+            socket.destroy();
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        try {
+            const endpoint = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+            await provider.delete!("id", {
+                ...stored,
+                masterEndpoint: endpoint,
+                replicas: stored.replicas.map((r) => ({ ...r, endpoint })),
+            });
+            assert.strictEqual(connections, 0);
+        } finally {
+            await new Promise((resolve) => server.close(resolve));
+        }
+    });
+});
+
+describe("ReplicationCheck's sentinel inputs: check and diff", () => {
+    let provider: pulumi.dynamic.ResourceProvider;
+    before(async () => {
+        provider = (await import("../../components/replicationCheck")).replicationCheckProvider;
+    });
+
+    const valid = validSentinelInputs;
+    const with_ = (patch: (i: Check.ReplicationCheckInputs) => void) => {
+        const i = valid();
+        patch(i);
+        return i;
+    };
+    const failuresOf = async (news: unknown) => ((await provider.check!({}, news)).failures ?? []).map((f) => `${f.property}: ${f.reason}`);
+
+    it("accepts good inputs, and values not known yet", async () => {
+        assert.deepStrictEqual(await failuresOf(valid()), []);
+        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel = UNKNOWN as unknown as Check.SentinelCheck))), []);
+        assert.deepStrictEqual(
+            await failuresOf(with_((i) => (i.sentinel!.sentinels[0] = { name: "s", endpoint: UNKNOWN, ip: UNKNOWN }))),
+            [],
+        );
+    });
+
+    it("rejects bad sentinel inputs, by property", async () => {
+        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel = "yes" as unknown as Check.SentinelCheck))), [
+            "sentinel: must be an object with masterName, quorum and sentinels",
+        ]);
+        assert.deepStrictEqual(
+            await failuresOf(
+                with_((i) => {
+                    i.sentinel!.masterName = "my master";
+                    i.sentinel!.quorum = 4;
+                    i.sentinel!.sentinels[1]!.endpoint = "127.0.0.1:6381";
+                    i.sentinel!.sentinels[2]!.ip = "172.28.0.300";
+                    i.sentinel!.sentinels[2]!.port = 0;
+                }),
+            ),
+            [
+                'sentinel.masterName: "my master" must not contain whitespace',
+                "sentinel.quorum: 4 is more than the 3 sentinels",
+                "sentinel.sentinels[1].endpoint: 127.0.0.1:6381 is also replicas[0].endpoint",
+                'sentinel.sentinels[2].ip: "172.28.0.300" is not an IP address',
+                "sentinel.sentinels[2].port: 0 is not a port from 1 to 65535",
+            ],
+        );
+        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel!.sentinels = []))), [
+            "sentinel.sentinels: at least one sentinel is required",
+        ]);
+        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel!.quorum = 0))), [
+            "sentinel.quorum: must be a whole number of at least 1, got 0",
+        ]);
+    });
+
+    it("needs each data node's ip:port to be its own with sentinel: it is how Sentinel names the master", async () => {
+        const shared = (i: Check.ReplicationCheckInputs) => (i.replicas[1]!.ip = "172.28.0.3");
+        assert.deepStrictEqual(await failuresOf(with_(shared)), [
+            "replicas[1].ip: 172.28.0.3:6379 is also the address of replicas[0]: the sentinels could not tell them apart",
+        ]);
+        // Same IP, own ports (as for processes on one host): fine.
+        assert.deepStrictEqual(
+            await failuresOf(
+                with_((i) => {
+                    shared(i);
+                    i.replicas[1]!.port = 6390;
+                }),
+            ),
+            [],
+        );
+        // Without sentinel the address is not used to find the master.
+        assert.deepStrictEqual(
+            await failuresOf(
+                with_((i) => {
+                    shared(i);
+                    delete i.sentinel;
+                }),
+            ),
+            [],
+        );
+    });
+
+    describe("diff", () => {
+        const olds = () => {
+            const { password: _p, ...rest } = valid();
+            return {
+                ...rest,
+                masterReplId: "x",
+                durationMs: 5,
+                passedAt: "t",
+                currentMaster: "m",
+                currentMasterEndpoint: "e",
+                replicaStatus: [],
+            };
+        };
+        const changes = async (patch: (i: Check.ReplicationCheckInputs) => void) =>
+            (await provider.diff!("id", olds(), with_(patch))).changes;
+
+        it("sees no change for the same sentinels, with their port given or defaulted", async () => {
+            assert.strictEqual(await changes(() => undefined), false);
+            assert.strictEqual(await changes((i) => i.sentinel!.sentinels.forEach((s) => delete s.port)), false);
+            assert.strictEqual(await changes((i) => (i.password = "another-Passw0rd")), false);
+        });
+
+        it("re-runs the check when a sentinel's endpoint, IP or port, the master name, the quorum or the list changes", async () => {
+            assert.strictEqual(await changes((i) => (i.sentinel!.sentinels[0]!.endpoint = "127.0.0.1:36380")), true);
+            assert.strictEqual(await changes((i) => (i.sentinel!.sentinels[1]!.ip = "172.28.0.50")), true);
+            assert.strictEqual(await changes((i) => (i.sentinel!.sentinels[2]!.port = 26380)), true);
+            assert.strictEqual(await changes((i) => (i.sentinel!.masterName = "cache")), true);
+            assert.strictEqual(await changes((i) => (i.sentinel!.quorum = 3)), true);
+            assert.strictEqual(await changes((i) => i.sentinel!.sentinels.pop()), true);
+            assert.strictEqual(await changes((i) => delete i.sentinel), true, "sentinel turned off");
+            assert.strictEqual(await changes((i) => (i.replicas[0]!.port = 6390)), true);
+        });
     });
 });
 

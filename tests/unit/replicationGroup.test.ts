@@ -22,7 +22,7 @@ const mocks: pulumi.runtime.Mocks = {
         if (args.type === CHECK_TYPE) {
             Object.assign(state, {
                 masterReplId: "0123456789abcdef",
-                currentMaster: args.inputs.masterName,
+                currentMaster: args.inputs.masterContainer,
                 currentMasterEndpoint: args.inputs.masterEndpoint,
                 durationMs: 42,
                 passedAt: "2026-11-21T00:00:00.000Z",

@@ -1,12 +1,10 @@
-// Sentinel without Redis or Docker: the resource graph of a group with sentinels under Pulumi's
-// mocks, and the replication check's Sentinel inputs (check and diff, called directly).
+// Sentinel without Redis or Docker: the resource graph of a group with sentinels under Pulumi's mocks.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
-import type * as Check from "../../components/replicationCheck";
 import { SENTINEL_HEALTHCHECK_TEST } from "../../components/redisConf";
 import { promiseOf } from "../../harness/pulumi";
-import { CHECK_TYPE, reveal, UNKNOWN } from "../support/mocks";
+import { CHECK_TYPE, reveal } from "../support/mocks";
 import { PROJECT } from "../support/stackConfig";
 
 const PASSWORD = "unit-sentinel-Passw0rd";
@@ -142,142 +140,5 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
         assert.strictEqual(check.inputs.sentinel, undefined);
         assert.deepStrictEqual(await promiseOf(plain.sentinelEndpoints), []);
         assert.strictEqual(await promiseOf(plain.sentinelClient), undefined);
-    });
-});
-
-describe("ReplicationCheck's sentinel inputs: check and diff", () => {
-    let provider: pulumi.dynamic.ResourceProvider;
-    before(async () => {
-        provider = (await import("../../components/replicationCheck")).replicationCheckProvider;
-    });
-
-    const valid = (): Check.ReplicationCheckInputs => ({
-        masterName: "redis-dev-master",
-        masterEndpoint: "127.0.0.1:6380",
-        masterIp: "10.89.0.2",
-        masterPort: 6379,
-        replicas: [
-            { name: "redis-dev-replica-1", endpoint: "127.0.0.1:6381", ip: "10.89.0.3" },
-            { name: "redis-dev-replica-2", endpoint: "127.0.0.1:6382", ip: "10.89.0.4" },
-        ],
-        expectedReplicas: 2,
-        sentinel: {
-            masterName: "redis-dev",
-            quorum: 2,
-            sentinels: [1, 2, 3].map((i) => ({
-                name: `redis-dev-sentinel-${i}`,
-                endpoint: `127.0.0.1:${26379 + i}`,
-                ip: `10.89.0.${4 + i}`,
-                port: 26379,
-            })),
-        },
-        password: PASSWORD,
-        containerIds: ["a", "b", "c", "d", "e", "f"],
-    });
-    const with_ = (patch: (i: Check.ReplicationCheckInputs) => void) => {
-        const i = valid();
-        patch(i);
-        return i;
-    };
-    const failuresOf = async (news: unknown) => ((await provider.check!({}, news)).failures ?? []).map((f) => `${f.property}: ${f.reason}`);
-
-    it("accepts good inputs, and values not known yet", async () => {
-        assert.deepStrictEqual(await failuresOf(valid()), []);
-        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel = UNKNOWN as unknown as Check.SentinelCheck))), []);
-        assert.deepStrictEqual(
-            await failuresOf(with_((i) => (i.sentinel!.sentinels[0] = { name: "s", endpoint: UNKNOWN, ip: UNKNOWN }))),
-            [],
-        );
-    });
-
-    it("rejects bad sentinel inputs, by property", async () => {
-        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel = "yes" as unknown as Check.SentinelCheck))), [
-            "sentinel: must be an object with masterName, quorum and sentinels",
-        ]);
-        assert.deepStrictEqual(
-            await failuresOf(
-                with_((i) => {
-                    i.sentinel!.masterName = "my master";
-                    i.sentinel!.quorum = 4;
-                    i.sentinel!.sentinels[1]!.endpoint = "127.0.0.1:6381";
-                    i.sentinel!.sentinels[2]!.ip = "10.89.0.300";
-                    i.sentinel!.sentinels[2]!.port = 0;
-                }),
-            ),
-            [
-                'sentinel.masterName: "my master" must not contain whitespace',
-                "sentinel.quorum: 4 is more than the 3 sentinels",
-                "sentinel.sentinels[1].endpoint: 127.0.0.1:6381 is also replicas[0].endpoint",
-                'sentinel.sentinels[2].ip: "10.89.0.300" is not an IP address',
-                "sentinel.sentinels[2].port: 0 is not a port from 1 to 65535",
-            ],
-        );
-        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel!.sentinels = []))), [
-            "sentinel.sentinels: at least one sentinel is required",
-        ]);
-        assert.deepStrictEqual(await failuresOf(with_((i) => (i.sentinel!.quorum = 0))), [
-            "sentinel.quorum: must be a whole number of at least 1, got 0",
-        ]);
-    });
-
-    it("needs each data node's ip:port to be its own with sentinel: it is how Sentinel names the master", async () => {
-        const shared = (i: Check.ReplicationCheckInputs) => (i.replicas[1]!.ip = "10.89.0.3");
-        assert.deepStrictEqual(await failuresOf(with_(shared)), [
-            "replicas[1].ip: 10.89.0.3:6379 is also the address of replicas[0]: the sentinels could not tell them apart",
-        ]);
-        // Same IP, own ports (as for processes on one host): fine.
-        assert.deepStrictEqual(
-            await failuresOf(
-                with_((i) => {
-                    shared(i);
-                    i.replicas[1]!.port = 6390;
-                }),
-            ),
-            [],
-        );
-        // Without sentinel the address is not used to find the master.
-        assert.deepStrictEqual(
-            await failuresOf(
-                with_((i) => {
-                    shared(i);
-                    delete i.sentinel;
-                }),
-            ),
-            [],
-        );
-    });
-
-    describe("diff", () => {
-        const olds = () => {
-            const { password: _p, ...rest } = valid();
-            return {
-                ...rest,
-                masterReplId: "x",
-                durationMs: 5,
-                passedAt: "t",
-                currentMaster: "m",
-                currentMasterEndpoint: "e",
-                replicaStatus: [],
-            };
-        };
-        const changes = async (patch: (i: Check.ReplicationCheckInputs) => void) =>
-            (await provider.diff!("id", olds(), with_(patch))).changes;
-
-        it("sees no change for the same sentinels, with their port given or defaulted", async () => {
-            assert.strictEqual(await changes(() => undefined), false);
-            assert.strictEqual(await changes((i) => i.sentinel!.sentinels.forEach((s) => delete s.port)), false);
-            assert.strictEqual(await changes((i) => (i.password = "another-Passw0rd")), false);
-        });
-
-        it("re-runs the check when a sentinel's endpoint, IP or port, the master name, the quorum or the list changes", async () => {
-            assert.strictEqual(await changes((i) => (i.sentinel!.sentinels[0]!.endpoint = "127.0.0.1:36380")), true);
-            assert.strictEqual(await changes((i) => (i.sentinel!.sentinels[1]!.ip = "10.89.0.50")), true);
-            assert.strictEqual(await changes((i) => (i.sentinel!.sentinels[2]!.port = 26380)), true);
-            assert.strictEqual(await changes((i) => (i.sentinel!.masterName = "cache")), true);
-            assert.strictEqual(await changes((i) => (i.sentinel!.quorum = 3)), true);
-            assert.strictEqual(await changes((i) => i.sentinel!.sentinels.pop()), true);
-            assert.strictEqual(await changes((i) => delete i.sentinel), true, "sentinel turned off");
-            assert.strictEqual(await changes((i) => (i.replicas[0]!.port = 6390)), true);
-        });
     });
 });

@@ -1,0 +1,93 @@
+// Connecting to a node and saying what went wrong when that fails. Serialized with the provider
+// (see the rules at the top of provider.ts).
+import type { Redis as RedisClient } from "ioredis";
+import type { CheckContext, NodeState } from "./context";
+import { errorMessage, formatDuration, nodeError } from "./messages";
+import type { Fact } from "./types";
+
+/** How the check's connections show in CLIENT LIST. */
+const CLIENT_NAME = "pulumi-replication-check";
+
+/** Turns a connection or command error into a fact that says what to look at. */
+export function describeError(ctx: CheckContext, node: NodeState, err: unknown): Fact {
+    const msg = errorMessage(err);
+    const code = (err as { code?: string } | undefined)?.code;
+    if (/^(WRONGPASS|NOAUTH)\b/.test(msg) || /invalid password/i.test(msg)) {
+        return {
+            what: `password mismatch (${msg})`,
+            hint:
+                ctx.password === undefined
+                    ? "the node requires a password (requirepass) but the check was given none"
+                    : "the password given to the check is not the node's requirepass",
+            fatal: true,
+        };
+    }
+    if (code === "ECONNREFUSED" || /ECONNREFUSED/.test(msg)) {
+        return { what: "connection refused", hint: "is the container running and its port published?" };
+    }
+    if (code === "ETIMEDOUT" || /ETIMEDOUT/.test(msg)) {
+        return {
+            what: `no answer within ${formatDuration(ctx.opTimeout)} (connect timeout)`,
+            hint: "is the container running and its port published to this host?",
+        };
+    }
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+        return { what: `cannot resolve host ${node.host}`, hint: "check the endpoint" };
+    }
+    if (/^LOADING\b/.test(msg)) {
+        return { what: "still loading its dataset (LOADING)" };
+    }
+    if (/Command timed out/i.test(msg)) {
+        return { what: `no reply within ${formatDuration(ctx.opTimeout)}`, hint: "is the node stuck or overloaded?" };
+    }
+    if (/Connection is closed|ECONNRESET|EPIPE|Stream isn't writeable/.test(msg)) {
+        return { what: `connection closed (${msg})`, hint: "is the container restarting?" };
+    }
+    return { what: msg };
+}
+
+/** Makes sure node.client is connected, replacing a dead client. Throws the real cause on failure. */
+export async function ensureConnected(ctx: CheckContext, node: NodeState): Promise<RedisClient> {
+    if (node.client && node.client.status === "ready") {
+        return node.client;
+    }
+    node.client?.disconnect();
+    const client = new ctx.Redis({
+        host: node.host,
+        port: node.port,
+        password: ctx.password,
+        connectionName: CLIENT_NAME,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableReadyCheck: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        autoResendUnfulfilledCommands: false,
+        connectTimeout: ctx.opTimeout,
+        commandTimeout: ctx.opTimeout,
+        protocol: 2,
+        disableClientInfo: true,
+    });
+    ctx.clients.push(client);
+    node.client = client;
+    node.lastError = undefined;
+    client.on("error", (err: Error) => {
+        node.lastError = err;
+    });
+    try {
+        await client.connect();
+    } catch (err) {
+        // connect() rejects with "Connection is closed."; the cause came as an "error" event.
+        throw node.lastError ?? err;
+    }
+    return client;
+}
+
+/** Runs f on the node's connection; any failure becomes the check's error for that node (what to look at). */
+export async function withNode<T>(ctx: CheckContext, node: NodeState, f: (client: RedisClient) => Promise<T>): Promise<T> {
+    try {
+        return await f(await ensureConnected(ctx, node));
+    } catch (err) {
+        throw nodeError(node, describeError(ctx, node, err));
+    }
+}

@@ -1,0 +1,51 @@
+// The dynamic provider: check, diff, create, update, delete.
+//
+// Serialization. pulumi.dynamic.Resource serializes this provider into state with Pulumi's
+// closure serializer, together with every function it reaches in this folder: inputs, verify,
+// probe, judge, sentinel, connection, backoff, messages, parse and constants (types, context and
+// resource are not serialized). The engine runs that text in a fresh module, so these files keep
+// to these rules (tests/redis/serialized.test.ts pins them):
+// - `require` a module inside the function that uses it; never capture a module object, a client
+//   or a socket from outer scope. Import @pulumi/pulumi for types only.
+// - A module-level const stays private to its file, or lives in constants.ts, which holds no
+//   function: TypeScript rewrites an exported const's uses in its own file to `exports.X`, and
+//   the serialized text would then reach into that module's exports.
+// - Functions imported from a sibling file are fine: TypeScript calls them as
+//   `(0, parse_1.parseInfo)(...)`, and the serializer captures a local module by value with only
+//   the properties used, not the whole module.
+import type * as pulumi from "@pulumi/pulumi";
+import { inputsChanged, validateInputs } from "./inputs";
+import type { ReplicationCheckInputs, ReplicationCheckOutputs, ReplicationCheckResult } from "./types";
+import { verifyReplication } from "./verify";
+
+function toOutputs(inputs: ReplicationCheckInputs, result: ReplicationCheckResult): ReplicationCheckOutputs {
+    // The password never goes into the outputs.
+    const { password: _password, ...rest } = inputs;
+    void _password;
+    return { ...rest, ...result };
+}
+
+/** The dynamic provider. Exported so tests can call and serialize it. */
+export const replicationCheckProvider: pulumi.dynamic.ResourceProvider<ReplicationCheckInputs, ReplicationCheckOutputs> = {
+    async check(_olds, news) {
+        const failures = validateInputs(news as unknown as Record<string, unknown>);
+        return failures.length > 0 ? { inputs: news, failures } : { inputs: news };
+    },
+    async diff(_id, olds, news) {
+        const changes = inputsChanged(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>);
+        return { changes, replaces: [], deleteBeforeReplace: false };
+    },
+    async create(inputs) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const crypto = require("crypto") as typeof import("crypto");
+        const result = await verifyReplication(inputs);
+        return { id: `replcheck-${crypto.randomUUID()}`, outs: toOutputs(inputs, result) };
+    },
+    async update(_id, _olds, news) {
+        const result = await verifyReplication(news);
+        return { outs: toOutputs(news, result) };
+    },
+    async delete() {
+        // Nothing to undo: the check only reads (and removes its own probe key).
+    },
+};

@@ -1,0 +1,128 @@
+// The check's public shapes: what the resource takes, what its provider receives, and what it reports.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** One replica the check must find linked. */
+export interface ReplicaTarget {
+    /** Container name, for messages. */
+    name: string;
+    /** host:port where the check reaches the replica (its published port). */
+    endpoint: string;
+    /** The replica's static IP on the Docker network. */
+    ip: string;
+    /** The port it listens on inside its network. Default masterPort; only needed when nodes share an IP. */
+    port?: number;
+}
+
+/** One sentinel the check must find agreeing on the group. */
+export interface SentinelTarget {
+    /** Container name, for messages. */
+    name: string;
+    /** host:port where the check reaches the sentinel (its published port). */
+    endpoint: string;
+    /** The sentinel's static IP: how the other sentinels list it. */
+    ip: string;
+    /** The port it listens on inside its network. Default 26379. */
+    port?: number;
+}
+
+/** Arguments for the check's Sentinel part. */
+export interface SentinelCheckArgs {
+    /** The name the sentinels monitor the master under. */
+    masterName: pulumi.Input<string>;
+    /** The quorum every sentinel must report. */
+    quorum: pulumi.Input<number>;
+    /** Every sentinel of the group; each must see the master, the replicas and all the others. */
+    sentinels: pulumi.Input<pulumi.Input<SentinelTarget>[]>;
+}
+
+/** The plain values of the check's Sentinel part. */
+export interface SentinelCheck {
+    masterName: string;
+    quorum: number;
+    sentinels: SentinelTarget[];
+}
+
+/** Arguments for a ReplicationCheck. */
+export interface ReplicationCheckArgs {
+    /** The master's container name, for messages. With sentinel: the node deployed as master. */
+    masterContainer: pulumi.Input<string>;
+    /** host:port where the check reaches the master, e.g. "127.0.0.1:6380". */
+    masterEndpoint: pulumi.Input<string>;
+    /** The master's static IP: what each replica's master_host must say. */
+    masterIp: pulumi.Input<string>;
+    /** The port the master listens on inside its network: what each replica's master_port must say. Default 6379. */
+    masterPort?: pulumi.Input<number>;
+    /** The replicas that must be linked to the master. With sentinel: the nodes deployed as replicas. */
+    replicas: pulumi.Input<pulumi.Input<ReplicaTarget>[]>;
+    /** How many replicas the master must report; must equal replicas.length. */
+    expectedReplicas: pulumi.Input<number>;
+    /** Sentinels to verify; then the master is whichever node they report, and every other node must be its replica. */
+    sentinel?: pulumi.Input<SentinelCheckArgs>;
+    /** requirepass of every node (and sentinel), made secret; undefined means auth is off. */
+    password?: pulumi.Input<string>;
+    /** How long to wait for the group to become healthy, in ms. Default 60000. */
+    timeoutMs?: pulumi.Input<number>;
+    /** First poll interval in ms, doubling up to max(this, 50). Default 10. */
+    pollIntervalMs?: pulumi.Input<number>;
+    /** Ids of the containers checked: a change re-runs the check. */
+    containerIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** The plain values the provider's methods receive. */
+export interface ReplicationCheckInputs {
+    masterContainer: string;
+    masterEndpoint: string;
+    masterIp: string;
+    masterPort?: number;
+    replicas: ReplicaTarget[];
+    expectedReplicas: number;
+    sentinel?: SentinelCheck;
+    password?: string;
+    timeoutMs?: number;
+    pollIntervalMs?: number;
+    containerIds: string[];
+}
+
+/** What the check saw on one replica when it passed. */
+export interface ReplicaStatus {
+    name: string;
+    endpoint: string;
+    linkStatus: string;
+    offset: number;
+    lagBytes: number;
+}
+
+/** What one sentinel reported when the check passed. */
+export interface SentinelStatus {
+    name: string;
+    endpoint: string;
+    /** ip:port of the master, as the sentinel reports it. */
+    master: string;
+    numSlaves: number;
+    numOtherSentinels: number;
+    quorum: number;
+}
+
+/** What a passing check reports. */
+export interface ReplicationCheckResult {
+    masterReplId: string;
+    durationMs: number;
+    passedAt: string;
+    /** Container name of the node that was master: with sentinel, the one the sentinels reported. */
+    currentMaster: string;
+    /** Its endpoint on the host. */
+    currentMasterEndpoint: string;
+    replicaStatus: ReplicaStatus[];
+    /** Each sentinel's view; only with sentinel. */
+    sentinelStatus?: SentinelStatus[];
+}
+
+/** State stored for a check: its inputs without the password, plus the result. */
+export type ReplicationCheckOutputs = Omit<ReplicationCheckInputs, "password"> & ReplicationCheckResult;
+
+/** One fact seen on a node; a fatal one will not heal by waiting. */
+export interface Fact {
+    what: string;
+    hint?: string;
+    fatal?: boolean;
+}
