@@ -13,7 +13,7 @@ import {
     SENTINEL_HEALTHCHECK_TEST,
     SENTINEL_PORT,
 } from "./redisConf";
-import { ReplicaStatus, ReplicationCheck, SentinelStatus } from "./replicationCheck";
+import { ReplicaStatus, ReplicationCheck, ReplicationCheckArgs, SentinelStatus } from "./replicationCheck";
 
 /** The uid the image's redis user runs as (official images and the test base alike). */
 export const REDIS_UID = 999;
@@ -97,118 +97,32 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         super("redis:index:ReplicationGroup", name, {}, opts);
         const { password: passwordInput, dockerContext, ...spec } = args;
         const plan = parseGroupConfig(spec, { name });
-        if (typeof passwordInput === "string" || passwordInput === undefined) {
-            assertPassword(passwordInput, plan.auth, "password");
-        }
-        for (const warning of plan.warnings) pulumi.log.warn(`${plan.name}: ${warning}`, this);
-        if (!plan.auth) {
-            pulumi.log.warn(`${plan.name}: auth is off, so protected mode is off too: anyone who reaches a port can read and write`, this);
-        }
-        const password = plan.auth ? pulumi.secret(pulumi.output(passwordInput).apply(checkedPassword)) : undefined;
+        const password = this.checkedPassword(plan, passwordInput);
+        this.warnAbout(plan);
 
-        const child = { parent: this };
-
-        // pulumi-docker resolves both paths against the program's directory.
-        const context = pulumi.output(dockerContext ?? relativeToProgram(DOCKERFILE_DIR));
-        const image = plan.image.name
-            ? undefined
-            : new docker.Image(
-                  `${name}-image`,
-                  {
-                      imageName: `redis-replication/${plan.name.toLowerCase()}:latest`,
-                      build: {
-                          context,
-                          dockerfile: context.apply((dir) => path.join(dir, "Dockerfile")),
-                          args: { REDIS_BASE_IMAGE: plan.image.baseImage },
-                          builderVersion: "BuilderV1",
-                      },
-                      skipPush: true,
-                  },
-                  child,
-              );
+        const image = plan.image.name ? undefined : this.buildImage(name, plan, dockerContext);
         this.imageName = image ? image.imageName : pulumi.output(plan.image.name!);
         // The tag stays the same across rebuilds; the image ID (repoDigest of a local build) does not,
         // so containers follow a rebuilt image.
         this.imageRef = image ? image.repoDigest : this.imageName;
-
-        this.networkName = plan.network.existing
-            ? pulumi.output(plan.network.existing)
-            : new docker.Network(
-                  `${name}-network`,
-                  {
-                      name: `${plan.name}-net`,
-                      driver: "bridge",
-                      ipamConfigs: [{ subnet: plan.network.subnet, gateway: plan.network.gateway }],
-                      labels: groupLabels(plan),
-                  },
-                  child,
-              ).name;
+        this.networkName = plan.network.existing ? pulumi.output(plan.network.existing) : this.createNetwork(name, plan).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const hostDirs = plan.persistence.volume === "hostPath" ? [this.prepareHostDirs(name, plan, [plan.master, ...plan.replicas])] : [];
-        const dataNode = (node: NodePlan, after: pulumi.Resource[]) =>
-            this.nodeContainer(name, plan, node, {
-                config: { file: REDIS_CONF_PATH, render: (pw) => renderRedisConf(node, plan, pw) },
-                password,
-                internalPort: REDIS_PORT,
-                healthcheck: HEALTHCHECK_TEST,
-                volumes: this.volumesFor(name, plan, node),
-                dependsOn: [...hostDirs, ...after],
-            });
-        // Replicas start once the master runs: Redis retries a refused first connect only once a second.
-        const master = dataNode(plan.master, []);
-        const containers = [master, ...plan.replicas.map((node) => dataNode(node, [master]))];
-        const sentinels = (plan.sentinel?.nodes ?? []).map((node) =>
-            this.nodeContainer(name, plan, node, {
-                config: { file: SENTINEL_CONF_PATH, render: (pw) => renderSentinelConf(node, plan, pw) },
-                password,
-                internalPort: SENTINEL_PORT,
-                healthcheck: SENTINEL_HEALTHCHECK_TEST,
-                command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
-                volumes: [],
-                dependsOn: [],
-            }),
-        );
-
-        const connectHost = plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
-        const endpoint = (node: NodePlan) => `${connectHost}:${node.hostPort}`;
+        const { dataNodes, sentinels } = this.createNodes(name, plan, password);
+        const nodes = [...dataNodes, ...sentinels];
         const check = new ReplicationCheck(
             `${name}-check`,
-            {
-                masterContainer: containerName(plan, plan.master),
-                masterEndpoint: endpoint(plan.master),
-                masterIp: plan.master.ip,
-                masterPort: REDIS_PORT,
-                replicas: plan.replicas.map((node) => ({ name: containerName(plan, node), endpoint: endpoint(node), ip: node.ip })),
-                expectedReplicas: plan.replicas.length,
-                sentinel: plan.sentinel && {
-                    masterName: plan.sentinel.masterName,
-                    quorum: plan.sentinel.quorum,
-                    sentinels: plan.sentinel.nodes.map((node) => ({
-                        name: containerName(plan, node),
-                        endpoint: endpoint(node),
-                        ip: node.ip,
-                        port: SENTINEL_PORT,
-                    })),
-                },
-                password,
-                timeoutMs: plan.checkTimeoutSeconds * 1000,
-                pollIntervalMs: plan.checkPollIntervalMs,
-                containerIds: [...containers, ...sentinels].map((c) => c.id),
-            },
-            { ...child, dependsOn: [...containers, ...sentinels] },
+            { ...checkTargets(plan), password, containerIds: nodes.map((c) => c.id) },
+            { parent: this, dependsOn: nodes },
         );
 
+        const endpoint = (node: NodePlan) => endpointOf(plan, node);
         this.masterEndpoint = pulumi.output(endpoint(plan.master));
         this.replicaEndpoints = pulumi.output(plan.replicas.map(endpoint));
-        this.masterContainerName = master.name;
-        this.replicaContainerNames = pulumi.all(containers.slice(1).map((c) => c.name));
-        const url = (node: NodePlan) =>
-            password
-                ? pulumi.secret(pulumi.interpolate`redis://:${password.apply(encodeURIComponent)}@${endpoint(node)}`)
-                : pulumi.output(`redis://${endpoint(node)}`);
-        this.masterUrl = url(plan.master);
-        this.replicaUrls = pulumi.all(plan.replicas.map(url));
+        this.masterContainerName = dataNodes[0]!.name;
+        this.replicaContainerNames = pulumi.all(dataNodes.slice(1).map((c) => c.name));
+        this.masterUrl = urlOf(plan, plan.master, password);
+        this.replicaUrls = pulumi.all(plan.replicas.map((node) => urlOf(plan, node, password)));
         this.replication = pulumi.output({
             master: check.currentMaster,
             masterEndpoint: check.currentMasterEndpoint,
@@ -220,7 +134,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         });
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
-        this.sentinelClient = pulumi.output(plan.sentinel ? sentinelRecipe(plan, connectHost) : undefined);
+        this.sentinelClient = pulumi.output(plan.sentinel ? sentinelRecipe(plan, connectHost(plan)) : undefined);
 
         this.registerOutputs({
             masterEndpoint: this.masterEndpoint,
@@ -237,6 +151,82 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             sentinelMasterName: this.sentinelMasterName,
             sentinelClient: this.sentinelClient,
         });
+    }
+
+    /** The password as a secret, checked now if it is known now, else once its value is known. */
+    private checkedPassword(plan: GroupPlan, input: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
+        if (typeof input === "string" || input === undefined) assertPassword(input, plan.auth, "password");
+        return plan.auth ? pulumi.secret(pulumi.output(input).apply(checkedPassword)) : undefined;
+    }
+
+    private warnAbout(plan: GroupPlan): void {
+        for (const warning of plan.warnings) pulumi.log.warn(`${plan.name}: ${warning}`, this);
+        if (!plan.auth) {
+            pulumi.log.warn(`${plan.name}: auth is off, so protected mode is off too: anyone who reaches a port can read and write`, this);
+        }
+    }
+
+    /** docker/Dockerfile (or the given context) built with the classic builder, never pushed. */
+    private buildImage(name: string, plan: GroupPlan, dockerContext: pulumi.Input<string> | undefined): docker.Image {
+        // pulumi-docker resolves both paths against the program's directory.
+        const context = pulumi.output(dockerContext ?? relativeToProgram(DOCKERFILE_DIR));
+        return new docker.Image(
+            `${name}-image`,
+            {
+                imageName: `redis-replication/${plan.name.toLowerCase()}:latest`,
+                build: {
+                    context,
+                    dockerfile: context.apply((dir) => path.join(dir, "Dockerfile")),
+                    args: { REDIS_BASE_IMAGE: plan.image.baseImage },
+                    builderVersion: "BuilderV1",
+                },
+                skipPush: true,
+            },
+            { parent: this },
+        );
+    }
+
+    private createNetwork(name: string, plan: GroupPlan): docker.Network {
+        return new docker.Network(
+            `${name}-network`,
+            {
+                name: `${plan.name}-net`,
+                driver: "bridge",
+                ipamConfigs: [{ subnet: plan.network.subnet, gateway: plan.network.gateway }],
+                labels: groupLabels(plan),
+            },
+            // Its name and subnet are fixed: the old network must go before the new one can exist.
+            { parent: this, deleteBeforeReplace: true },
+        );
+    }
+
+    /** The master, the replicas and the sentinels. */
+    private createNodes(name: string, plan: GroupPlan, password: pulumi.Output<string> | undefined) {
+        const hostDirs = plan.persistence.volume === "hostPath" ? [this.prepareHostDirs(name, plan, [plan.master, ...plan.replicas])] : [];
+        const dataNode = (node: NodePlan, after: pulumi.Resource[]) =>
+            this.nodeContainer(name, plan, node, {
+                config: { file: REDIS_CONF_PATH, render: (pw) => renderRedisConf(node, plan, pw) },
+                password,
+                internalPort: REDIS_PORT,
+                healthcheck: HEALTHCHECK_TEST,
+                volumes: this.volumesFor(name, plan, node),
+                dependsOn: [...hostDirs, ...after],
+            });
+        // Replicas start once the master runs: Redis retries a refused first connect only once a second.
+        const master = dataNode(plan.master, []);
+        const dataNodes = [master, ...plan.replicas.map((node) => dataNode(node, [master]))];
+        const sentinels = (plan.sentinel?.nodes ?? []).map((node) =>
+            this.nodeContainer(name, plan, node, {
+                config: { file: SENTINEL_CONF_PATH, render: (pw) => renderSentinelConf(node, plan, pw) },
+                password,
+                internalPort: SENTINEL_PORT,
+                healthcheck: SENTINEL_HEALTHCHECK_TEST,
+                command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
+                volumes: [],
+                dependsOn: [],
+            }),
+        );
+        return { dataNodes, sentinels };
     }
 
     /** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */
@@ -267,7 +257,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 labels: groupLabels(plan, { [LABEL_KEYS.role]: node.role, [LABEL_KEYS.node]: node.key }),
                 mustRun: true,
             },
-            { parent: this, dependsOn: spec.dependsOn },
+            // Fixed name, IP and host port: the old container must go before its replacement can start.
+            { parent: this, dependsOn: spec.dependsOn, deleteBeforeReplace: true },
         );
     }
 
@@ -283,7 +274,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const volume = new docker.Volume(
             `${name}-${node.key}-data`,
             { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
-            { parent: this, retainOnDelete: plan.persistence.retain },
+            { parent: this, retainOnDelete: plan.persistence.retain, deleteBeforeReplace: true },
         );
         return [{ volumeName: volume.name, containerPath: "/data" }];
     }
@@ -311,6 +302,41 @@ interface NodeContainerSpec {
     command?: string[];
     volumes: docker.types.input.ContainerVolume[];
     dependsOn: pulumi.Resource[];
+}
+
+/** What the check must find, by container name, endpoint and address. */
+function checkTargets(plan: GroupPlan): Omit<ReplicationCheckArgs, "password" | "containerIds"> {
+    const target = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node), ip: node.ip });
+    return {
+        masterContainer: containerName(plan, plan.master),
+        masterEndpoint: endpointOf(plan, plan.master),
+        masterIp: plan.master.ip,
+        masterPort: REDIS_PORT,
+        replicas: plan.replicas.map(target),
+        expectedReplicas: plan.replicas.length,
+        sentinel: plan.sentinel && {
+            masterName: plan.sentinel.masterName,
+            quorum: plan.sentinel.quorum,
+            sentinels: plan.sentinel.nodes.map((node) => ({ ...target(node), port: SENTINEL_PORT })),
+        },
+        timeoutMs: plan.checkTimeoutSeconds * 1000,
+        pollIntervalMs: plan.checkPollIntervalMs,
+    };
+}
+
+/** Where clients on the Docker host connect: ports published on all interfaces are reached on loopback. */
+function connectHost(plan: GroupPlan): string {
+    return plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
+}
+
+function endpointOf(plan: GroupPlan, node: NodePlan): string {
+    return `${connectHost(plan)}:${node.hostPort}`;
+}
+
+function urlOf(plan: GroupPlan, node: NodePlan, password: pulumi.Output<string> | undefined): pulumi.Output<string> {
+    return password
+        ? pulumi.secret(pulumi.interpolate`redis://:${password.apply(encodeURIComponent)}@${endpointOf(plan, node)}`)
+        : pulumi.output(`redis://${endpointOf(plan, node)}`);
 }
 
 /** Sentinels report container IPs; the natMap turns them into the ports published on the host. */

@@ -14,11 +14,30 @@ interface Registered {
 }
 const registered: Registered[] = [];
 const PASSWORD = "unit-test-Passw0rd";
+const IMAGE_ID = `sha256:${"ab".repeat(32)}`;
+/** Resource name -> its deleteBeforeReplace option, as the SDK sends it to the monitor. */
+const deleteFirst = new Map<string, boolean>();
+
+/** Records the options the mocks' newResource doesn't see, straight from each registration request. */
+function recordOptions(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: Record<string, unknown> } };
+    const original = MockMonitor.prototype.registerResource as (this: unknown, req: RegisterRequest, cb: unknown) => unknown;
+    MockMonitor.prototype.registerResource = function (this: unknown, req: RegisterRequest, cb: unknown) {
+        deleteFirst.set(req.getName(), req.getDeletebeforereplace());
+        return original.call(this, req, cb);
+    };
+}
+interface RegisterRequest {
+    getName(): string;
+    getDeletebeforereplace(): boolean;
+}
 
 const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
         const state: Record<string, unknown> = { ...args.inputs };
+        if (args.type === "docker:index/image:Image") state.repoDigest = IMAGE_ID;
         if (args.type === CHECK_TYPE) {
             Object.assign(state, {
                 masterReplId: "0123456789abcdef",
@@ -52,6 +71,7 @@ describe("RedisReplicationGroup (mocks)", function () {
     const name = "unit";
 
     before(async () => {
+        recordOptions();
         await pulumi.runtime.setMocks(mocks, PROJECT, "unit", false);
         components = await import("../../components");
         group = new components.RedisReplicationGroup(name, {
@@ -66,6 +86,13 @@ describe("RedisReplicationGroup (mocks)", function () {
             resources: { memoryMb: 256, cpus: 1 },
         });
         await promiseOf(group.replication);
+    });
+
+    it("replaces the network, the volumes and the containers delete-first: their names, IPs and ports are fixed", () => {
+        const docker = registered.filter((r) => /^docker:index\/(network|volume|container):/.test(r.type) && r.name.startsWith(name));
+        assert.strictEqual(docker.length, 7);
+        for (const r of docker) assert.strictEqual(deleteFirst.get(r.name), true, r.name);
+        assert.strictEqual(deleteFirst.get(`${name}-image`), false, "the image is rebuilt in place, never replaced");
     });
 
     it("declares an image, a network, a volume and a container per node, and one check", () => {
@@ -112,7 +139,7 @@ describe("RedisReplicationGroup (mocks)", function () {
         for (const [key, ip, port] of expected) {
             const c = registered.find((r) => r.name === `${name}-${key}`)!;
             assert.strictEqual(c.inputs.name, `redis-unit-${key}`);
-            assert.strictEqual(c.inputs.image, "redis-replication/redis-unit:latest");
+            assert.strictEqual(c.inputs.image, IMAGE_ID, "the built image's ID, which changes with every rebuild");
             assert.deepStrictEqual(c.inputs.networksAdvanced, [{ name: "redis-unit-net", ipv4Address: ip, aliases: [key] }]);
             assert.deepStrictEqual(c.inputs.ports, [{ internal: 6379, external: port, ip: "127.0.0.1", protocol: "tcp" }]);
             assert.deepStrictEqual(c.inputs.volumes, [{ volumeName: `redis-unit-${key}-data`, containerPath: "/data" }]);
