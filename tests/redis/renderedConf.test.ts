@@ -18,7 +18,7 @@ const HOST = "127.0.0.1";
 const PORTS = { master: 17250, replica: 17251, sentinel: 17252 };
 
 // Loopback addresses only: the sentinel really connects to the master it is told to monitor.
-const group = parseGroupConfig({
+const plan = parseGroupConfig({
     name: "rendered",
     network: { subnet: "127.0.0.0/8", gateway: "127.0.0.254" },
     master: { ip: "127.0.0.2", hostPort: 6380 },
@@ -90,7 +90,7 @@ describe("rendered configs on real Redis", function () {
         );
 
     it("runs the master's config: auth required, protected mode on, AOF on, no sync delay", async () => {
-        const master = await start(renderRedisConf(group.master, group, PASSWORD), PORTS.master, [], PASSWORD);
+        const master = await start(renderRedisConf(plan.master, plan, PASSWORD), PORTS.master, [], PASSWORD);
         const config = Object.fromEntries(
             ((await master.call("CONFIG", "GET", "*")) as string[]).reduce<[string, string][]>(
                 (pairs, v, i, all) => (i % 2 === 0 ? [...pairs, [v, all[i + 1]!]] : pairs),
@@ -118,7 +118,7 @@ describe("rendered configs on real Redis", function () {
 
     it("runs the replica's config: linked with masterauth, read-only", async () => {
         const replica = await start(
-            renderRedisConf(group.replicas[0]!, group, PASSWORD),
+            renderRedisConf(plan.replicas[0]!, plan, PASSWORD),
             PORTS.replica,
             ["--replicaof", HOST, String(PORTS.master)],
             PASSWORD,
@@ -128,8 +128,8 @@ describe("rendered configs on real Redis", function () {
     });
 
     it("runs a sentinel's config: password required, the master monitored with the rendered settings", async () => {
-        const sentinelNode = group.sentinel!.nodes[0]!;
-        const sentinel = await start(renderSentinelConf(sentinelNode, group, PASSWORD), PORTS.sentinel, ["--sentinel"], PASSWORD);
+        const sentinelNode = plan.sentinel!.nodes[0]!;
+        const sentinel = await start(renderSentinelConf(sentinelNode, plan, PASSWORD), PORTS.sentinel, ["--sentinel"], PASSWORD);
         const fields = (await sentinel.call("SENTINEL", "MASTER", "rendered")) as string[];
         const master = Object.fromEntries(fields.flatMap((v, i) => (i % 2 === 0 ? [[v, fields[i + 1]]] : [])));
         assert.strictEqual(master["ip"], "127.0.0.2");
