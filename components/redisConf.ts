@@ -22,8 +22,11 @@ export const HEALTHCHECK_TEST = [
 /** The same healthcheck, on a sentinel's port. */
 export const SENTINEL_HEALTHCHECK_TEST = [...HEALTHCHECK_TEST.slice(0, 2), "-p", String(SENTINEL_PORT), ...HEALTHCHECK_TEST.slice(2)];
 
-/** The redis.conf of one node. `password` is undefined only when plan.auth is false. */
-export function renderRedisConf(node: NodePlan, plan: GroupPlan, password: string | undefined): string {
+/**
+ * The redis.conf of one node. `password` is undefined only when plan.auth is false. `replicaOf`,
+ * the ip:port of the master to follow ("" for none), defaults to the plan's: the master follows none.
+ */
+export function renderRedisConf(node: NodePlan, plan: GroupPlan, password: string | undefined, replicaOf?: string): string {
     if (plan.auth && !password) throw new Error(`${plan.name}-${node.key}: auth is on but no password was given`);
     const lines: string[] = [
         `# ${plan.name}-${node.key} (${node.role}), rendered by RedisReplicationGroup: pulumi up rewrites this file.`,
@@ -64,9 +67,8 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, password: strin
         setting("min-replicas-to-write", plan.replication.minReplicasToWrite);
         setting("min-replicas-max-lag", plan.replication.minReplicasMaxLag);
     }
-    if (node.role === "replica") {
-        lines.push(`replicaof ${plan.master.ip} ${REDIS_PORT}`, "replica-read-only yes");
-    }
+    const follows = replicaOf ?? (node.role === "replica" ? `${plan.master.ip}:${REDIS_PORT}` : "");
+    if (follows !== "") lines.push(`replicaof ${follows.replace(/:(\d+)$/, " $1")}`, "replica-read-only yes");
     for (const [directive, value] of Object.entries(plan.redisConfig)) lines.push(`${directive} ${value}`);
     return lines.join("\n") + "\n";
 }

@@ -1,24 +1,11 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import * as command from "@pulumi/command";
-import { assertPassword, cpusReadBack, GroupPlan, GroupSpec, NodePlan, parseGroupConfig } from "../config";
-import {
-    HEALTHCHECK_TEST,
-    REDIS_CONF_PATH,
-    REDIS_PORT,
-    renderRedisConf,
-    renderSentinelConf,
-    SENTINEL_CONF_PATH,
-    SENTINEL_HEALTHCHECK_TEST,
-    SENTINEL_PORT,
-} from "./redisConf";
+import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig } from "../config";
+import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
+import { connectHost, containerName, createNodes, endpointOf, groupLabels } from "./nodes";
 import { ReplicaStatus, ReplicationCheck, ReplicationCheckArgs, SentinelStatus } from "./replicationCheck";
 
-/** The uid the image's redis user runs as (official images and the test base alike). */
-export const REDIS_UID = 999;
-/** Label keys every container, network and volume of a group carries. */
-export const LABEL_KEYS = { group: "redis-replication.group", role: "redis-replication.role", node: "redis-replication.node" };
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
 
 /** Arguments for a replication group: the group's settings plus what can't live in plain config. */
@@ -108,19 +95,19 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.networkName = plan.network.existing ? pulumi.output(plan.network.existing) : this.createNetwork(name, plan).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const { dataNodes, sentinels } = this.createNodes(name, plan, password);
-        const nodes = [...dataNodes, ...sentinels];
+        const nodes = createNodes({ name, plan, parent: this, image: this.imageRef, networkName: this.networkName, password });
+        const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
         const check = new ReplicationCheck(
             `${name}-check`,
-            { ...checkTargets(plan), password, containerIds: nodes.map((c) => c.id) },
-            { parent: this, dependsOn: nodes },
+            { ...checkTargets(plan), password, containerIds: containers.map((c) => c.id) },
+            { parent: this, dependsOn: [...nodes.rejoins, ...nodes.sentinels] },
         );
 
         const endpoint = (node: NodePlan) => endpointOf(plan, node);
         this.masterEndpoint = pulumi.output(endpoint(plan.master));
         this.replicaEndpoints = pulumi.output(plan.replicas.map(endpoint));
-        this.masterContainerName = dataNodes[0]!.name;
-        this.replicaContainerNames = pulumi.all(dataNodes.slice(1).map((c) => c.name));
+        this.masterContainerName = nodes.master.name;
+        this.replicaContainerNames = pulumi.all(nodes.replicas.map((c) => c.name));
         this.masterUrl = urlOf(plan, plan.master, password);
         this.replicaUrls = pulumi.all(plan.replicas.map((node) => urlOf(plan, node, password)));
         this.replication = pulumi.output({
@@ -199,109 +186,6 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             { parent: this, deleteBeforeReplace: true },
         );
     }
-
-    /** The master, the replicas and the sentinels. */
-    private createNodes(name: string, plan: GroupPlan, password: pulumi.Output<string> | undefined) {
-        const hostDirs = plan.persistence.volume === "hostPath" ? [this.prepareHostDirs(name, plan, [plan.master, ...plan.replicas])] : [];
-        const dataNode = (node: NodePlan, after: pulumi.Resource[]) =>
-            this.nodeContainer(name, plan, node, {
-                config: { file: REDIS_CONF_PATH, render: (pw) => renderRedisConf(node, plan, pw) },
-                password,
-                internalPort: REDIS_PORT,
-                healthcheck: HEALTHCHECK_TEST,
-                volumes: this.volumesFor(name, plan, node),
-                dependsOn: [...hostDirs, ...after],
-            });
-        // Replicas start once the master runs: Redis retries a refused first connect only once a second.
-        const master = dataNode(plan.master, []);
-        const dataNodes = [master, ...plan.replicas.map((node) => dataNode(node, [master]))];
-        const sentinels = (plan.sentinel?.nodes ?? []).map((node) =>
-            this.nodeContainer(name, plan, node, {
-                config: { file: SENTINEL_CONF_PATH, render: (pw) => renderSentinelConf(node, plan, pw) },
-                password,
-                internalPort: SENTINEL_PORT,
-                healthcheck: SENTINEL_HEALTHCHECK_TEST,
-                command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
-                volumes: [],
-                dependsOn: [],
-            }),
-        );
-        return { dataNodes, sentinels };
-    }
-
-    /** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */
-    private nodeContainer(name: string, plan: GroupPlan, node: NodePlan, spec: NodeContainerSpec): docker.Container {
-        const { password } = spec;
-        // Owned by redis and private: it holds the password.
-        const content = password
-            ? pulumi.secret(password.apply((pw) => spec.config.render(pw)))
-            : pulumi.output(spec.config.render(undefined));
-        return new docker.Container(
-            `${name}-${node.key}`,
-            {
-                name: containerName(plan, node),
-                image: this.imageRef,
-                hostname: containerName(plan, node),
-                command: spec.command,
-                networksAdvanced: [{ name: this.networkName, ipv4Address: node.ip, aliases: [node.key] }],
-                ports: [{ internal: spec.internalPort, external: node.hostPort, ip: plan.hostIp, protocol: "tcp" }],
-                volumes: spec.volumes,
-                uploads: [{ file: spec.config.file, content, owner: String(REDIS_UID), group: String(REDIS_UID), permissions: "0600" }],
-                healthcheck: { tests: spec.healthcheck, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
-                restart: plan.restart,
-                memory: plan.resources.memoryMb,
-                // Docker's own default (twice memory), given so that the read-back value matches the input.
-                memorySwap: plan.resources.memoryMb === undefined ? undefined : plan.resources.memoryMb * 2,
-                // In the provider's read-back form: any other form replaces the container on every `up`.
-                cpus: plan.resources.cpus === undefined ? undefined : cpusReadBack(plan.resources.cpus),
-                labels: groupLabels(plan, { [LABEL_KEYS.role]: node.role, [LABEL_KEYS.node]: node.key }),
-                mustRun: true,
-            },
-            // Fixed name, IP and host port: the old container must go before its replacement can start.
-            { parent: this, dependsOn: spec.dependsOn, deleteBeforeReplace: true },
-        );
-    }
-
-    /** /data (and the conf dir, for host paths) of one node. */
-    private volumesFor(name: string, plan: GroupPlan, node: NodePlan): docker.types.input.ContainerVolume[] {
-        if (plan.persistence.volume === "hostPath") {
-            const dir = `${plan.persistence.hostPath}/${node.key}`;
-            return [
-                { hostPath: `${dir}/data`, containerPath: "/data" },
-                { hostPath: `${dir}/conf`, containerPath: path.posix.dirname(REDIS_CONF_PATH) },
-            ];
-        }
-        const volume = new docker.Volume(
-            `${name}-${node.key}-data`,
-            { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
-            { parent: this, retainOnDelete: plan.persistence.retain, deleteBeforeReplace: true },
-        );
-        return [{ volumeName: volume.name, containerPath: "/data" }];
-    }
-
-    /**
-     * Host directories must exist, owned by the container's redis user, before the containers
-     * start: Docker would create them root-owned and Redis could not write.
-     */
-    private prepareHostDirs(name: string, plan: GroupPlan, nodes: NodePlan[]): command.local.Command {
-        const dirs = nodes.flatMap((node) => ["data", "conf"].map((sub) => `'${plan.persistence.hostPath}/${node.key}/${sub}'`));
-        return new command.local.Command(
-            `${name}-host-dirs`,
-            // Kept on destroy: the data is the user's, as with a retained volume.
-            { create: `install -d -m 0750 -o ${REDIS_UID} -g ${REDIS_UID} ${dirs.join(" ")}` },
-            { parent: this },
-        );
-    }
-}
-
-interface NodeContainerSpec {
-    config: { file: string; render: (password: string | undefined) => string };
-    password: pulumi.Output<string> | undefined;
-    internalPort: number;
-    healthcheck: string[];
-    command?: string[];
-    volumes: docker.types.input.ContainerVolume[];
-    dependsOn: pulumi.Resource[];
 }
 
 /** What the check must find, by container name, endpoint and address. */
@@ -324,15 +208,6 @@ function checkTargets(plan: GroupPlan): Omit<ReplicationCheckArgs, "password" | 
     };
 }
 
-/** Where clients on the Docker host connect: ports published on all interfaces are reached on loopback. */
-function connectHost(plan: GroupPlan): string {
-    return plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
-}
-
-function endpointOf(plan: GroupPlan, node: NodePlan): string {
-    return `${connectHost(plan)}:${node.hostPort}`;
-}
-
 function urlOf(plan: GroupPlan, node: NodePlan, password: pulumi.Output<string> | undefined): pulumi.Output<string> {
     return password
         ? pulumi.secret(pulumi.interpolate`redis://:${password.apply(encodeURIComponent)}@${endpointOf(plan, node)}`)
@@ -346,15 +221,6 @@ function sentinelRecipe(plan: GroupPlan, host: string): SentinelClientRecipe {
     for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
     for (const node of sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
     return { sentinels: sentinel.nodes.map((node) => ({ host, port: node.hostPort })), name: sentinel.masterName, natMap };
-}
-
-/** Docker labels naming the group, plus any others. */
-function groupLabels(plan: GroupPlan, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
-    return Object.entries({ [LABEL_KEYS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
-}
-
-export function containerName(plan: GroupPlan, node: NodePlan): string {
-    return `${plan.name}-${node.key}`;
 }
 
 /** Validates a password that only became known during the deployment. */

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import { promiseOf } from "../../harness/pulumi";
 import { CHECK_TYPE, isSecretValue, reveal } from "../support/mocks";
+import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 
 interface Registered {
@@ -15,23 +16,7 @@ interface Registered {
 const registered: Registered[] = [];
 const PASSWORD = "unit-test-Passw0rd";
 const IMAGE_ID = `sha256:${"ab".repeat(32)}`;
-/** Resource name -> its deleteBeforeReplace option, as the SDK sends it to the monitor. */
-const deleteFirst = new Map<string, boolean>();
-
-/** Records the options the mocks' newResource doesn't see, straight from each registration request. */
-function recordOptions(): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: Record<string, unknown> } };
-    const original = MockMonitor.prototype.registerResource as (this: unknown, req: RegisterRequest, cb: unknown) => unknown;
-    MockMonitor.prototype.registerResource = function (this: unknown, req: RegisterRequest, cb: unknown) {
-        deleteFirst.set(req.getName(), req.getDeletebeforereplace());
-        return original.call(this, req, cb);
-    };
-}
-interface RegisterRequest {
-    getName(): string;
-    getDeletebeforereplace(): boolean;
-}
+const registrations = recordRegistrations();
 
 const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
@@ -71,7 +56,6 @@ describe("RedisReplicationGroup (mocks)", function () {
     const name = "unit";
 
     before(async () => {
-        recordOptions();
         await pulumi.runtime.setMocks(mocks, PROJECT, "unit", false);
         components = await import("../../components");
         group = new components.RedisReplicationGroup(name, {
@@ -91,8 +75,37 @@ describe("RedisReplicationGroup (mocks)", function () {
     it("replaces the network, the volumes and the containers delete-first: their names, IPs and ports are fixed", () => {
         const docker = registered.filter((r) => /^docker:index\/(network|volume|container):/.test(r.type) && r.name.startsWith(name));
         assert.strictEqual(docker.length, 7);
-        for (const r of docker) assert.strictEqual(deleteFirst.get(r.name), true, r.name);
-        assert.strictEqual(deleteFirst.get(`${name}-image`), false, "the image is rebuilt in place, never replaced");
+        for (const r of docker) assert.strictEqual(registrations.get(r.name)?.deleteBeforeReplace, true, r.name);
+        assert.strictEqual(registrations.get(`${name}-image`)?.deleteBeforeReplace, false, "the image is rebuilt in place, never replaced");
+    });
+
+    it("rolls the data nodes one at a time, replicas first: each container waits for the node before it to rejoin", () => {
+        // Only the rollout's edges: data-node containers and rejoins (not the image, network or volume).
+        const deps = (n: string) =>
+            (registrations.get(n)?.dependencies ?? []).map(nameOf).filter((d) => /-(master|replica-\d+)(-rejoin)?$/.test(d));
+        const rejoinOf = (key: string) => registered.find((r) => r.name === `${name}-${key}-rejoin`)!;
+        assert.deepStrictEqual(deps(`${name}-replica-1`), [], "the first replica starts the chain");
+        assert.deepStrictEqual(deps(`${name}-replica-2`), [`${name}-replica-1-rejoin`]);
+        assert.deepStrictEqual(deps(`${name}-master`), [`${name}-replica-2-rejoin`], "the master goes last");
+        for (const [key, replicaOf] of [
+            ["replica-1", "10.89.0.2:6379"],
+            ["replica-2", "10.89.0.2:6379"],
+            ["master", ""],
+        ] as const) {
+            const rejoin = rejoinOf(key);
+            assert.deepStrictEqual(deps(rejoin.name), [`${name}-${key}`], `${key}'s rejoin waits for its container`);
+            assert.strictEqual(rejoin.inputs.containerId, `${name}-${key}-id`, "a replaced container makes it wait again");
+            assert.strictEqual(rejoin.inputs.replicaOf, replicaOf);
+            assert.strictEqual(rejoin.inputs.timeoutMs, 60000);
+            assert.ok(isSecretValue(rejoin.inputs.password), "the password reaches the rejoin as a secret");
+        }
+        for (const key of ["master", "replica-1", "replica-2"]) {
+            assert.ok(deps(`${name}-check`).includes(`${name}-${key}-rejoin`), `the check runs after ${key} rejoined`);
+        }
+        for (const key of ["master", "replica-1", "replica-2"]) {
+            const c = registered.find((r) => r.name === `${name}-${key}`)!;
+            assert.strictEqual(c.inputs.destroyGraceSeconds, 15, "stopped with a grace period, so Redis shuts down cleanly");
+        }
     });
 
     it("declares an image, a network, a volume and a container per node, and one check", () => {
@@ -333,7 +346,8 @@ describe("index.ts with Pulumi.dev.yaml (mocks)", () => {
         const containers = registered.filter((r) => r.type === "docker:index/container:Container" && r.name.startsWith("redis-dev-"));
         assert.deepStrictEqual(
             containers.map((c) => c.inputs.networksAdvanced[0].ipv4Address),
-            ["10.89.0.2", "10.89.0.3", "10.89.0.4"],
+            ["10.89.0.3", "10.89.0.4", "10.89.0.2"],
+            "replicas first, the master last: the order replacements roll in",
         );
     });
 });

@@ -108,6 +108,39 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
         assert.strictEqual(reveal(check.inputs.password), PASSWORD);
     });
 
+    it("hands each data node over before its container: a failover away from a master about to be replaced", () => {
+        const names = (n: string) => (dependencies.get(n) ?? []).map((urn) => urn.slice(urn.lastIndexOf("::") + 2));
+        const dataNodes = [
+            { name: "redis-sent-master", endpoint: "127.0.0.1:6480", ip: "10.90.0.2" },
+            { name: "redis-sent-replica-1", endpoint: "127.0.0.1:6481", ip: "10.90.0.3" },
+            { name: "redis-sent-replica-2", endpoint: "127.0.0.1:6482", ip: "10.90.0.4" },
+        ];
+        let before = "";
+        for (const [key, replicaOf] of [
+            ["replica-1", "10.90.0.2:6379"],
+            ["replica-2", "10.90.0.2:6379"],
+            ["master", ""],
+        ] as const) {
+            const handover = byName(`sent-${key}-handover`);
+            assert.strictEqual(handover.type, "pulumi-nodejs:dynamic/redis:NodeHandover");
+            assert.deepStrictEqual(handover.inputs.dataNodes, dataNodes);
+            assert.strictEqual(handover.inputs.deployedReplicaOf, replicaOf);
+            assert.deepStrictEqual(handover.inputs.sentinel, {
+                masterName: "cache",
+                endpoints: ["127.0.0.1:26480", "127.0.0.1:26481", "127.0.0.1:26482"],
+            });
+            assert.match(reveal(handover.inputs.fingerprint), /^[0-9a-f]{64}$/);
+            assert.notStrictEqual(
+                handover.inputs.fingerprint,
+                reveal(handover.inputs.fingerprint),
+                "the fingerprint digests the password: a secret",
+            );
+            if (before) assert.ok(names(handover.name).includes(before), `${handover.name} waits for ${before}`);
+            assert.ok(names(`sent-${key}`).includes(handover.name), `sent-${key} is created after its handover`);
+            before = `sent-${key}-rejoin`;
+        }
+    });
+
     it("exports the sentinels' endpoints, the master name and the ioredis recipe with a natMap", async () => {
         assert.deepStrictEqual(await promiseOf(group.sentinelEndpoints), ["127.0.0.1:26480", "127.0.0.1:26481", "127.0.0.1:26482"]);
         assert.strictEqual(await promiseOf(group.sentinelMasterName), "cache");

@@ -1,0 +1,248 @@
+// The group's node resources: a container per data node and sentinel, each data node's volume,
+// and the rollout chain between the data nodes. Replicas come first and the master last, each
+// container after the one before it is back in the group (NodeRejoin), so the engine, which
+// replaces a resource only once what it depends on is done, replaces them one node at a time.
+import * as crypto from "crypto";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import * as command from "@pulumi/command";
+import { cpusReadBack, GroupPlan, NodePlan } from "../config";
+import {
+    HEALTHCHECK_TEST,
+    REDIS_CONF_PATH,
+    REDIS_PORT,
+    renderRedisConf,
+    renderSentinelConf,
+    SENTINEL_CONF_PATH,
+    SENTINEL_HEALTHCHECK_TEST,
+    SENTINEL_PORT,
+} from "./redisConf";
+import { NodeHandover, NodeRejoin, RolloutNode } from "./rollout";
+
+/** The uid the image's redis user runs as (official images and the test base alike). */
+export const REDIS_UID = 999;
+/** Label keys every container, network and volume of a group carries. */
+export const LABEL_KEYS = { group: "redis-replication.group", role: "redis-replication.role", node: "redis-replication.node" };
+
+/** What every node resource of one group is made from. */
+export interface NodeContext {
+    /** The component's resource name: children are named after it. */
+    name: string;
+    plan: GroupPlan;
+    parent: pulumi.Resource;
+    /** What the containers run. */
+    image: pulumi.Output<string>;
+    networkName: pulumi.Output<string>;
+    password: pulumi.Output<string> | undefined;
+}
+
+/** The group's node resources. */
+export interface GroupNodes {
+    /** The master's container. */
+    master: docker.Container;
+    /** The replicas' containers, in plan order. */
+    replicas: docker.Container[];
+    sentinels: docker.Container[];
+    /** The data nodes' NodeRejoin waits, the master's last. */
+    rejoins: NodeRejoin[];
+}
+
+export function containerName(plan: GroupPlan, node: NodePlan): string {
+    return `${plan.name}-${node.key}`;
+}
+
+/** Where clients on the Docker host connect: ports published on all interfaces are reached on loopback. */
+export function connectHost(plan: GroupPlan): string {
+    return plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
+}
+
+export function endpointOf(plan: GroupPlan, node: NodePlan): string {
+    return `${connectHost(plan)}:${node.hostPort}`;
+}
+
+/** Docker labels naming the group, plus any others. */
+export function groupLabels(plan: GroupPlan, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
+    return Object.entries({ [LABEL_KEYS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
+}
+
+function rolloutNode(plan: GroupPlan, node: NodePlan): RolloutNode {
+    return { name: containerName(plan, node), endpoint: endpointOf(plan, node), ip: node.ip };
+}
+
+/** The data nodes (replicas first, each after the one before is back) and the sentinels. */
+export function createNodes(ctx: NodeContext): GroupNodes {
+    const { plan } = ctx;
+    const hostDirs = plan.persistence.volume === "hostPath" ? [prepareHostDirs(ctx, [plan.master, ...plan.replicas])] : [];
+    const dataNodes = [plan.master, ...plan.replicas].map((node) => rolloutNode(plan, node));
+    const timeoutMs = plan.checkTimeoutSeconds * 1000;
+    const containers = new Map<string, docker.Container>();
+    const rejoins: NodeRejoin[] = [];
+    let previous: pulumi.Resource[] = hostDirs;
+    for (const node of [...plan.replicas, plan.master]) {
+        const deployedReplicaOf = node.role === "replica" ? `${plan.master.ip}:${REDIS_PORT}` : "";
+        const handover = plan.sentinel && handoverFor(ctx, node, { deployedReplicaOf, dataNodes, timeoutMs, dependsOn: previous });
+        const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
+        const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);
+        containers.set(node.key, container);
+        const rejoin = new NodeRejoin(
+            `${ctx.name}-${node.key}-rejoin`,
+            { node: rolloutNode(plan, node), replicaOf, dataNodes, password: ctx.password, containerId: container.id, timeoutMs },
+            { parent: ctx.parent, dependsOn: [container] },
+        );
+        rejoins.push(rejoin);
+        previous = [rejoin];
+    }
+    const sentinels = (plan.sentinel?.nodes ?? []).map((node) =>
+        nodeContainer(ctx, node, {
+            config: {
+                file: SENTINEL_CONF_PATH,
+                content: configContent(ctx, pulumi.output(""), (pw) => renderSentinelConf(node, plan, pw)),
+            },
+            internalPort: SENTINEL_PORT,
+            healthcheck: SENTINEL_HEALTHCHECK_TEST,
+            command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
+            volumes: [],
+            dependsOn: [],
+        }),
+    );
+    return { master: containers.get(plan.master.key)!, replicas: plan.replicas.map((n) => containers.get(n.key)!), sentinels, rejoins };
+}
+
+function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Output<string>, dependsOn: pulumi.Resource[]): docker.Container {
+    return nodeContainer(ctx, node, {
+        config: { file: REDIS_CONF_PATH, content: configContent(ctx, replicaOf, (pw, of) => renderRedisConf(node, ctx.plan, pw, of)) },
+        internalPort: REDIS_PORT,
+        healthcheck: HEALTHCHECK_TEST,
+        volumes: volumesFor(ctx, node),
+        dependsOn,
+    });
+}
+
+/** A node's config file content: secret when it holds the password. */
+function configContent(
+    ctx: NodeContext,
+    replicaOf: pulumi.Output<string>,
+    render: (password: string | undefined, replicaOf: string) => string,
+): pulumi.Output<string> {
+    if (!ctx.password) return replicaOf.apply((of) => render(undefined, of));
+    return pulumi.secret(pulumi.all([ctx.password, replicaOf]).apply(([pw, of]) => render(pw, of)));
+}
+
+/**
+ * With sentinels, the NodeHandover before a data node. Its fingerprint digests every input whose
+ * change replaces the node's container (as deployed), so it fails over only when that happens.
+ */
+function handoverFor(
+    ctx: NodeContext,
+    node: NodePlan,
+    opts: { deployedReplicaOf: string; dataNodes: RolloutNode[]; timeoutMs: number; dependsOn: pulumi.Resource[] },
+): NodeHandover {
+    const { plan } = ctx;
+    const sentinel = plan.sentinel!;
+    const fingerprint = pulumi.secret(
+        pulumi.all([ctx.image, ctx.networkName, ctx.password]).apply(([image, network, pw]) =>
+            crypto
+                .createHash("sha256")
+                .update(JSON.stringify([image, network, node, plan.hostIp, plan.persistence, plan.resources.cpus, plan.name]))
+                .update(renderRedisConf(node, plan, pw, opts.deployedReplicaOf))
+                .digest("hex"),
+        ),
+    );
+    return new NodeHandover(
+        `${ctx.name}-${node.key}-handover`,
+        {
+            node: rolloutNode(plan, node),
+            deployedReplicaOf: opts.deployedReplicaOf,
+            fingerprint,
+            dataNodes: opts.dataNodes,
+            sentinel: { masterName: sentinel.masterName, endpoints: sentinel.nodes.map((n) => endpointOf(plan, n)) },
+            password: ctx.password,
+            timeoutMs: opts.timeoutMs,
+        },
+        { parent: ctx.parent, dependsOn: opts.dependsOn },
+    );
+}
+
+interface NodeContainerSpec {
+    config: { file: string; content: pulumi.Output<string> };
+    internalPort: number;
+    healthcheck: string[];
+    command?: string[];
+    volumes: docker.types.input.ContainerVolume[];
+    dependsOn: pulumi.Resource[];
+}
+
+/** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */
+function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec): docker.Container {
+    const { plan } = ctx;
+    return new docker.Container(
+        `${ctx.name}-${node.key}`,
+        {
+            name: containerName(plan, node),
+            image: ctx.image,
+            hostname: containerName(plan, node),
+            command: spec.command,
+            networksAdvanced: [{ name: ctx.networkName, ipv4Address: node.ip, aliases: [node.key] }],
+            ports: [{ internal: spec.internalPort, external: node.hostPort, ip: plan.hostIp, protocol: "tcp" }],
+            volumes: spec.volumes,
+            // Owned by redis and private: it holds the password.
+            uploads: [
+                {
+                    file: spec.config.file,
+                    content: spec.config.content,
+                    owner: String(REDIS_UID),
+                    group: String(REDIS_UID),
+                    permissions: "0600",
+                },
+            ],
+            healthcheck: { tests: spec.healthcheck, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
+            restart: plan.restart,
+            memory: plan.resources.memoryMb,
+            // Docker's own default (twice memory), given so that the read-back value matches the input.
+            memorySwap: plan.resources.memoryMb === undefined ? undefined : plan.resources.memoryMb * 2,
+            // In the provider's read-back form: any other form replaces the container on every `up`.
+            cpus: plan.resources.cpus === undefined ? undefined : cpusReadBack(plan.resources.cpus),
+            labels: groupLabels(plan, { [LABEL_KEYS.role]: node.role, [LABEL_KEYS.node]: node.key }),
+            mustRun: true,
+            // The provider stops a container with this grace before removing it (unset: 0 s, a kill):
+            // Redis then shuts down cleanly, and a master first lets its replicas catch up.
+            destroyGraceSeconds: 15,
+        },
+        // Fixed name, IP and host port: the old container must go before its replacement can start.
+        { parent: ctx.parent, dependsOn: spec.dependsOn, deleteBeforeReplace: true },
+    );
+}
+
+/** /data (and the conf dir, for host paths) of one node. */
+function volumesFor(ctx: NodeContext, node: NodePlan): docker.types.input.ContainerVolume[] {
+    const { plan } = ctx;
+    if (plan.persistence.volume === "hostPath") {
+        const dir = `${plan.persistence.hostPath}/${node.key}`;
+        return [
+            { hostPath: `${dir}/data`, containerPath: "/data" },
+            { hostPath: `${dir}/conf`, containerPath: path.posix.dirname(REDIS_CONF_PATH) },
+        ];
+    }
+    const volume = new docker.Volume(
+        `${ctx.name}-${node.key}-data`,
+        { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
+        { parent: ctx.parent, retainOnDelete: plan.persistence.retain, deleteBeforeReplace: true },
+    );
+    return [{ volumeName: volume.name, containerPath: "/data" }];
+}
+
+/**
+ * Host directories must exist, owned by the container's redis user, before the containers
+ * start: Docker would create them root-owned and Redis could not write.
+ */
+function prepareHostDirs(ctx: NodeContext, nodes: NodePlan[]): command.local.Command {
+    const { plan } = ctx;
+    const dirs = nodes.flatMap((node) => ["data", "conf"].map((sub) => `'${plan.persistence.hostPath}/${node.key}/${sub}'`));
+    return new command.local.Command(
+        `${ctx.name}-host-dirs`,
+        // Kept on destroy: the data is the user's, as with a retained volume.
+        { create: `install -d -m 0750 -o ${REDIS_UID} -g ${REDIS_UID} ${dirs.join(" ")}` },
+        { parent: ctx.parent },
+    );
+}

@@ -1,0 +1,77 @@
+// Connections of the rollout's waits: one client per endpoint, closed together. Serialized with
+// the providers (see the rules at the top of provider.ts).
+import type { Redis as RedisClient } from "ioredis";
+import { errorMessage } from "../replicationCheck/messages";
+import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
+
+/** The clients of one wait, by endpoint. */
+export interface Connections {
+    Redis: typeof import("ioredis").Redis;
+    password?: string;
+    opTimeout: number;
+    clients: Map<string, RedisClient>;
+}
+
+/** ip:port of a node, as its peers and the sentinels know it. */
+export function addressOf(node: { ip: string; port?: number }): string {
+    return `${node.ip}:${node.port ?? 6379}`;
+}
+
+export function openConnections(password: string | undefined, opTimeout: number): Connections {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Redis } = require("ioredis") as typeof import("ioredis");
+    return { Redis, password: password ?? undefined, opTimeout, clients: new Map() };
+}
+
+export function closeConnections(conns: Connections): void {
+    for (const c of conns.clients.values()) c.disconnect();
+    conns.clients.clear();
+}
+
+/** A ready client for the endpoint, replacing a dead one. Throws the connect error. */
+async function clientFor(conns: Connections, endpoint: string): Promise<RedisClient> {
+    const known = conns.clients.get(endpoint);
+    if (known && known.status === "ready") return known;
+    known?.disconnect();
+    const where = parseEndpoint(endpoint);
+    if (!where) throw new Error(`bad endpoint ${endpoint}`);
+    let lastError: Error | undefined;
+    const client = new conns.Redis({
+        host: where.host,
+        port: where.port,
+        password: conns.password,
+        connectionName: "pulumi-replication-rollout",
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        enableReadyCheck: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: conns.opTimeout,
+        commandTimeout: conns.opTimeout,
+        protocol: 2,
+        disableClientInfo: true,
+    });
+    client.on("error", (err: Error) => (lastError = err));
+    conns.clients.set(endpoint, client);
+    try {
+        await client.connect();
+    } catch (err) {
+        throw lastError ?? err;
+    }
+    return client;
+}
+
+/** Runs a command on the endpoint; an error becomes its message, for the wait's last word. */
+export async function call(conns: Connections, endpoint: string, ...args: (string | number)[]): Promise<unknown> {
+    const client = await clientFor(conns, endpoint);
+    return client.call(String(args[0]), ...args.slice(1).map(String));
+}
+
+/** INFO replication and persistence of the endpoint, parsed; or the error's message. */
+export async function infoOf(conns: Connections, endpoint: string): Promise<Record<string, string> | string> {
+    try {
+        return parseInfo(String(await call(conns, endpoint, "INFO", "replication", "persistence")));
+    } catch (err) {
+        return errorMessage(err);
+    }
+}

@@ -1,0 +1,64 @@
+// The rollout's dynamic providers: NodeRejoin waits for a node to be back in the group after its
+// container was created or replaced; NodeHandover (with sentinels) fails over away from a master
+// about to be replaced, and makes the sentinels forget a removed replica.
+//
+// Serialization: as for the replication check (see the rules at the top of
+// ../replicationCheck/provider.ts), these providers are serialized into state with every function
+// they reach, and the engine runs them in a fresh module: modules are required inside functions,
+// and no module-level const is exported.
+import type * as pulumi from "@pulumi/pulumi";
+import { forget, handOver } from "./handover";
+import { waitRejoined } from "./rejoin";
+import type { HandoverResult, NodeHandoverInputs, NodeRejoinInputs, RejoinResult } from "./types";
+
+/** True when any of `keys` differs between the old outputs and the new inputs. */
+function differs(olds: Record<string, unknown>, news: Record<string, unknown>, keys: string[]): boolean {
+    return keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+}
+
+/** Changes to these make a NodeRejoin wait again; the password and timeout alone don't. */
+const REJOIN_KEYS = ["node", "replicaOf", "dataNodes", "containerId"];
+
+export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInputs, NodeRejoinInputs & RejoinResult> = {
+    async diff(_id, olds, news) {
+        const changes = differs(olds as never, news as never, REJOIN_KEYS);
+        return { changes, replaces: [], deleteBeforeReplace: false };
+    },
+    async create(inputs) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const crypto = require("crypto") as typeof import("crypto");
+        // A first deploy creates the replicas before the master: require the link only if the master answers.
+        const result = await waitRejoined(inputs, "auto");
+        const { password: _password, ...rest } = inputs;
+        return { id: `rejoin-${crypto.randomUUID()}`, outs: { ...rest, ...result } };
+    },
+    async update(_id, _olds, news) {
+        const result = await waitRejoined(news, true);
+        const { password: _password, ...rest } = news;
+        return { outs: { ...rest, ...result } };
+    },
+};
+
+export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<NodeHandoverInputs, NodeHandoverInputs & HandoverResult> = {
+    async diff(_id, olds, news) {
+        const changes = differs(olds as never, news as never, ["node", "fingerprint", "dataNodes", "sentinel", "deployedReplicaOf"]);
+        return { changes, replaces: [], deleteBeforeReplace: false };
+    },
+    async create(inputs) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const crypto = require("crypto") as typeof import("crypto");
+        // Nothing runs yet: the node starts as deployed. The password stays in the (secret) outputs: delete needs it.
+        return { id: `handover-${crypto.randomUUID()}`, outs: { ...inputs, replicaOf: inputs.deployedReplicaOf } };
+    },
+    async update(_id, olds, news) {
+        const rest = news;
+        // Only a new fingerprint means a new container for the node; otherwise it keeps what it follows.
+        if (olds.fingerprint === news.fingerprint) {
+            return { outs: { ...rest, replicaOf: olds.replicaOf, failedOverTo: olds.failedOverTo } };
+        }
+        return { outs: { ...rest, ...(await handOver(news)) } };
+    },
+    async delete(_id, olds) {
+        await forget(olds);
+    },
+};

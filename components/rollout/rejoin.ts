@@ -1,0 +1,83 @@
+// Waiting until a data node is back in the group: answering, in the role it was deployed for,
+// and (for a replica) linked to its master and caught up with the master's offset as it was when
+// the link came up. Serialized with the providers (see the rules at the top of provider.ts).
+import { backoff } from "../replicationCheck/backoff";
+import { formatDuration } from "../replicationCheck/messages";
+import { addressOf, closeConnections, Connections, infoOf, openConnections } from "./connection";
+import type { NodeRejoinInputs, RejoinResult, RolloutNode } from "./types";
+
+/** One look at the node: the result when it is back, or what is still missing. */
+interface Look {
+    done?: RejoinResult;
+    missing: string;
+}
+
+async function lookAtMaster(conns: Connections, node: RolloutNode, started: number): Promise<Look> {
+    const info = await infoOf(conns, node.endpoint);
+    if (typeof info === "string") return { missing: info };
+    if (info.loading === "1") return { missing: "still loading its dataset" };
+    if (info.role !== "master") return { missing: `role=${info.role} (expected master)` };
+    const offset = Number(info.master_repl_offset ?? 0);
+    return { missing: "", done: { role: "master", offset, waitedMs: Date.now() - started, linked: false } };
+}
+
+/** The replica's state; `target` is the master offset to reach, fixed the first time the link is seen up. */
+async function lookAtReplica(
+    conns: Connections,
+    inputs: NodeRejoinInputs,
+    master: RolloutNode | undefined,
+    state: { target?: number; requireLink: boolean; started: number },
+): Promise<Look> {
+    const info = await infoOf(conns, inputs.node.endpoint);
+    if (typeof info === "string") return { missing: info };
+    if (info.loading === "1") return { missing: "still loading its dataset" };
+    if (info.role !== "slave") return { missing: `role=${info.role} (expected a replica of ${inputs.replicaOf})` };
+    const follows = `${info.master_host}:${info.master_port}`;
+    if (follows !== inputs.replicaOf) return { missing: `follows ${follows} (expected ${inputs.replicaOf})` };
+    const waitedMs = Date.now() - state.started;
+    const offset = Number(info.slave_repl_offset ?? 0);
+    if (!state.requireLink) return { missing: "", done: { role: "replica", offset, waitedMs, linked: false } };
+    if (info.master_link_status !== "up") return { missing: `master_link_status=${info.master_link_status}` };
+    if (state.target === undefined) {
+        const m = master ? await infoOf(conns, master.endpoint) : "the master is not among the data nodes";
+        if (typeof m === "string") return { missing: `its master ${master?.name ?? inputs.replicaOf} does not answer: ${m}` };
+        state.target = Number(m.master_repl_offset ?? 0);
+    }
+    if (offset < state.target) return { missing: `offset ${offset} behind the master's ${state.target}` };
+    return { missing: "", done: { role: "replica", offset, waitedMs, linked: true } };
+}
+
+/**
+ * Waits until the node is back. `requireLink` false (a first deploy, before the master exists)
+ * only waits for the replica to answer as a replica of the right master; "auto" requires the link
+ * if the master answers when the wait starts.
+ */
+export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolean | "auto"): Promise<RejoinResult> {
+    const started = Date.now();
+    const deadline = started + inputs.timeoutMs;
+    const conns = openConnections(inputs.password, Math.min(2000, Math.max(500, inputs.timeoutMs)));
+    const master = inputs.dataNodes.find((n) => addressOf(n) === inputs.replicaOf);
+    try {
+        const state = {
+            requireLink:
+                requireLink === "auto" ? master !== undefined && typeof (await infoOf(conns, master.endpoint)) !== "string" : requireLink,
+            started,
+            target: undefined as number | undefined,
+        };
+        const next = backoff(10, 200, deadline);
+        let last: Look = { missing: "no answer yet" };
+        do {
+            last =
+                inputs.replicaOf === ""
+                    ? await lookAtMaster(conns, inputs.node, started)
+                    : await lookAtReplica(conns, inputs, master, state);
+            if (last.done) return last.done;
+        } while (await next());
+        const role = inputs.replicaOf === "" ? "master" : "replica";
+        throw new Error(
+            `${role} ${inputs.node.name} (${inputs.node.endpoint}): not back in the group after ${formatDuration(inputs.timeoutMs)}: ${last.missing}`,
+        );
+    } finally {
+        closeConnections(conns);
+    }
+}

@@ -1,0 +1,98 @@
+// The rollout's public types: what a program passes to NodeHandover and NodeRejoin, and what the
+// providers' methods receive. Types only.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** One data node of the group, as the rollout reaches it. */
+export interface RolloutNode {
+    /** Container name, for messages. */
+    name: string;
+    /** host:port where the rollout reaches it (its published port). */
+    endpoint: string;
+    /** Its static IP: how the others and the sentinels know it. */
+    ip: string;
+    /** The port it listens on inside its network. Default 6379; only needed where nodes share an IP. */
+    port?: number;
+}
+
+/** The sentinels, when the group has them: then the master is whichever node they report. */
+export interface RolloutSentinel {
+    /** The name the sentinels monitor the master under. */
+    masterName: string;
+    /** host:port of each sentinel. */
+    endpoints: string[];
+}
+
+/** Arguments of a NodeRejoin: wait until a data node is back in the group. */
+export interface NodeRejoinArgs {
+    /** The node to wait for. */
+    node: pulumi.Input<RolloutNode>;
+    /** ip:port of the master the node must follow, or "" when the node is to be the master. */
+    replicaOf: pulumi.Input<string>;
+    /** Every data node, to find the master's endpoint by its address. */
+    dataNodes: pulumi.Input<pulumi.Input<RolloutNode>[]>;
+    /** requirepass of the nodes, made secret; undefined when auth is off. */
+    password?: pulumi.Input<string>;
+    /** The node's container id: a new one means the node was replaced, and the wait runs again. */
+    containerId: pulumi.Input<string>;
+    /** How long to wait, in ms. */
+    timeoutMs: pulumi.Input<number>;
+}
+
+/** The plain values NodeRejoin's provider receives. */
+export interface NodeRejoinInputs {
+    node: RolloutNode;
+    replicaOf: string;
+    dataNodes: RolloutNode[];
+    password?: string;
+    containerId: string;
+    timeoutMs: number;
+}
+
+/** What a NodeRejoin saw when the node was back. */
+export interface RejoinResult {
+    /** "master" or "replica", as the node reported it. */
+    role: string;
+    /** Its replication offset when it had caught up. */
+    offset: number;
+    /** How long the wait took, in ms. */
+    waitedMs: number;
+    /** Whether the wait required the link to the master (false on a first deploy, before the master exists). */
+    linked: boolean;
+}
+
+/** Arguments of a NodeHandover: prepare a data node for its (re)placement. With sentinels only. */
+export interface NodeHandoverArgs {
+    /** The node about to be created or replaced. */
+    node: pulumi.Input<RolloutNode>;
+    /** ip:port of the master the node follows as deployed ("" for the node deployed as master). */
+    deployedReplicaOf: pulumi.Input<string>;
+    /** A digest of every input whose change replaces the node's container. */
+    fingerprint: pulumi.Input<string>;
+    /** Every data node, to map the sentinels' master address to a node. */
+    dataNodes: pulumi.Input<pulumi.Input<RolloutNode>[]>;
+    /** The sentinels. */
+    sentinel: pulumi.Input<RolloutSentinel>;
+    /** requirepass of the nodes and sentinels, made secret; undefined when auth is off. */
+    password?: pulumi.Input<string>;
+    /** How long a failover may take, in ms. */
+    timeoutMs: pulumi.Input<number>;
+}
+
+/** The plain values NodeHandover's provider receives. */
+export interface NodeHandoverInputs {
+    node: RolloutNode;
+    deployedReplicaOf: string;
+    fingerprint: string;
+    dataNodes: RolloutNode[];
+    sentinel: RolloutSentinel;
+    password?: string;
+    timeoutMs: number;
+}
+
+/** What a NodeHandover decided. */
+export interface HandoverResult {
+    /** ip:port of the master the node's new container follows, or "" when it is to start as master. */
+    replicaOf: string;
+    /** Container name of the node the sentinels promoted before this one was replaced, if any. */
+    failedOverTo?: string;
+}
