@@ -73,17 +73,36 @@ async function listedReplicas(conns: Connections, endpoint: string, name: string
     return reply.map((fields) => fields[fields.indexOf("name") + 1] ?? "");
 }
 
-/** Waits until the sentinel at `endpoint` lists the node no more and sees every other sentinel again. */
+/** The replicas (ip:port) the master reports, found through the sentinel's master address. */
+async function masterReplicas(conns: Connections, inputs: NodeHandoverInputs, master: string[]): Promise<string[] | undefined> {
+    const at = `${master[master.indexOf("ip") + 1]}:${master[master.indexOf("port") + 1]}`;
+    const node = inputs.dataNodes.find((n) => addressOf(n) === at);
+    const info = node ? await infoOf(conns, node.endpoint) : undefined;
+    if (info === undefined || typeof info === "string") return undefined;
+    return Object.keys(info)
+        .filter((k) => /^slave\d+$/.test(k))
+        .map((k) => {
+            const fields = Object.fromEntries((info[k] ?? "").split(",").map((kv) => kv.split("=")));
+            return `${fields.ip}:${fields.port}`;
+        });
+}
+
+/**
+ * Waits until the sentinel at `endpoint` lists the node no more, lists just the replicas the
+ * master reports, and sees every other sentinel again.
+ */
 async function waitForgotten(conns: Connections, endpoint: string, inputs: NodeHandoverInputs): Promise<void> {
     const name = inputs.sentinel.masterName;
     const next = backoff(50, 500, Date.now() + inputs.timeoutMs);
     let last = "no answer";
     do {
-        const replicas = await listedReplicas(conns, endpoint, name).catch((err: unknown) => [errorMessage(err)]);
+        const listed = await listedReplicas(conns, endpoint, name).catch((err: unknown) => [errorMessage(err)]);
         const master = (await call(conns, endpoint, "SENTINEL", "MASTER", name).catch(() => [])) as string[];
         const others = Number(master[master.indexOf("num-other-sentinels") + 1] ?? 0);
-        if (!replicas.includes(addressOf(inputs.node)) && others >= inputs.sentinel.endpoints.length - 1) return;
-        last = `lists replicas [${replicas.join(", ")}] and ${others} other sentinels`;
+        const linked = await masterReplicas(conns, inputs, master);
+        const agrees = linked !== undefined && linked.length === listed.length && linked.every((r) => listed.includes(r));
+        if (!listed.includes(addressOf(inputs.node)) && agrees && others >= inputs.sentinel.endpoints.length - 1) return;
+        last = `lists replicas [${listed.join(", ")}] (the master reports [${linked?.join(", ") ?? "?"}]) and ${others} other sentinels`;
     } while (await next());
     throw new Error(
         `sentinel ${endpoint} did not forget ${inputs.node.name} (${addressOf(inputs.node)}) within ${formatDuration(inputs.timeoutMs)}: it ${last}`,

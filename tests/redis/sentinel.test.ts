@@ -10,78 +10,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ReplicationCheckInputs, ReplicationCheckOutputs, replicationCheckProvider } from "../../components/replicationCheck";
 import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
 import { pollUntil } from "../../harness/poll";
-import {
-    assertNoCheckConnections,
-    infoReplication,
-    RedisFleet,
-    RedisNode,
-    requireRedisServer,
-    timed,
-    waitLinked,
-} from "../support/redisProcesses";
+import { assertNoCheckConnections, infoReplication, RedisFleet, RedisNode, requireRedisServer, timed } from "../support/redisProcesses";
+import { HOST, PASSWORD, reportedMaster, SentinelGroup, startSentinelGroup } from "../support/sentinelGroup";
 
-const HOST = "127.0.0.1";
-const PASSWORD = "sentinel-Pa55word";
-const MONITORED = "sentinel-test";
 const provider = replicationCheckProvider;
-
-interface SentinelGroup {
-    master: RedisNode;
-    replicas: RedisNode[];
-    sentinels: RedisNode[];
-    inputs: ReplicationCheckInputs;
-}
-
-/** A master, two replicas (linked) and three sentinels with quorum 2; plus the check's inputs. */
-async function startSentinelGroup(fleet: RedisFleet): Promise<SentinelGroup> {
-    const master = await fleet.start({ name: "sent-master", password: PASSWORD });
-    const replicas = await Promise.all(
-        [1, 2].map((i) => fleet.start({ name: `sent-replica-${i}`, password: PASSWORD, replicaOf: master.port })),
-    );
-    await waitLinked(master, 2);
-    const sentinels = await Promise.all(
-        [1, 2, 3].map((i) =>
-            fleet.start({
-                name: `sent-sentinel-${i}`,
-                password: PASSWORD,
-                sentinel: [
-                    "sentinel resolve-hostnames no",
-                    `sentinel monitor ${MONITORED} ${HOST} ${master.port} 2`,
-                    `sentinel auth-pass ${MONITORED} ${PASSWORD}`,
-                    `sentinel down-after-milliseconds ${MONITORED} 1000`,
-                    `sentinel failover-timeout ${MONITORED} 10000`,
-                    `sentinel parallel-syncs ${MONITORED} 1`,
-                ],
-            }),
-        ),
-    );
-    const target = (p: RedisNode) => ({ name: p.name, endpoint: p.endpoint, ip: HOST, port: p.port });
-    const inputs: ReplicationCheckInputs = {
-        masterContainer: master.name,
-        masterEndpoint: master.endpoint,
-        masterIp: HOST,
-        masterPort: master.port,
-        replicas: replicas.map(target),
-        expectedReplicas: 2,
-        sentinel: { masterName: MONITORED, quorum: 2, sentinels: sentinels.map(target) },
-        password: PASSWORD,
-        timeoutMs: 30_000,
-        containerIds: ["c-master", "c-replica-1", "c-replica-2", "c-sentinel-1", "c-sentinel-2", "c-sentinel-3"],
-    };
-    return { master, replicas, sentinels, inputs };
-}
-
-/** The master address a sentinel reports. */
-async function reportedMaster(s: RedisNode): Promise<string> {
-    const c = s.client();
-    try {
-        await c.connect();
-        const addr = (await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MONITORED)) as string[];
-        return `${addr[0]}:${addr[1]}`;
-    } finally {
-        c.disconnect();
-    }
-}
 
 function log(what: string, ms: number): void {
     console.log(`      ${what}: ${ms} ms`);

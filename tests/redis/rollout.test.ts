@@ -1,0 +1,187 @@
+// The rollout's providers as the engine runs them (serialized and reloaded), against real
+// redis-server processes on 127.0.0.1: NodeRejoin waits until a node is back (linked and caught
+// up), NodeHandover fails over away from a master about to be replaced and makes the sentinels
+// forget a removed replica. Waits that must fail are proved by their message, not by a clock.
+import * as assert from "assert";
+import type * as pulumi from "@pulumi/pulumi";
+import { NodeHandoverInputs, nodeHandoverProvider, NodeRejoinInputs, nodeRejoinProvider, RolloutNode } from "../../components/rollout";
+import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
+import { pollUntil } from "../../harness/poll";
+import { RedisFleet, RedisNode, requireRedisServer, waitLinked } from "../support/redisProcesses";
+import { HOST, MONITORED, PASSWORD, reportedMaster, SentinelGroup, startSentinelGroup } from "../support/sentinelGroup";
+
+const asNode = (n: RedisNode): RolloutNode => ({ name: n.name, endpoint: n.endpoint, ip: HOST, port: n.port });
+const address = (n: RedisNode): string => `${HOST}:${n.port}`;
+
+async function load(provider: pulumi.dynamic.ResourceProvider): Promise<{ text: string; loaded: pulumi.dynamic.ResourceProvider }> {
+    const sf = await serializeProvider(provider);
+    assert.strictEqual(sf.containsSecrets, false);
+    return { text: sf.text, loaded: await loadSerializedProvider(sf.text) };
+}
+
+async function dbsize(n: RedisNode): Promise<number> {
+    const c = n.client();
+    await c.connect();
+    try {
+        return await c.dbsize();
+    } finally {
+        c.disconnect();
+    }
+}
+
+describe("rollout providers, serialized, against redis-server", function () {
+    let fleet: RedisFleet;
+    let rejoin: pulumi.dynamic.ResourceProvider;
+    let handover: pulumi.dynamic.ResourceProvider;
+
+    before(async function () {
+        fleet = new RedisFleet(requireRedisServer(this));
+        const r = await load(nodeRejoinProvider as pulumi.dynamic.ResourceProvider);
+        const h = await load(nodeHandoverProvider as pulumi.dynamic.ResourceProvider);
+        for (const text of [r.text, h.text]) {
+            const required = [...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+            assert.deepStrictEqual(required, ["crypto", "ioredis"], "each provider requires only these, inside its methods");
+            assert.ok(!/exports\.(?!handler)/.test(text), "no provider text reaches into a module's exports");
+            assert.ok(!text.includes("@pulumi/pulumi"));
+        }
+        rejoin = r.loaded;
+        handover = h.loaded;
+    });
+    afterEach(async () => {
+        await fleet.stopAll();
+    });
+
+    describe("NodeRejoin", () => {
+        const inputsFor = (node: RedisNode, master: RedisNode | undefined, nodes: RedisNode[], timeoutMs = 10_000): NodeRejoinInputs => ({
+            node: asNode(node),
+            replicaOf: master ? address(master) : "",
+            dataNodes: nodes.map(asNode),
+            password: PASSWORD,
+            containerId: "c-1",
+            timeoutMs,
+        });
+
+        it("returns once a new replica is linked and holds what the master held when the link came up", async () => {
+            const master = await fleet.start({ name: "roll-master", password: PASSWORD });
+            const c = master.client();
+            await c.connect();
+            for (let i = 0; i < 20; i++) await c.mset(...Array.from({ length: 100 }, (_, j) => [`k${i}-${j}`, "v".repeat(100)]).flat());
+            c.disconnect();
+            const replica = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: master.port });
+            const { outs } = await rejoin.create(inputsFor(replica, master, [master, replica]));
+            assert.strictEqual(outs.role, "replica");
+            assert.strictEqual(outs.linked, true, "the master answered, so the link was required");
+            assert.strictEqual(await dbsize(replica), 2000, "caught up: every key the master had");
+            assert.strictEqual(outs.password, undefined, "the password stays out of the outputs");
+        });
+
+        it("on a first deploy, before the master exists, returns once the replica answers; an update then waits for the link", async () => {
+            const replica = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: 1 });
+            const phantom = { ...asNode(replica), name: "roll-master", endpoint: `${HOST}:1`, port: 1 };
+            const inputs = {
+                ...inputsFor(replica, undefined, [replica], 1000),
+                replicaOf: `${HOST}:1`,
+                dataNodes: [phantom, asNode(replica)],
+            };
+            const { outs } = await rejoin.create(inputs);
+            assert.deepStrictEqual([outs.role, outs.linked], ["replica", false]);
+            await assert.rejects(
+                rejoin.update!("id", outs, inputs),
+                /^Error: replica roll-replica-1 \(127\.0\.0\.1:\d+\): not back in the group after 1s: master_link_status=down$/,
+            );
+        });
+
+        it("fails naming what the node follows when it follows another master", async () => {
+            const master = await fleet.start({ name: "roll-master", password: PASSWORD });
+            const other = await fleet.start({ name: "roll-other", password: PASSWORD });
+            const replica = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: other.port });
+            const inputs = inputsFor(replica, master, [master, replica], 1000);
+            await assert.rejects(
+                rejoin.update!("id", { ...inputs }, inputs),
+                new RegExp(`follows ${HOST}:${other.port} \\(expected ${HOST}:${master.port}\\)$`),
+            );
+        });
+
+        it("waits for a master to answer as master", async () => {
+            const master = await fleet.start({ name: "roll-master", password: PASSWORD });
+            const { outs } = await rejoin.create(inputsFor(master, undefined, [master]));
+            assert.strictEqual(outs.role, "master");
+            const diff = await rejoin.diff!("id", outs, { ...inputsFor(master, undefined, [master]), containerId: "c-2" });
+            assert.deepStrictEqual(
+                diff,
+                { changes: true, replaces: [], deleteBeforeReplace: false },
+                "a replaced container waits again, never replaces",
+            );
+            assert.strictEqual((await rejoin.diff!("id", outs, inputsFor(master, undefined, [master]))).changes, false);
+        });
+    });
+
+    describe("NodeHandover, with three sentinels", () => {
+        let g: SentinelGroup;
+        const inputsFor = (node: RedisNode, fingerprint: string, deployedReplicaOf: string): NodeHandoverInputs => ({
+            node: asNode(node),
+            deployedReplicaOf,
+            fingerprint,
+            dataNodes: [g.master, ...g.replicas].map(asNode),
+            sentinel: { masterName: MONITORED, endpoints: g.sentinels.map((s) => s.endpoint) },
+            password: PASSWORD,
+            timeoutMs: 30_000,
+        });
+
+        beforeEach(async () => {
+            g = await startSentinelGroup(fleet);
+            await pollUntil("the sentinels to know both replicas and each other", 20_000, async () => {
+                const c = g.sentinels[0]!.client();
+                await c.connect();
+                const m = (await c.call("SENTINEL", "MASTER", MONITORED)) as string[];
+                c.disconnect();
+                return Number(m[m.indexOf("num-slaves") + 1]) === 2 && Number(m[m.indexOf("num-other-sentinels") + 1]) === 2;
+            });
+        });
+
+        it("creates as deployed, and keeps what the node follows while its fingerprint stays", async () => {
+            const created = await handover.create(inputsFor(g.master, "f1", ""));
+            assert.strictEqual(created.outs.replicaOf, "");
+            const same = await handover.update!("id", created.outs, inputsFor(g.master, "f1", ""));
+            assert.strictEqual(same.outs!.replicaOf, "");
+            assert.strictEqual(await reportedMaster(g.sentinels[0]!), address(g.master), "no failover without a new fingerprint");
+        });
+
+        it("fails over away from the master before it is replaced, and has its new container follow the promoted node", async () => {
+            const created = await handover.create(inputsFor(g.master, "f1", ""));
+            const { outs } = await handover.update!("id", created.outs, inputsFor(g.master, "f2", ""));
+            const promoted = g.replicas.find((r) => address(r) === outs!.replicaOf);
+            assert.ok(promoted, `replicaOf ${outs!.replicaOf} is one of the replicas`);
+            assert.strictEqual(outs!.failedOverTo, promoted.name);
+            for (const s of g.sentinels) assert.strictEqual(await reportedMaster(s), address(promoted));
+        });
+
+        it("has a replica's new container follow the current master, with no failover", async () => {
+            const created = await handover.create(inputsFor(g.replicas[0]!, "f1", address(g.master)));
+            const { outs } = await handover.update!("id", created.outs, inputsFor(g.replicas[0]!, "f2", address(g.master)));
+            assert.deepStrictEqual([outs!.replicaOf, outs!.failedOverTo], [address(g.master), undefined]);
+            assert.strictEqual(await reportedMaster(g.sentinels[0]!), address(g.master));
+        });
+
+        it("makes every sentinel forget a removed replica, one after another, each seeing the others again", async () => {
+            const gone = g.replicas[1]!;
+            const created = await handover.create(inputsFor(gone, "f1", address(g.master)));
+            await gone.stop();
+            await waitLinked(g.master, 1);
+            await handover.delete!("id", created.outs);
+            for (const s of g.sentinels) {
+                const c = s.client();
+                await c.connect();
+                const replicas = (await c.call("SENTINEL", "REPLICAS", MONITORED)) as string[][];
+                const m = (await c.call("SENTINEL", "MASTER", MONITORED)) as string[];
+                c.disconnect();
+                assert.deepStrictEqual(
+                    replicas.map((f) => f[f.indexOf("name") + 1]),
+                    [address(g.replicas[0]!)],
+                    `${s.name} forgot ${gone.name}`,
+                );
+                assert.strictEqual(m[m.indexOf("num-other-sentinels") + 1], "2", `${s.name} sees the other sentinels`);
+            }
+        });
+    });
+});
