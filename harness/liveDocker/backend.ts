@@ -8,64 +8,22 @@
 //   is never silently dropped (inputs.ts). Empty values (undefined, null, [], {}) and `false`
 //   for opt-in flags are ignored.
 // - Everything it creates carries the label redis-replication.test=<testLabel>.
-// - It records what it made; teardown() removes it in reverse order, as `pulumi destroy` would.
-//   Images are kept (removeTestImages() clears them).
+// - It keeps the state the runs leave, so the program can run again: beginUp() starts the next
+//   `pulumi up`, whose registrations are diffed by the providers' rules and carried out in the
+//   engine's order (update/engine.ts); endUp() runs its deletes.
+// - teardown() removes everything that exists, newest first, as `pulumi destroy` would, except
+//   what retainOnDelete keeps. Images are kept (removeTestImages() clears them).
 //
 // Accepted but without effect here (harmless): Image.buildOnPreview (never a preview),
 // Container.containerReadRefreshTimeoutMilliseconds, Container.uploads[].sourceHash (a replace
-// trigger), Command.triggers and Command.update (only matter on update), Command.logging.
+// trigger), Command.triggers (only a replace trigger), Command.logging.
 import * as pulumi from "@pulumi/pulumi";
-import { dockerClient, DYNAMIC_PREFIX } from "../docker";
-import { unwrapSecrets } from "../pulumi";
-import { createCommand } from "./command";
-import { createContainer } from "./container";
-import { createDynamic } from "./dynamic";
-import { createImage } from "./image";
-import { createNetwork, getNetwork } from "./network";
-import type { BackendContext, Created, Handler, LiveBackend, LiveBackendOptions } from "./types";
-import { createVolume } from "./volume";
-
-/** The resource types the backend makes, by type token; dynamic resources go by their prefix. */
-const HANDLERS: Record<string, Handler> = {
-    "docker:index/image:Image": createImage,
-    "docker:index/network:Network": createNetwork,
-    "docker:index/volume:Volume": createVolume,
-    "docker:index/container:Container": createContainer,
-    "command:local:Command": createCommand,
-};
-
-function handlerFor(type: string): Handler | undefined {
-    return HANDLERS[type] ?? (type.startsWith(DYNAMIC_PREFIX) ? createDynamic : undefined);
-}
-
-async function handle(ctx: BackendContext, args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
-    const where = `live backend: ${args.type} "${args.name}"`;
-    if (!args.custom) return { id: undefined, state: args.inputs }; // component resources: nothing to make
-    if (args.id) throw new Error(`${where}: reading or importing an existing resource (id ${args.id}) is not supported`);
-    const handler = handlerFor(args.type);
-    if (!handler) throw new Error(`${where}: resource type ${args.type} is not supported by the live backend`);
-    const raw = unwrapSecrets(args.inputs ?? {}) as Record<string, unknown>;
-    return handler(ctx, { where, type: args.type, name: args.name, raw });
-}
-
-interface Undo {
-    made: Created;
-    undo: () => Promise<void>;
-}
-
-/** Runs the undos newest first; every failure is reported, the first one leading. */
-async function undoAll(undos: Undo[]): Promise<void> {
-    const errors: string[] = [];
-    while (undos.length > 0) {
-        const { made, undo } = undos.pop()!;
-        try {
-            await undo();
-        } catch (err) {
-            errors.push(`teardown of ${made.type} "${made.name}" (${made.id}): ${(err as Error).message}`);
-        }
-    }
-    if (errors.length > 0) throw new Error(errors.join("\n"));
-}
+import { dockerClient } from "../docker";
+import { getNetwork } from "./network";
+import type { BackendContext, LiveBackend, LiveBackendOptions } from "./types";
+import { endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/engine";
+import { captureRegistrations, takeRegistration } from "./update/request";
+import type { StateEntry, UpdateStep } from "./update/types";
 
 /** Resolves once every promise has settled, or after timeoutMs. */
 async function settle(pending: Set<Promise<unknown>>, timeoutMs: number): Promise<void> {
@@ -75,29 +33,49 @@ async function settle(pending: Set<Promise<unknown>>, timeoutMs: number): Promis
     clearTimeout(timer);
 }
 
+/** Removes every object that still exists, newest first; every failure is reported, the first one leading. */
+async function removeAll(ctx: BackendContext): Promise<void> {
+    const errors: string[] = [];
+    for (const o of [...ctx.objects].reverse()) {
+        if (o.removal !== undefined) continue;
+        try {
+            await removeObject(ctx, o);
+        } catch (err) {
+            errors.push(`teardown of ${o.made.type} "${o.made.name}" (${o.made.id}): ${(err as Error).message}`);
+        }
+    }
+    if (errors.length > 0) throw new Error(errors.join("\n"));
+}
+
 export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
-    const created: Created[] = [];
-    const undos: Undo[] = [];
+    captureRegistrations();
+    const settleMs = opts.settleTimeoutMs ?? 60_000;
     const pending = new Set<Promise<unknown>>();
     let closed = false;
+    let run: UpRun = newRun(new Map());
+    let state = new Map<string, StateEntry>();
     const ctx: BackendContext = {
         docker: dockerClient(),
         testLabel: opts.testLabel,
         cwd: opts.cwd ?? process.cwd(),
-        retain: opts.retain ?? (() => false),
-        created,
+        created: [],
         retained: [],
+        objects: [],
         record(made, undo) {
-            created.push(made);
-            undos.push({ made, undo });
+            ctx.created.push(made);
+            ctx.objects.push({ made, undo });
         },
     };
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
-            if (closed) {
-                return Promise.reject(new Error(`live backend: ${args.type} "${args.name}" registered after teardown`));
-            }
-            const p = handle(ctx, args);
+            // First, synchronously: the request this call belongs to (update/request.ts).
+            const reg = takeRegistration(args.type, args.name);
+            if (closed) return Promise.reject(new Error(`live backend: ${args.type} "${args.name}" registered after teardown`));
+            if (run.ended)
+                return Promise.reject(
+                    new Error(`live backend: ${args.type} "${args.name}" registered after endUp() (call beginUp() first)`),
+                );
+            const p = register(ctx, run, args, reg);
             pending.add(p);
             const untrack = (): void => void pending.delete(p);
             p.then(untrack, untrack);
@@ -108,11 +86,31 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
             return args.inputs;
         },
     };
+    function beginUp(): void {
+        if (!run.ended) throw new Error("live backend: beginUp() before the previous up ended (call endUp() first)");
+        run = newRun(state);
+    }
+    async function endUp(): Promise<UpdateStep[]> {
+        if (run.ended) throw new Error("live backend: endUp() without an up in progress (call beginUp() first)");
+        // A registration may start only once those it waits on resolved: settle until none is left.
+        const deadline = Date.now() + settleMs;
+        do {
+            await settle(pending, Math.max(0, deadline - Date.now()));
+            await new Promise((r) => setImmediate(r));
+        } while (pending.size > 0 && Date.now() < deadline);
+        try {
+            state = await endRun(ctx, run);
+        } catch (err) {
+            state = stateAfterFailure(run);
+            throw err;
+        }
+        return [...run.steps];
+    }
     async function teardown(): Promise<void> {
         closed = true;
         // Let operations in flight finish (or fail), so what they made is recorded and removed too.
-        await settle(pending, opts.settleTimeoutMs ?? 60_000);
-        await undoAll(undos);
+        await settle(pending, settleMs);
+        await removeAll(ctx);
     }
-    return { mocks, created, retained: ctx.retained, teardown };
+    return { mocks, created: ctx.created, retained: ctx.retained, teardown, beginUp, endUp };
 }

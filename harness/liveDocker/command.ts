@@ -1,7 +1,8 @@
-// command:local:Command: `create` runs at once, `delete` at teardown, as pulumi-command runs them.
+// command:local:Command: `create` runs at once, `update` (or `create` again) on an update, `delete`
+// at its removal, as pulumi-command runs them.
 import { spawn } from "child_process";
 import { autoName, Inputs } from "./inputs";
-import type { Handler } from "./types";
+import type { BackendContext, Handler } from "./types";
 
 interface RunResult {
     code: number | null;
@@ -29,32 +30,80 @@ function run(argv: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv; stdin
     });
 }
 
-export const createCommand: Handler = async (ctx, { where, type, name, raw }) => {
+/** A command's inputs, read strictly. */
+interface CommandSpec {
+    create?: string;
+    update?: string;
+    del?: string;
+    env: NodeJS.ProcessEnv;
+    dir: string;
+    interpreter: string[];
+    stdin?: string;
+    addPrevious: boolean;
+}
+
+function readCommand(where: string, raw: Record<string, unknown>, cwd: string): CommandSpec {
     const inp = new Inputs(where, raw);
-    const create = inp.str("create");
-    const del = inp.str("delete");
-    const env = { ...process.env, ...(inp.strMap("environment") ?? {}) };
-    const dir = inp.str("dir") ?? ctx.cwd;
-    const interpreter = inp.strs("interpreter") ?? ["/bin/sh", "-c"];
-    const stdin = inp.str("stdin");
-    const addPrevious = inp.bool("addPreviousOutputInEnv") ?? true;
-    inp.harmless("triggers", "update", "logging");
+    const spec = {
+        create: inp.str("create"),
+        update: inp.str("update"),
+        del: inp.str("delete"),
+        env: { ...process.env, ...(inp.strMap("environment") ?? {}) },
+        dir: inp.str("dir") ?? cwd,
+        interpreter: inp.strs("interpreter") ?? ["/bin/sh", "-c"],
+        stdin: inp.str("stdin"),
+        addPrevious: inp.bool("addPreviousOutputInEnv") ?? true,
+    };
+    inp.harmless("triggers", "logging");
     inp.finish();
-    let stdout = "";
-    let stderr = "";
-    if (create !== undefined) {
-        const res = await run([...interpreter, create], { cwd: dir, env, stdin });
-        // pulumi-command trims one trailing newline from each stream.
-        stdout = res.stdout.replace(/\n$/, "");
-        stderr = res.stderr.replace(/\n$/, "");
-        if (res.code !== 0) throw new Error(`${where}: create exited ${res.code}\nstdout: ${stdout}\nstderr: ${stderr}`);
-    }
+    return spec;
+}
+
+/** Outputs of the last run of a script. */
+interface Outs {
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs one script of the command; with addPreviousOutputInEnv, the previous outputs are in its environment. */
+async function runScript(where: string, spec: CommandSpec, op: string, script: string, prev?: Outs): Promise<Outs> {
+    const env =
+        prev && spec.addPrevious ? { ...spec.env, PULUMI_COMMAND_STDOUT: prev.stdout, PULUMI_COMMAND_STDERR: prev.stderr } : spec.env;
+    const res = await run([...spec.interpreter, script], { cwd: spec.dir, env, stdin: spec.stdin });
+    // pulumi-command trims one trailing newline from each stream.
+    const outs = { stdout: res.stdout.replace(/\n$/, ""), stderr: res.stderr.replace(/\n$/, "") };
+    if (res.code !== 0) throw new Error(`${where}: ${op} exited ${res.code}\nstdout: ${outs.stdout}\nstderr: ${outs.stderr}`);
+    return outs;
+}
+
+/** The removal: `delete` if set, with the last outputs. */
+function undoOf(where: string, spec: CommandSpec, outs: Outs): () => Promise<void> {
+    return async () => {
+        if (spec.del !== undefined) await runScript(where, spec, "delete", spec.del, outs);
+    };
+}
+
+export const createCommand: Handler = async (ctx, { where, type, name, raw }) => {
+    const spec = readCommand(where, raw, ctx.cwd);
+    const outs = spec.create === undefined ? { stdout: "", stderr: "" } : await runScript(where, spec, "create", spec.create);
     const id = autoName(name);
-    ctx.record({ type, name, id }, async () => {
-        if (del === undefined) return;
-        const delEnv = addPrevious ? { ...env, PULUMI_COMMAND_STDOUT: stdout, PULUMI_COMMAND_STDERR: stderr } : env;
-        const res = await run([...interpreter, del], { cwd: dir, env: delEnv, stdin });
-        if (res.code !== 0) throw new Error(`${where}: delete exited ${res.code}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
-    });
-    return { id, state: { ...raw, stdout, stderr } };
+    ctx.record({ type, name, id }, undoOf(where, spec, outs));
+    return { id, state: { ...raw, ...outs } };
 };
+
+/**
+ * An in-place update: runs `update` if set, otherwise `create` again; neither set, nothing
+ * (pulumi/pulumi-command local/commandController.go:79-88; v0.6.0 command.go:82-93).
+ */
+export async function updateCommand(
+    ctx: BackendContext,
+    where: string,
+    raw: Record<string, unknown>,
+    olds: Record<string, unknown>,
+): Promise<{ state: Record<string, unknown>; undo: () => Promise<void> }> {
+    const spec = readCommand(where, raw, ctx.cwd);
+    const prev = { stdout: String(olds.stdout ?? ""), stderr: String(olds.stderr ?? "") };
+    const script = spec.update ?? spec.create;
+    const outs = script === undefined ? prev : await runScript(where, spec, "update", script, prev);
+    return { state: { ...raw, ...outs }, undo: undoOf(where, spec, outs) };
+}

@@ -1,9 +1,10 @@
 // docker:index/image:Image, built locally with the classic builder (no registry to push to or
 // pull from), its paths resolved as pulumi-docker resolves them.
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { TEST_LABEL } from "../docker";
-import { buildFromDirectory } from "../image";
+import { buildFromDirectory, contextTar } from "../image";
 import { Inputs } from "./inputs";
 import type { Handler } from "./types";
 
@@ -93,3 +94,19 @@ export const createImage: Handler = async (ctx, { where, type, name, raw }) => {
         },
     };
 };
+
+/**
+ * The build's contextDigest, as pulumi-docker's Check adds it: a hash over the Dockerfile and
+ * the context files the build sends, .dockerignore applied (pulumi/pulumi-docker provider/provider.go:544-649).
+ * Here, a sha256 of the very context tar the build sends (mtimes are 0 in it).
+ */
+export function buildDigest(cwd: string, raw: Record<string, unknown>): string {
+    const build = (raw.build ?? {}) as { context?: string; dockerfile?: string };
+    const context = build.context ?? ".";
+    const dockerfile = path.resolve(cwd, build.dockerfile ?? path.posix.join(context, "Dockerfile"));
+    const ctx = contextTar(path.resolve(cwd, context), dockerfile);
+    // A Dockerfile from outside the context goes in under a random name: hash it without the name.
+    const tar =
+        ctx.dockerfile === ctx.relDockerfile ? ctx.tar : Buffer.from(ctx.tar.toString("latin1").split(ctx.dockerfile).join(""), "latin1");
+    return crypto.createHash("sha256").update(tar).update(fs.readFileSync(dockerfile)).digest("hex");
+}

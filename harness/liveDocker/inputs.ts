@@ -4,7 +4,7 @@
 import * as crypto from "crypto";
 import { TEST_LABEL } from "../docker";
 
-function isEmpty(v: unknown): boolean {
+export function isEmpty(v: unknown): boolean {
     if (v === undefined || v === null) return true;
     if (Array.isArray(v)) return v.length === 0;
     if (typeof v === "object") return Object.keys(v as object).length === 0;

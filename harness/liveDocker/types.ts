@@ -1,6 +1,7 @@
 // The live backend's public shapes, and the one context its resource handlers share.
 import type * as pulumi from "@pulumi/pulumi";
 import type Docker from "dockerode";
+import type { UpdateStep } from "./update/types";
 
 /** One object the backend made. */
 export interface Created {
@@ -10,14 +11,14 @@ export interface Created {
     name: string;
     /** Physical id (container/network id, volume/image name, command id). */
     id: string;
+    /** The retainOnDelete option as the program set it on the resource. */
+    retainOnDelete?: boolean;
 }
 
 /** Options of createLiveBackend. */
 export interface LiveBackendOptions {
     /** Value of the label redis-replication.test on everything created. */
     testLabel: string;
-    /** Stands in for retainOnDelete (the mock gets no resource options): volumes it selects survive teardown and are listed in `retained`. */
-    retain?: (name: string, type: string) => boolean;
     /** Directory relative Image build paths resolve against, as the program's cwd. Default process.cwd(). */
     cwd?: string;
     /** How long teardown waits for operations still in flight. Default 60 s. */
@@ -28,12 +29,28 @@ export interface LiveBackendOptions {
 export interface LiveBackend {
     /** For pulumi.runtime.setMocks. */
     mocks: pulumi.runtime.Mocks;
-    /** What was made, in order. */
+    /** What was made, in order, over every `up` (also what was removed since). */
     created: Created[];
-    /** Volumes kept by `retain` at teardown; the caller removes them. */
+    /** What retainOnDelete kept from a delete (at teardown or in an `up`); the caller removes it. */
     retained: Created[];
-    /** Removes what was made, newest first; safe after a failure and to call twice. */
+    /** Removes everything that exists now, newest first (as `pulumi destroy`); safe after a failure and to call twice. */
     teardown(): Promise<void>;
+    /** Starts the next `pulumi up` on the state the previous runs left; call before pulumi.runtime.setMocks for the next program run. */
+    beginUp(): void;
+    /**
+     * Ends the current `up`: waits for registrations in flight, then deletes what this run did not
+     * declare (dependents first, as the engine's post-steps) and the olds of create-first
+     * replacements. Returns this run's steps in the order they were carried out.
+     */
+    endUp(): Promise<UpdateStep[]>;
+}
+
+/** One object the backend made that may still exist, and how `pulumi destroy` would remove it. */
+export interface LiveObject {
+    made: Created;
+    undo: () => Promise<void>;
+    /** Set once its removal started (or retainOnDelete kept it). */
+    removal?: Promise<void>;
 }
 
 /** What every handler shares: the engine, the run's settings, and the record of what was made. */
@@ -43,12 +60,12 @@ export interface BackendContext {
     testLabel: string;
     /** The program's cwd, for relative paths. */
     cwd: string;
-    /** retainOnDelete, as LiveBackendOptions.retain. */
-    retain: (name: string, type: string) => boolean;
     /** What was made, in order. */
     created: Created[];
-    /** Volumes kept at teardown. */
+    /** What retainOnDelete kept from a delete. */
     retained: Created[];
+    /** Everything made, in order; those without `removal` still exist. */
+    objects: LiveObject[];
     /** Records a made object and how `pulumi destroy` would remove it. */
     record(made: Created, undo: () => Promise<void>): void;
 }

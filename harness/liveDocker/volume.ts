@@ -1,4 +1,4 @@
-// docker:index/volume:Volume; a volume `retain` selects survives teardown (retainOnDelete).
+// docker:index/volume:Volume. retainOnDelete is the backend's (backend.ts), as for every type.
 import type Docker from "dockerode";
 import { removeIfPresent, TEST_LABEL } from "../docker";
 import { autoName, Inputs } from "./inputs";
@@ -16,9 +16,6 @@ export const createVolume: Handler = async (ctx, { where, type, name, raw }) => 
     inp.finish();
     const vol = (await (await ctx.docker.createVolume(body)).inspect()) as Docker.VolumeInspectInfo;
     const made = { type, name, id: vol.Name };
-    ctx.record(made, async () => {
-        if (ctx.retain(name, type)) ctx.retained.push(made);
-        else await removeIfPresent(ctx.docker.getVolume(vol.Name).remove());
-    });
+    ctx.record(made, () => removeIfPresent(ctx.docker.getVolume(vol.Name).remove()));
     return { id: vol.Name, state: { ...raw, name: vol.Name, driver: vol.Driver, mountpoint: vol.Mountpoint } };
 };

@@ -30,26 +30,22 @@ export interface Scenario {
     backend: LiveBackend;
     /** Inputs of each dynamic resource (the replication check), by resource name, including __provider. */
     dynamicInputs: Map<string, RawInputs>;
-    /** retainOnDelete as the program set it on each registration, by resource name. */
-    retainOnDelete: Map<string, boolean>;
+    /** retainOnDelete as the program set it on each resource made, by resource name. */
+    readonly retainOnDelete: Map<string, boolean>;
     started: number;
     finished: boolean;
 }
 
 /**
  * Clears stale leftovers of the label, makes a live backend and hands it to Pulumi's mocks.
- * The backend's `retain` follows the retainOnDelete the program really set (read off each
- * RegisterResourceRequest on the mock monitor), not a guess from names.
+ * The backend honours the retainOnDelete the program really set (it reads it off each
+ * RegisterResourceRequest), not a guess from names.
  */
 export async function startScenario(name: string, opts: ScenarioOptions): Promise<Scenario> {
     const started = Date.now();
     await clearStale(opts.testLabel);
-    const retainOnDelete = new Map<string, boolean>();
     const dynamicInputs = new Map<string, RawInputs>();
-    const backend = createLiveBackend({
-        testLabel: opts.testLabel,
-        retain: (resName, type) => type === "docker:index/volume:Volume" && retainOnDelete.get(resName) === true,
-    });
+    const backend = createLiveBackend({ testLabel: opts.testLabel });
     const mocks: pulumi.runtime.Mocks = {
         call: (args) => backend.mocks.call(args),
         async newResource(args) {
@@ -60,15 +56,16 @@ export async function startScenario(name: string, opts: ScenarioOptions): Promis
         },
     };
     await pulumi.runtime.setMocks(mocks, PROJECT, opts.stack);
-    // The mock monitor drops resource options before calling the mocks; read retainOnDelete here.
-    type Req = { getName(): string; getRetainondelete(): boolean };
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: Req, cb: unknown) => unknown };
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) => {
-        retainOnDelete.set(req.getName(), req.getRetainondelete());
-        return register(req, cb);
+    return {
+        name,
+        backend,
+        dynamicInputs,
+        get retainOnDelete() {
+            return new Map(backend.created.map((c) => [c.name, c.retainOnDelete === true]));
+        },
+        started,
+        finished: false,
     };
-    return { name, backend, dynamicInputs, retainOnDelete, started, finished: false };
 }
 
 /**

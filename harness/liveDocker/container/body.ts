@@ -79,7 +79,9 @@ function readPorts(inp: Inputs): { exposed: Record<string, object>; bindings: Re
 
 /** `volumes` as binds and `mounts` as mounts; a named volume must be one this program created. */
 function readStorage(inp: Inputs, ctx: BackendContext): { binds: string[]; mounts: Record<string, unknown>[] } {
-    const knownVolumes = new Set(ctx.created.filter((c) => c.type === "docker:index/volume:Volume").map((c) => c.id));
+    const knownVolumes = new Set(
+        ctx.objects.filter((o) => o.removal === undefined && o.made.type === "docker:index/volume:Volume").map((o) => o.made.id),
+    );
     const requireVolume = (v: Inputs, key: string, vol: string): void => {
         // Docker would silently create an unlabelled, unmanaged volume for an unknown name.
         if (!knownVolumes.has(vol)) v.fail(key, `names volume "${vol}", which no docker.Volume of this program created`);

@@ -6,6 +6,7 @@ import { containerLog, removeIfPresent, statusCode } from "../../docker";
 import { packTar } from "../../image";
 import type { BackendContext, Handler } from "../types";
 import { ContainerSpec, readContainer } from "./body";
+import { containerState } from "./readBack";
 
 async function sleep(ms: number): Promise<void> {
     await new Promise((r) => setTimeout(r, ms));
@@ -19,7 +20,7 @@ async function logTail(c: Docker.Container): Promise<string> {
 }
 
 /** As the provider's delete: stop with the grace period if one is set, then force-remove. */
-async function removeContainer(c: Docker.Container, spec: ContainerSpec): Promise<void> {
+export async function removeContainer(c: Docker.Container, spec: ContainerSpec): Promise<void> {
     const grace = spec.lifecycle.destroyGrace;
     if (grace !== undefined) {
         await c.stop({ t: grace }).catch((err: unknown) => {
@@ -99,36 +100,6 @@ async function waitHealthy(
     return info;
 }
 
-/** The state pulumi-docker reads back: networks, published ports, exit code. */
-function stateOf(raw: Record<string, unknown>, spec: ContainerSpec, info: Docker.ContainerInspectInfo): Record<string, unknown> {
-    const networkDatas = Object.entries(info.NetworkSettings.Networks ?? {}).map(([netName, s]) => ({
-        networkName: netName,
-        ipAddress: s.IPAddress,
-        ipPrefixLength: s.IPPrefixLen,
-        gateway: s.Gateway,
-        globalIpv6Address: s.GlobalIPv6Address,
-        globalIpv6PrefixLength: s.GlobalIPv6PrefixLen,
-        ipv6Gateway: s.IPv6Gateway,
-        macAddress: s.MacAddress,
-    }));
-    const ports = Object.entries(info.NetworkSettings.Ports ?? {}).flatMap(([key, binds]) =>
-        (binds ?? []).map((bnd) => {
-            const [internal, protocol] = key.split("/");
-            return { internal: Number(internal), external: Number(bnd.HostPort), ip: bnd.HostIp, protocol };
-        }),
-    );
-    return {
-        ...raw,
-        name: spec.name,
-        image: spec.image,
-        hostname: info.Config.Hostname,
-        networkDatas,
-        ports: ports.length > 0 ? ports : raw.ports,
-        exitCode: info.State.Running ? undefined : info.State.ExitCode,
-        bridge: (info.NetworkSettings as { Bridge?: string }).Bridge ?? "",
-    };
-}
-
 export const createContainer: Handler = async (ctx, { where, type, name, raw }) => {
     const spec = readContainer(ctx, where, name, raw);
     try {
@@ -152,5 +123,5 @@ export const createContainer: Handler = async (ctx, { where, type, name, raw }) 
             info = await waitHealthy(where, c, spec, info);
         }
     }
-    return { id: c.id, state: stateOf(raw, spec, info) };
+    return { id: c.id, state: containerState(raw, spec, info) };
 };

@@ -1,0 +1,64 @@
+// The registration details newResource does not get (URN, parent, dependencies, property
+// dependencies, deleteBeforeReplace, retainOnDelete), read off the RegisterResourceRequest.
+// The mock monitor's registerResource calls mocks.newResource synchronously, before its first
+// await (SDK runtime/mocks.js:101-115), so the request stashed just before that call is the one
+// newResource sees first (rules.md §6).
+import * as pulumi from "@pulumi/pulumi";
+import type { Registration } from "./types";
+
+interface Request {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+    getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getRetainondelete(): boolean;
+}
+
+interface MonitorPrototype {
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: Request, cb: unknown): unknown;
+    __liveBackendWrapped?: boolean;
+}
+
+let stash: { type: string; name: string; reg: Registration } | undefined;
+
+function readRequest(monitor: MonitorPrototype, req: Request): Registration {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
+    return {
+        urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+        parent: req.getParent(),
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
+        retainOnDelete: req.getRetainondelete(),
+    };
+}
+
+/** Wraps MockMonitor.prototype.registerResource once per process, so every mock monitor stashes its requests. */
+export function captureRegistrations(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const proto = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } }).MockMonitor.prototype;
+    if (proto.__liveBackendWrapped) return;
+    const original = proto.registerResource;
+    proto.registerResource = function (this: MonitorPrototype, req: Request, cb: unknown) {
+        stash = { type: req.getType(), name: req.getName(), reg: readRequest(this, req) };
+        return original.call(this, req, cb);
+    };
+    proto.__liveBackendWrapped = true;
+}
+
+/**
+ * The registration behind this newResource call; for a call that did not come through the
+ * monitor (a test calling newResource itself), a root-level URN and no options.
+ */
+export function takeRegistration(type: string, name: string): Registration {
+    const s = stash;
+    stash = undefined;
+    if (s !== undefined && s.type === type && s.name === name) return s.reg;
+    const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`;
+    return { urn, parent: "", dependencies: [], propertyDependencies: {}, retainOnDelete: false };
+}
