@@ -103,7 +103,9 @@ export function createNodes(ctx: NodeContext): GroupNodes {
             healthcheck: SENTINEL_HEALTHCHECK_TEST,
             command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
             volumes: [],
-            dependsOn: [],
+            // After the master is back with its replicas: a sentinel then learns them all at its first look
+            // (it asks the master only every 10 s).
+            dependsOn: [rejoins[rejoins.length - 1]!],
         }),
     );
     return { master: containers.get(plan.master.key)!, replicas: plan.replicas.map((n) => containers.get(n.key)!), sentinels, rejoins };

@@ -100,6 +100,8 @@ async function waitForgotten(conns: Connections, endpoint: string, inputs: NodeH
         const master = (await call(conns, endpoint, "SENTINEL", "MASTER", name).catch(() => [])) as string[];
         const others = Number(master[master.indexOf("num-other-sentinels") + 1] ?? 0);
         const linked = await masterReplicas(conns, inputs, master);
+        // No master answers: the whole group is going (pulumi destroy), and there is nothing to agree with.
+        if (linked === undefined && master.length > 0) return;
         const agrees = linked !== undefined && linked.length === listed.length && linked.every((r) => listed.includes(r));
         if (!listed.includes(addressOf(inputs.node)) && agrees && others >= inputs.sentinel.endpoints.length - 1) return;
         last = `lists replicas [${listed.join(", ")}] (the master reports [${linked?.join(", ") ?? "?"}]) and ${others} other sentinels`;

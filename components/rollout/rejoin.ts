@@ -1,6 +1,6 @@
-// Waiting until a data node is back in the group: answering, in the role it was deployed for,
-// and (for a replica) linked to its master and caught up with the master's offset as it was when
-// the link came up. Serialized with the providers (see the rules at the top of provider.ts).
+// Waiting until a data node is back in the group: answering, in the role it was deployed for;
+// a replica linked to its master and caught up with the master's offset as it was when the link
+// came up; a master with every other data node linked to it. Serialized with the providers (see the rules at the top of provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { formatDuration } from "../replicationCheck/messages";
 import { addressOf, closeConnections, Connections, infoOf, openConnections } from "./connection";
@@ -12,13 +12,17 @@ interface Look {
     missing: string;
 }
 
-async function lookAtMaster(conns: Connections, node: RolloutNode, started: number): Promise<Look> {
-    const info = await infoOf(conns, node.endpoint);
+/** A master is back once its replicas (every other data node) are linked to it again. */
+async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, started: number): Promise<Look> {
+    const info = await infoOf(conns, inputs.node.endpoint);
     if (typeof info === "string") return { missing: info };
     if (info.loading === "1") return { missing: "still loading its dataset" };
     if (info.role !== "master") return { missing: `role=${info.role} (expected master)` };
+    const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && /state=online/.test(info[k] ?? "")).length;
+    const expected = inputs.dataNodes.length - 1;
+    if (online < expected) return { missing: `${online} of ${expected} replicas linked` };
     const offset = Number(info.master_repl_offset ?? 0);
-    return { missing: "", done: { role: "master", offset, waitedMs: Date.now() - started, linked: false } };
+    return { missing: "", done: { role: "master", offset, waitedMs: Date.now() - started, linked: expected > 0 } };
 }
 
 /** The replica's state; `target` is the master offset to reach, fixed the first time the link is seen up. */
@@ -67,10 +71,7 @@ export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolea
         const next = backoff(10, 200, deadline);
         let last: Look = { missing: "no answer yet" };
         do {
-            last =
-                inputs.replicaOf === ""
-                    ? await lookAtMaster(conns, inputs.node, started)
-                    : await lookAtReplica(conns, inputs, master, state);
+            last = inputs.replicaOf === "" ? await lookAtMaster(conns, inputs, started) : await lookAtReplica(conns, inputs, master, state);
             if (last.done) return last.done;
         } while (await next());
         const role = inputs.replicaOf === "" ? "master" : "replica";

@@ -102,17 +102,25 @@ describe("rollout providers, serialized, against redis-server", function () {
             );
         });
 
-        it("waits for a master to answer as master", async () => {
+        it("waits for a master to answer as master with every other data node linked to it", async () => {
             const master = await fleet.start({ name: "roll-master", password: PASSWORD });
-            const { outs } = await rejoin.create(inputsFor(master, undefined, [master]));
-            assert.strictEqual(outs.role, "master");
-            const diff = await rejoin.diff!("id", outs, { ...inputsFor(master, undefined, [master]), containerId: "c-2" });
+            const phantom = { name: "roll-replica-1", endpoint: `${HOST}:1`, ip: HOST, port: 1 };
+            const alone = { ...inputsFor(master, undefined, [master], 1000), dataNodes: [asNode(master), phantom] };
+            await assert.rejects(
+                rejoin.create(alone),
+                /^Error: master roll-master \(127\.0\.0\.1:\d+\): not back in the group after 1s: 0 of 1 replicas linked$/,
+            );
+            const replica = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: master.port });
+            const inputs = inputsFor(master, undefined, [master, replica]);
+            const { outs } = await rejoin.create(inputs);
+            assert.deepStrictEqual([outs.role, outs.linked], ["master", true]);
+            const diff = await rejoin.diff!("id", outs, { ...inputs, containerId: "c-2" });
             assert.deepStrictEqual(
                 diff,
                 { changes: true, replaces: [], deleteBeforeReplace: false },
                 "a replaced container waits again, never replaces",
             );
-            assert.strictEqual((await rejoin.diff!("id", outs, inputsFor(master, undefined, [master]))).changes, false);
+            assert.strictEqual((await rejoin.diff!("id", outs, inputs)).changes, false);
         });
     });
 
