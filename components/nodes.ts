@@ -18,7 +18,7 @@ import {
     SENTINEL_HEALTHCHECK_TEST,
     SENTINEL_PORT,
 } from "./redisConf";
-import { NodeHandover, NodeRejoin, RolloutNode } from "./rollout";
+import { NodeHandover, NodeRejoin, RolloutNode, RolloutSentinel } from "./rollout";
 
 /** The uid the image's redis user runs as (official images and the test base alike). */
 export const REDIS_UID = 999;
@@ -79,15 +79,29 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     const containers = new Map<string, docker.Container>();
     const rejoins: NodeRejoin[] = [];
     let previous: pulumi.Resource[] = hostDirs;
+    const sentinel = plan.sentinel && {
+        masterName: plan.sentinel.masterName,
+        endpoints: plan.sentinel.nodes.map((n) => endpointOf(plan, n)),
+    };
     for (const node of [...plan.replicas, plan.master]) {
+        const last = node === plan.master;
         const deployedReplicaOf = node.role === "replica" ? `${plan.master.ip}:${REDIS_PORT}` : "";
-        const handover = plan.sentinel && handoverFor(ctx, node, { deployedReplicaOf, dataNodes, timeoutMs, dependsOn: previous });
+        const handover = sentinel && handoverFor(ctx, node, { deployedReplicaOf, dataNodes, sentinel, timeoutMs, dependsOn: previous });
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
         const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);
         containers.set(node.key, container);
         const rejoin = new NodeRejoin(
             `${ctx.name}-${node.key}-rejoin`,
-            { node: rolloutNode(plan, node), replicaOf, dataNodes, password: ctx.password, containerId: container.id, timeoutMs },
+            {
+                node: rolloutNode(plan, node),
+                replicaOf,
+                dataNodes,
+                password: ctx.password,
+                containerId: container.id,
+                timeoutMs,
+                removesLeavers: last || undefined,
+                sentinel: last ? sentinel : undefined,
+            },
             { parent: ctx.parent, dependsOn: [container] },
         );
         rejoins.push(rejoin);
@@ -138,10 +152,15 @@ function configContent(
 function handoverFor(
     ctx: NodeContext,
     node: NodePlan,
-    opts: { deployedReplicaOf: string; dataNodes: RolloutNode[]; timeoutMs: number; dependsOn: pulumi.Resource[] },
+    opts: {
+        deployedReplicaOf: string;
+        dataNodes: RolloutNode[];
+        sentinel: RolloutSentinel;
+        timeoutMs: number;
+        dependsOn: pulumi.Resource[];
+    },
 ): NodeHandover {
     const { plan } = ctx;
-    const sentinel = plan.sentinel!;
     const fingerprint = pulumi.secret(
         pulumi.all([ctx.image, ctx.networkName, ctx.password]).apply(([image, network, pw]) =>
             crypto
@@ -158,7 +177,7 @@ function handoverFor(
             deployedReplicaOf: opts.deployedReplicaOf,
             fingerprint,
             dataNodes: opts.dataNodes,
-            sentinel: { masterName: sentinel.masterName, endpoints: sentinel.nodes.map((n) => endpointOf(plan, n)) },
+            sentinel: opts.sentinel,
             password: ctx.password,
             timeoutMs: opts.timeoutMs,
         },

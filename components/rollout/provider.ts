@@ -1,13 +1,14 @@
 // The rollout's dynamic providers: NodeRejoin waits for a node to be back in the group after its
 // container was created or replaced; NodeHandover (with sentinels) fails over away from a master
-// about to be replaced, and makes the sentinels forget a removed replica.
+// about to be replaced; the last NodeRejoin also detaches removed replicas before the check.
 //
 // Serialization: as for the replication check (see the rules at the top of
 // ../replicationCheck/provider.ts), these providers are serialized into state with every function
 // they reach, and the engine runs them in a fresh module: modules are required inside functions,
 // and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
-import { forget, handOver } from "./handover";
+import { handOver } from "./handover";
+import { removeLeavers } from "./membership";
 import { waitRejoined } from "./rejoin";
 import type { HandoverResult, NodeHandoverInputs, NodeRejoinInputs, RejoinResult } from "./types";
 
@@ -17,7 +18,7 @@ function differs(olds: Record<string, unknown>, news: Record<string, unknown>, k
 }
 
 /** Changes to these make a NodeRejoin wait again; the password and timeout alone don't. */
-const REJOIN_KEYS = ["node", "replicaOf", "dataNodes", "containerId"];
+const REJOIN_KEYS = ["node", "replicaOf", "dataNodes", "containerId", "removesLeavers", "sentinel"];
 
 export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInputs, NodeRejoinInputs & RejoinResult> = {
     async diff(_id, olds, news) {
@@ -32,10 +33,11 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInput
         const { password: _password, ...rest } = inputs;
         return { id: `rejoin-${crypto.randomUUID()}`, outs: { ...rest, ...result } };
     },
-    async update(_id, _olds, news) {
+    async update(_id, olds, news) {
         const result = await waitRejoined(news, true);
+        const detached = news.removesLeavers ? await removeLeavers(olds, news) : [];
         const { password: _password, ...rest } = news;
-        return { outs: { ...rest, ...result } };
+        return { outs: { ...rest, ...result, detached } };
     },
 };
 
@@ -57,8 +59,5 @@ export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<NodeHandoverI
             return { outs: { ...rest, replicaOf: olds.replicaOf, failedOverTo: olds.failedOverTo } };
         }
         return { outs: { ...rest, ...(await handOver(news)) } };
-    },
-    async delete(_id, olds) {
-        await forget(olds);
     },
 };

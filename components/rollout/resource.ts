@@ -35,8 +35,7 @@ export class NodeRejoin extends pulumi.dynamic.Resource {
 
 /**
  * With sentinels, before a data node's container is replaced: fails over away from it if it is the
- * master, and tells which master its new container follows. When the node is removed, the
- * sentinels forget it.
+ * master, and tells which master its new container follows.
  */
 export class NodeHandover extends pulumi.dynamic.Resource {
     /** IP of the master the node's container follows, or "" to start as master. */

@@ -36,6 +36,13 @@ export interface NodeRejoinArgs {
     containerId: pulumi.Input<string>;
     /** How long to wait, in ms. */
     timeoutMs: pulumi.Input<number>;
+    /**
+     * On the last node's NodeRejoin only: data nodes no longer declared are detached from the
+     * group before the check (and, with sentinels, forgotten by them).
+     */
+    removesLeavers?: pulumi.Input<boolean>;
+    /** The sentinels, when the group has them. */
+    sentinel?: pulumi.Input<RolloutSentinel>;
 }
 
 /** The plain values NodeRejoin's provider receives. */
@@ -46,6 +53,8 @@ export interface NodeRejoinInputs {
     password?: string;
     containerId: string;
     timeoutMs: number;
+    removesLeavers?: boolean;
+    sentinel?: RolloutSentinel;
 }
 
 /** What a NodeRejoin saw when the node was back. */
@@ -58,6 +67,8 @@ export interface RejoinResult {
     waitedMs: number;
     /** Whether the wait required the link to the master (false on a first deploy, before the master exists). */
     linked: boolean;
+    /** The data nodes detached from the group in this `up`, as no longer declared. */
+    detached?: string[];
 }
 
 /** Arguments of a NodeHandover: prepare a data node for its (re)placement. With sentinels only. */

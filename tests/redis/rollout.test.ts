@@ -124,7 +124,7 @@ describe("rollout providers, serialized, against redis-server", function () {
         });
     });
 
-    describe("NodeHandover, with three sentinels", () => {
+    describe("NodeHandover and the last NodeRejoin, with three sentinels", () => {
         let g: SentinelGroup;
         const inputsFor = (node: RedisNode, fingerprint: string, deployedReplicaOf: string): NodeHandoverInputs => ({
             node: asNode(node),
@@ -171,12 +171,27 @@ describe("rollout providers, serialized, against redis-server", function () {
             assert.strictEqual(await reportedMaster(g.sentinels[0]!), address(g.master));
         });
 
-        it("makes every sentinel forget a removed replica, one after another, each seeing the others again", async () => {
+        it("before the check, detaches a removed replica and has every sentinel forget it, and the sentinels agree again", async () => {
             const gone = g.replicas[1]!;
-            const created = await handover.create(inputsFor(gone, "f1", address(g.master)));
-            await gone.stop();
+            const rejoinInputs = (nodes: RedisNode[]): NodeRejoinInputs => ({
+                node: asNode(g.master),
+                replicaOf: "",
+                dataNodes: nodes.map(asNode),
+                password: PASSWORD,
+                containerId: "c-master",
+                timeoutMs: 30_000,
+                removesLeavers: true,
+                sentinel: { masterName: MONITORED, endpoints: g.sentinels.map((s) => s.endpoint) },
+            });
+            const before = await rejoin.create(rejoinInputs([g.master, ...g.replicas]));
+            const { outs } = await rejoin.update!("id", before.outs, rejoinInputs([g.master, g.replicas[0]!]));
+            assert.deepStrictEqual(outs!.detached, [gone.name]);
             await waitLinked(g.master, 1);
-            await handover.delete!("id", created.outs);
+            const mc = g.master.client();
+            await mc.connect();
+            const info = await mc.info("replication");
+            mc.disconnect();
+            assert.match(info, /connected_slaves:1\r?\n/, "the removed replica no longer follows the master");
             for (const s of g.sentinels) {
                 const c = s.client();
                 await c.connect();

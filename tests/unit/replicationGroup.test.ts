@@ -98,6 +98,7 @@ describe("RedisReplicationGroup (mocks)", function () {
             assert.strictEqual(rejoin.inputs.replicaOf, replicaOf);
             assert.strictEqual(rejoin.inputs.timeoutMs, 60000);
             assert.ok(isSecretValue(rejoin.inputs.password), "the password reaches the rejoin as a secret");
+            assert.strictEqual(rejoin.inputs.removesLeavers, key === "master" ? true : undefined, "the last one detaches removed replicas");
         }
         for (const key of ["master", "replica-1", "replica-2"]) {
             assert.ok(deps(`${name}-check`).includes(`${name}-${key}-rejoin`), `the check runs after ${key} rejoined`);
