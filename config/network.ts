@@ -51,7 +51,7 @@ export function isHost(cidr: Cidr, ip: number): boolean {
     return cidrContains(cidr, ip) && ip !== cidr.base && ip !== cidr.base + cidr.size - 1;
 }
 
-/** The first address from `from` on that is not the gateway. */
-export function nextFree(from: number, gateway: number | undefined): number {
-    return from === gateway ? from + 1 : from;
+/** The first address from `from` on (downward when step is -1) that is not the gateway. */
+export function nextFree(from: number, gateway: number | undefined, step: 1 | -1 = 1): number {
+    return from === gateway ? from + step : from;
 }

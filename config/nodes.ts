@@ -36,6 +36,11 @@ export class AddressBook {
         return n;
     }
 
+    /** Whether another node has the IP already. */
+    hasIp(ip: number): boolean {
+        return this.ips.has(ip);
+    }
+
     /** Takes a host port for path, or records that another node has it. */
     claimPort(port: number, path: string): void {
         const owner = this.ports.get(port);
@@ -95,15 +100,18 @@ export function followingNodes(
     count: number,
     afterIp: number,
     firstPort: number,
+    step: 1 | -1 = 1,
 ): NodePlan[] {
     const { r, network, book } = ctx;
     const nodes: NodePlan[] = [];
     let ip = afterIp;
     for (let i = 1; i <= count; i++) {
-        ip = nextFree(ip + 1, network.gatewayInt);
+        ip = nextFree(ip + step, network.gatewayInt, step);
         const port = firstPort + i - 1;
-        if (network.cidr && !isHost(network.cidr, ip)) {
-            r.fail(path, `${count} ${role}s after ${intToIp(afterIp)} do not fit in network.subnet ${network.subnet}`);
+        // Counting down from the top, the nodes meet the data nodes counting up.
+        if ((network.cidr && !isHost(network.cidr, ip)) || (step === -1 && book.hasIp(ip))) {
+            const where = step === 1 ? "after" : "below";
+            r.fail(path, `${count} ${role}s ${where} ${intToIp(afterIp)} do not fit in network.subnet ${network.subnet}`);
             break;
         }
         if (port > 65535) {

@@ -43,11 +43,18 @@ function readCount(r: Reader, s: Obj, listedCount: number | undefined): number {
     return count;
 }
 
-/** IPs after the last data node's, host ports from master.hostPort + SENTINEL_PORT_OFFSET. */
+/**
+ * IPs from the top of the subnet down, so that adding or removing replicas never moves a
+ * sentinel; host ports from master.hostPort + SENTINEL_PORT_OFFSET. Without a known subnet (an
+ * existing network), IPs after the last data node's.
+ */
 function defaultNodes(ctx: NodeContext, count: number, data: { master: NodePlan; replicas: NodePlan[] }): NodePlan[] {
+    const firstPort = data.master.hostPort + SENTINEL_PORT_OFFSET;
+    const { cidr } = ctx.network;
+    if (cidr) return followingNodes(ctx, "sentinel.nodes", "sentinel", count, cidr.base + cidr.size - 1, firstPort, -1);
     const lastIp = ipToInt(data.replicas[data.replicas.length - 1]?.ip ?? data.master.ip);
     if (lastIp === undefined) return [];
-    return followingNodes(ctx, "sentinel.nodes", "sentinel", count, lastIp, data.master.hostPort + SENTINEL_PORT_OFFSET);
+    return followingNodes(ctx, "sentinel.nodes", "sentinel", count, lastIp, firstPort);
 }
 
 function readTimings(r: Reader, s: Obj): Pick<SentinelPlan, "downAfterMilliseconds" | "failoverTimeout" | "parallelSyncs"> {

@@ -75,7 +75,7 @@ export interface SentinelSpec {
     parallelSyncs?: number;
     /** The name sentinels monitor the master under. Default the group's name. */
     masterName?: string;
-    /** Each sentinel's static IP and host port; default: IPs after the last replica's, ports master.hostPort + 20000 on. */
+    /** Each sentinel's static IP and host port; default: IPs from the top of the subnet down (scaling never moves one), ports master.hostPort + 20000 on. */
     nodes?: NodeAddressSpec[];
 }
 

@@ -9,6 +9,7 @@ import type { SentinelClientRecipe } from "../components/replicationGroup";
 import { dockerClient } from "./docker";
 import { pollUntil } from "./poll";
 import { parseInfo, withClient } from "./redisClient";
+import { AckedWriter } from "./writer";
 
 /** What a run needs to know of a deployed group with sentinels. */
 export interface FailoverTarget {
@@ -56,10 +57,6 @@ export interface FailoverSample {
 
 type Node = { host?: string; port: number };
 
-function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
 /** A fresh client on the host's published port, closed afterwards (Sentinel's reconfiguration kills client connections). */
 function withNode<T>(node: Node, password: string, fn: (c: Redis) => Promise<T>): Promise<T> {
     return withClient(node.port, password, fn, { connectTimeout: 1000, commandTimeout: 2000 });
@@ -101,91 +98,6 @@ export async function waitForAofRewrite(node: Node, password: string, what: stri
         },
         50,
     );
-}
-
-/** The writer: each key SET, then WAIT 1 1000; only keys a replica acknowledged count. */
-class AckedWriter {
-    readonly acked: string[] = [];
-    readonly errors: Record<string, number> = {};
-    unacked = 0;
-    /** When the master's stop returned; writes started after it count for the new master. */
-    stoppedAt = Infinity;
-    firstWriteAt: number | undefined;
-    firstAckAt: number | undefined;
-    ackedAfterStop = 0;
-    private writing = true;
-    private readonly loop: Promise<void>;
-
-    private constructor(private readonly client: Redis) {
-        this.loop = this.run(`failover:${Date.now()}:`);
-    }
-
-    static async start(recipe: SentinelClientRecipe, password: string): Promise<AckedWriter> {
-        const client = new Redis({
-            sentinels: recipe.sentinels,
-            name: recipe.name,
-            natMap: recipe.natMap,
-            password,
-            sentinelPassword: password,
-            lazyConnect: true,
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 0,
-            connectTimeout: 1000,
-            commandTimeout: 2000,
-            retryStrategy: () => 20,
-            sentinelRetryStrategy: () => 20,
-            // No failoverDetector: ioredis 6 ends the client for good when +switch-master arrives while it
-            // is resolving the master (connect() rejects with "Connection is closed."). Losing the
-            // master's connection is enough to make it ask the sentinels again.
-        });
-        client.on("error", () => undefined);
-        try {
-            await client.connect();
-        } catch (err) {
-            client.disconnect();
-            throw err;
-        }
-        return new AckedWriter(client);
-    }
-
-    private async run(prefix: string): Promise<void> {
-        for (let i = 0; this.writing; i++) {
-            const key = `${prefix}${i}`;
-            const afterStop = performance.now() > this.stoppedAt;
-            try {
-                await this.client.set(key, String(i));
-                if (afterStop) this.firstWriteAt ??= performance.now();
-                if (Number(await this.client.call("WAIT", "1", "1000")) >= 1) {
-                    this.acked.push(key);
-                    if (afterStop) {
-                        this.firstAckAt ??= performance.now();
-                        this.ackedAfterStop++;
-                    }
-                } else {
-                    this.unacked++;
-                }
-            } catch (err) {
-                const msg = (err as Error).message.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, "<addr>");
-                this.errors[msg] = (this.errors[msg] ?? 0) + 1;
-                await sleep(10);
-            }
-        }
-    }
-
-    /** Waits until `done()` holds; on timeout, says what the writer saw. */
-    async until(what: string, timeoutMs: number, done: () => boolean): Promise<void> {
-        await pollUntil(what, timeoutMs, async () => done(), 10).catch((err: Error) => {
-            const since = this.firstWriteAt === undefined ? "none succeeded" : "some succeeded";
-            const seen = `writes since the stop: ${since}, ${this.unacked} not acknowledged; errors ${JSON.stringify(this.errors)}; writer ${this.client.status}`;
-            throw new Error(`${err.message}: ${seen}`);
-        });
-    }
-
-    async stop(): Promise<void> {
-        this.writing = false;
-        await this.loop.catch(() => undefined);
-        this.client.disconnect();
-    }
 }
 
 /** How many of `keys` the node lacks; deletes them as it goes. */

@@ -72,7 +72,7 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
         sentinels.forEach((s, i) => {
             assert.strictEqual(s.inputs.name, `redis-sent-sentinel-${i + 1}`);
             assert.deepStrictEqual(s.inputs.command, ["redis-server", "/data/sentinel.conf", "--sentinel"]);
-            assert.deepStrictEqual(s.inputs.networksAdvanced[0].ipv4Address, `10.90.0.${5 + i}`);
+            assert.deepStrictEqual(s.inputs.networksAdvanced[0].ipv4Address, `10.90.0.${254 - i}`);
             assert.deepStrictEqual(s.inputs.ports, [{ internal: 26379, external: 26480 + i, ip: "127.0.0.1", protocol: "tcp" }]);
             assert.deepStrictEqual(s.inputs.healthcheck.tests, SENTINEL_HEALTHCHECK_TEST);
             assert.ok(!s.inputs.volumes || s.inputs.volumes.length === 0);
@@ -91,7 +91,7 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
             sentinels: [1, 2, 3].map((i) => ({
                 name: `redis-sent-sentinel-${i}`,
                 endpoint: `127.0.0.1:${26479 + i}`,
-                ip: `10.90.0.${4 + i}`,
+                ip: `10.90.0.${255 - i}`,
                 port: 26379,
             })),
         });
@@ -152,9 +152,9 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
                 "10.90.0.2:6379": { host: "127.0.0.1", port: 6480 },
                 "10.90.0.3:6379": { host: "127.0.0.1", port: 6481 },
                 "10.90.0.4:6379": { host: "127.0.0.1", port: 6482 },
-                "10.90.0.5:26379": { host: "127.0.0.1", port: 26480 },
-                "10.90.0.6:26379": { host: "127.0.0.1", port: 26481 },
-                "10.90.0.7:26379": { host: "127.0.0.1", port: 26482 },
+                "10.90.0.254:26379": { host: "127.0.0.1", port: 26480 },
+                "10.90.0.253:26379": { host: "127.0.0.1", port: 26481 },
+                "10.90.0.252:26379": { host: "127.0.0.1", port: 26482 },
             },
         });
         assert.strictEqual(await pulumi.isSecret(group.sentinelClient), false, "the recipe holds no password");

@@ -85,11 +85,24 @@ describe("node addresses, over every replica and sentinel count", () => {
         }
     });
 
+    it("never moves a sentinel when the replica count changes: sentinels count down from the top of the subnet", () => {
+        const sentinelsBy = new Map<string, string>();
+        for (const [spec, plan] of accepted) {
+            if (!plan.sentinel) continue;
+            const { replicas: _, ...rest } = spec;
+            const key = JSON.stringify(rest);
+            const ips = JSON.stringify(plan.sentinel.nodes.map((n) => n.ip));
+            assert.strictEqual(sentinelsBy.get(key) ?? ips, ips, `sentinels moved with the replica count for ${key}`);
+            sentinelsBy.set(key, ips);
+        }
+        assert.ok(sentinelsBy.size > 0);
+    });
+
     it("refuses a layout only because its nodes do not fit in the subnet", () => {
         for (const [spec, problems] of refused) {
             assert.strictEqual(spec.network!.subnet, "10.89.0.0/27", JSON.stringify(spec));
             for (const p of problems)
-                assert.match(p, /^(replicas|sentinel\.nodes): \d+ (replica|sentinel)s after \S+ do not fit in network\.subnet/);
+                assert.match(p, /^(replicas|sentinel\.nodes): \d+ (replica|sentinel)s (after|below) \S+ do not fit in network\.subnet/);
         }
     });
 });

@@ -16,10 +16,10 @@ describe("sentinel config", () => {
             failoverTimeout: 10000,
             parallelSyncs: 1,
             nodes: [
-                // IPs after the last replica's, host ports from master.hostPort + 20000.
-                { role: "sentinel", key: "sentinel-1", ip: "10.89.0.5", hostPort: 26380 },
-                { role: "sentinel", key: "sentinel-2", ip: "10.89.0.6", hostPort: 26381 },
-                { role: "sentinel", key: "sentinel-3", ip: "10.89.0.7", hostPort: 26382 },
+                // IPs from the top of the subnet down, host ports from master.hostPort + 20000.
+                { role: "sentinel", key: "sentinel-1", ip: "10.89.0.254", hostPort: 26380 },
+                { role: "sentinel", key: "sentinel-2", ip: "10.89.0.253", hostPort: 26381 },
+                { role: "sentinel", key: "sentinel-3", ip: "10.89.0.252", hostPort: 26382 },
             ],
         });
         assert.deepStrictEqual(plan.warnings, []);
