@@ -79,6 +79,8 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     const containers = new Map<string, docker.Container>();
     const rejoins: NodeRejoin[] = [];
     let previous: pulumi.Resource[] = hostDirs;
+    // The master as the rollout leaves it: the master node, or the node it handed over to.
+    let monitor = pulumi.output(`${plan.master.ip}:${REDIS_PORT}`);
     const sentinel = plan.sentinel && {
         masterName: plan.sentinel.masterName,
         endpoints: plan.sentinel.nodes.map((n) => endpointOf(plan, n)),
@@ -88,6 +90,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         const deployedReplicaOf = node.role === "replica" ? `${plan.master.ip}:${REDIS_PORT}` : "";
         const handover = sentinel && handoverFor(ctx, node, { deployedReplicaOf, dataNodes, sentinel, timeoutMs, dependsOn: previous });
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
+        if (last && handover) monitor = handover.replicaOf.apply((of) => of || `${plan.master.ip}:${REDIS_PORT}`);
         const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);
         containers.set(node.key, container);
         const rejoin = new NodeRejoin(
@@ -111,7 +114,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         nodeContainer(ctx, node, {
             config: {
                 file: SENTINEL_CONF_PATH,
-                content: configContent(ctx, pulumi.output(""), (pw) => renderSentinelConf(node, plan, pw)),
+                content: configContent(ctx, monitor, (pw, at) => renderSentinelConf(node, plan, pw, at)),
             },
             internalPort: SENTINEL_PORT,
             healthcheck: SENTINEL_HEALTHCHECK_TEST,

@@ -76,8 +76,12 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, password: strin
 /** Sentinel rewrites its own config, so it lives in the writable /data, owned by redis. */
 export const SENTINEL_CONF_PATH = "/data/sentinel.conf";
 
-/** The sentinel.conf of one sentinel. Sentinels use the group's password for the nodes and each other. */
-export function renderSentinelConf(node: NodePlan, plan: GroupPlan, password: string | undefined): string {
+/**
+ * The sentinel.conf of one sentinel. Sentinels use the group's password for the nodes and each
+ * other. `monitor`, the ip:port of the master to monitor, defaults to the plan's master: after a
+ * failover, a new sentinel must start from the master as it is.
+ */
+export function renderSentinelConf(node: NodePlan, plan: GroupPlan, password: string | undefined, monitor?: string): string {
     const sentinel = plan.sentinel;
     if (!sentinel) throw new Error(`${plan.name}: renderSentinelConf needs group.sentinel`);
     if (plan.auth && !password) throw new Error(`${plan.name}-${node.key}: auth is on but no password was given`);
@@ -97,7 +101,8 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, password: st
     } else {
         lines.push("protected-mode no");
     }
-    lines.push(`sentinel monitor ${name} ${plan.master.ip} ${REDIS_PORT} ${sentinel.quorum}`);
+    const [ip, port] = (monitor ?? `${plan.master.ip}:${REDIS_PORT}`).split(":");
+    lines.push(`sentinel monitor ${name} ${ip} ${port} ${sentinel.quorum}`);
     if (plan.auth) lines.push(`sentinel auth-pass ${name} ${password}`);
     lines.push(
         `sentinel down-after-milliseconds ${name} ${sentinel.downAfterMilliseconds}`,

@@ -51,18 +51,26 @@ async function failOver(conns: Connections, inputs: NodeHandoverInputs, deadline
     throw new Error(`${inputs.node.name}: no failover away from it within ${formatDuration(inputs.timeoutMs)}: ${last}`);
 }
 
-/** What the node's container is to follow: fails over first when the node is the master the sentinels report. */
+/**
+ * What the node's container is to follow: fails over first when the node is the master the
+ * sentinels report. Writes on it are paused meanwhile (CLIENT PAUSE WRITE): a write it took after
+ * the promotion, acknowledged by a replica not yet moved over, would be lost with its replica's
+ * resync. Paused clients get READONLY once it is a replica, and ask the sentinels again.
+ */
 export async function handOver(inputs: NodeHandoverInputs): Promise<HandoverResult> {
     const conns = openConnections(inputs.password, 2000);
+    const node = inputs.node.endpoint;
     try {
         const current = await masterAddress(conns, inputs);
         if (current === undefined) {
             throw new Error(`${inputs.node.name}: no sentinel answers, so the current master is unknown; the node is not replaced blind`);
         }
         if (current !== addressOf(inputs.node)) return { replicaOf: current };
+        await call(conns, node, "CLIENT", "PAUSE", inputs.timeoutMs, "WRITE");
         const promoted = await failOver(conns, inputs, Date.now() + inputs.timeoutMs);
         return { replicaOf: promoted, failedOverTo: inputs.dataNodes.find((n) => addressOf(n) === promoted)?.name };
     } finally {
+        await call(conns, node, "CLIENT", "UNPAUSE").catch(() => undefined);
         closeConnections(conns);
     }
 }

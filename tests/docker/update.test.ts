@@ -1,0 +1,338 @@
+// Every `pulumi up` after the first, on the real engine: the program's RedisReplicationGroup is
+// deployed, then deployed again with a change, through the live backend's update model
+// (harness/liveDocker/update). Each scenario asserts the planned steps, that every key
+// acknowledged before (and, with a writer, during) the up is still there on every data node,
+// and that the check passed. Each has its own label, subnet and host ports, and is torn down
+// even when it fails.
+import { strict as assert } from "assert";
+import type { RedisReplicationGroupArgs } from "../../components";
+import { dockerClient } from "../../harness/docker";
+import { GroupStack, UpResult } from "../../harness/groupStack";
+import { ensureBaseImage } from "../../harness/image";
+import { requireDocker, UpdateStep } from "../../harness/liveDocker";
+import { promiseOf } from "../../harness/pulumi";
+import { withClient } from "../../harness/redisClient";
+import { AckedWriter } from "../../harness/writer";
+import { PROJECT } from "../support/stackConfig";
+
+const PASSWORD = "update-Scenario-Passw0rd";
+const CONTAINER = "docker:index/container:Container";
+
+/** The steps of one kind, as "op name", in the order they were carried out. */
+function opsOf(steps: UpdateStep[], filter: (s: UpdateStep) => boolean = () => true): string[] {
+    return steps.filter(filter).map((s) => `${s.op} ${s.name}`);
+}
+
+const isContainer = (s: UpdateStep): boolean => s.type === CONTAINER;
+
+/** Steps other than "same". */
+function changed(steps: UpdateStep[]): string[] {
+    return opsOf(steps, (s) => s.op !== "same");
+}
+
+/** Each named step started only after the one before it ended. */
+function assertOneAtATime(steps: UpdateStep[], names: string[]): void {
+    const chain = names.map((n) => {
+        const s = steps.find((x) => x.name === n);
+        assert.ok(s, `no step for ${n}: ${opsOf(steps).join(", ")}`);
+        return s;
+    });
+    for (let i = 1; i < chain.length; i++) {
+        assert.ok(chain[i]!.startedAt >= chain[i - 1]!.endedAt, `${names[i]} started before ${names[i - 1]} had ended`);
+    }
+}
+
+/** Writes n keys on the master, each acknowledged by both replicas. */
+async function seed(port: number, prefix: string, n: number): Promise<string[]> {
+    const keys = Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
+    await withClient(port, PASSWORD, async (c) => {
+        await c.mset(...keys.flatMap((k) => [k, k]));
+        assert.ok(Number(await c.call("WAIT", "2", "5000")) >= 2, "both replicas acknowledged the seed");
+    });
+    return keys;
+}
+
+/** How many of keys each data node (by host port) lacks. */
+async function missing(ports: number[], keys: string[]): Promise<Record<number, number>> {
+    const out: Record<number, number> = {};
+    for (const port of ports) {
+        out[port] = await withClient(port, PASSWORD, async (c) => {
+            const values = keys.length === 0 ? [] : await c.mget(...keys);
+            return values.filter((v) => v === null).length;
+        });
+    }
+    return out;
+}
+
+/** The image ID each named container runs. */
+async function imagesOf(names: string[]): Promise<string[]> {
+    return Promise.all(names.map(async (n) => (await dockerClient().getContainer(n).inspect()).Image));
+}
+
+/** One scenario's stack: a group with its own name, subnet and host ports. */
+function scenario(n: number) {
+    const name = `upd${n}`;
+    const masterPort = 7500 + n * 10;
+    let stack: GroupStack | undefined;
+    let base = "";
+    const args = (over: Partial<RedisReplicationGroupArgs> = {}): RedisReplicationGroupArgs => ({
+        name: `rr-upd-${n}`,
+        network: { subnet: `10.98.${n}.0/24` },
+        master: { hostPort: masterPort },
+        replicas: 2,
+        image: { baseImage: base },
+        password: PASSWORD,
+        checkTimeoutSeconds: 60,
+        ...over,
+    });
+    return {
+        name,
+        masterPort,
+        args,
+        async start(ctx: Mocha.Context): Promise<void> {
+            await requireDocker(ctx);
+            base = await ensureBaseImage();
+            stack = await GroupStack.start(`upd-${n}`, PROJECT, `update-${n}`);
+        },
+        up: (a: RedisReplicationGroupArgs): Promise<UpResult> => stack!.up(name, a),
+        destroy: async (): Promise<void> => stack?.destroy(),
+        get base(): string {
+            return base;
+        },
+    };
+}
+
+describe("update 1: a no-op up changes nothing (cpus, memory and sentinels set)", function () {
+    this.timeout(240_000);
+    const s = scenario(1);
+    const args = () => s.args({ resources: { cpus: 1, memoryMb: 128 }, sentinel: {} });
+    let first: UpResult;
+
+    before(async function () {
+        await s.start(this);
+        first = await s.up(args());
+    });
+    after(async () => s.destroy());
+
+    it("plans every resource as same on the second up: no update, no replacement, the check not re-run", async () => {
+        const ids = await imagesOf(["rr-upd-1-master", "rr-upd-1-replica-1", "rr-upd-1-replica-2"]);
+        const again = await s.up(args());
+        assert.deepStrictEqual(changed(again.steps), []);
+        assert.strictEqual(again.steps.length, first.steps.length, "every resource of the first up was planned again");
+        assert.deepStrictEqual(await imagesOf(["rr-upd-1-master", "rr-upd-1-replica-1", "rr-upd-1-replica-2"]), ids);
+        assert.strictEqual(again.replication.passedAt, first.replication.passedAt, "the check's outputs are the first up's");
+        console.log(`      no-op up: ${again.ms} ms`);
+    });
+});
+
+describe("update 2: an image change rolls every node to the new image, replicas first, the master last", function () {
+    this.timeout(300_000);
+    const s = scenario(2);
+    let keys: string[] = [];
+
+    before(async function () {
+        await s.start(this);
+        await s.up(s.args());
+        keys = await seed(s.masterPort, "before", 500);
+    });
+    after(async () => {
+        await s.destroy();
+        await dockerClient()
+            .getImage("redis-replication-test/base:update-b")
+            .remove()
+            .catch(() => undefined);
+    });
+
+    it("rebuilds in place, then replaces the containers one at a time; no acknowledged write is lost", async () => {
+        // Another name for the same base: the build arg changes, so the built image gets a new ID.
+        await dockerClient().getImage(s.base).tag({ repo: "redis-replication-test/base", tag: "update-b" });
+        const writer = await AckedWriter.direct(s.masterPort, PASSWORD);
+        let result: UpResult;
+        try {
+            result = await s.up(s.args({ image: { baseImage: "redis-replication-test/base:update-b" } }));
+        } finally {
+            await writer.stop();
+        }
+        const { steps } = result;
+        assert.deepStrictEqual(
+            opsOf(steps, (x) => x.name === "upd2-image"),
+            ["update upd2-image"],
+            "rebuilt, not replaced",
+        );
+        assert.deepStrictEqual(opsOf(steps, isContainer), ["replace upd2-replica-1", "replace upd2-replica-2", "replace upd2-master"]);
+        assert.ok(steps.filter(isContainer).every((x) => x.deleteBeforeReplace === true));
+        assertOneAtATime(steps, [
+            "upd2-replica-1",
+            "upd2-replica-1-rejoin",
+            "upd2-replica-2",
+            "upd2-replica-2-rejoin",
+            "upd2-master",
+            "upd2-master-rejoin",
+            "upd2-check",
+        ]);
+        const digest = await promiseOf(
+            result.group.imageName.apply(() => dockerClient().getImage("redis-replication/rr-upd-2:latest").inspect()),
+        );
+        assert.deepStrictEqual(await imagesOf(["rr-upd-2-master", "rr-upd-2-replica-1", "rr-upd-2-replica-2"]), [
+            digest.Id,
+            digest.Id,
+            digest.Id,
+        ]);
+        const ports = [s.masterPort, s.masterPort + 1, s.masterPort + 2];
+        assert.deepStrictEqual(await missing(ports, [...keys, ...writer.acked]), { [ports[0]!]: 0, [ports[1]!]: 0, [ports[2]!]: 0 });
+        assert.ok(writer.acked.length > 0, "the writer got acknowledged writes during the up");
+        console.log(
+            `      image roll: ${result.ms} ms; writer: ${writer.acked.length} acknowledged, ${writer.failed} failed over ${writer.errorWindowMs} ms`,
+        );
+    });
+});
+
+describe("update 3: a cpus change replaces node by node, each back in the group before the next", function () {
+    this.timeout(300_000);
+    const s = scenario(3);
+    let keys: string[] = [];
+
+    before(async function () {
+        await s.start(this);
+        await s.up(s.args({ resources: { cpus: 1 } }));
+        keys = await seed(s.masterPort, "before", 500);
+    });
+    after(async () => s.destroy());
+
+    it("replaces replica-1, replica-2, then the master; the writer loses no acknowledged write", async () => {
+        const writer = await AckedWriter.direct(s.masterPort, PASSWORD);
+        let result: UpResult;
+        try {
+            result = await s.up(s.args({ resources: { cpus: 2 } }));
+        } finally {
+            await writer.stop();
+        }
+        assert.deepStrictEqual(
+            changed(result.steps).filter((x) => !x.includes("-rejoin")),
+            ["replace upd3-replica-1", "replace upd3-replica-2", "replace upd3-master", "update upd3-check"],
+        );
+        assertOneAtATime(result.steps, [
+            "upd3-replica-1",
+            "upd3-replica-1-rejoin",
+            "upd3-replica-2",
+            "upd3-replica-2-rejoin",
+            "upd3-master",
+            "upd3-master-rejoin",
+        ]);
+        const nano = await Promise.all(
+            ["master", "replica-1", "replica-2"].map(
+                async (k) => (await dockerClient().getContainer(`rr-upd-3-${k}`).inspect()).HostConfig.NanoCpus,
+            ),
+        );
+        assert.deepStrictEqual(nano, [2e9, 2e9, 2e9]);
+        const ports = [s.masterPort, s.masterPort + 1, s.masterPort + 2];
+        assert.deepStrictEqual(await missing(ports, [...keys, ...writer.acked]), { [ports[0]!]: 0, [ports[1]!]: 0, [ports[2]!]: 0 });
+        assert.deepStrictEqual(
+            result.replication.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
+        console.log(
+            `      rollout without sentinel: ${result.ms} ms; writer: ${writer.acked.length} acknowledged, ${writer.failed} failed over ${writer.errorWindowMs} ms`,
+        );
+    });
+});
+
+describe("update 4: with sentinels, a failover away from the master comes before its replacement", function () {
+    this.timeout(300_000);
+    const s = scenario(4);
+    let keys: string[] = [];
+
+    before(async function () {
+        await s.start(this);
+        await s.up(s.args({ resources: { cpus: 1 }, sentinel: {} }));
+        keys = await seed(s.masterPort, "before", 500);
+    });
+    after(async () => s.destroy());
+
+    it("replaces node by node; the master hands over first; a Sentinel client loses no acknowledged write", async () => {
+        const first = await s.up(s.args({ resources: { cpus: 1 }, sentinel: {} }));
+        assert.deepStrictEqual(changed(first.steps), []);
+        const recipe = (await promiseOf(first.group.sentinelClient))!;
+        const writer = await AckedWriter.start(recipe, PASSWORD);
+        let result: UpResult;
+        try {
+            result = await s.up(s.args({ resources: { cpus: 2 }, sentinel: {} }));
+        } finally {
+            await writer.stop();
+        }
+        assert.deepStrictEqual(
+            opsOf(result.steps, isContainer).filter((x) => !x.includes("sentinel")),
+            ["replace upd4-replica-1", "replace upd4-replica-2", "replace upd4-master"],
+        );
+        assertOneAtATime(result.steps, [
+            "upd4-replica-1",
+            "upd4-replica-1-rejoin",
+            "upd4-replica-2",
+            "upd4-replica-2-rejoin",
+            "upd4-master-handover",
+            "upd4-master",
+            "upd4-master-rejoin",
+            "upd4-check",
+        ]);
+        const handover = result.steps.find((x) => x.name === "upd4-master-handover")!;
+        assert.strictEqual(handover.op, "update", "the master's handover ran: it failed over before the master was replaced");
+        assert.notStrictEqual(result.replication.master, "rr-upd-4-master", "a replica was promoted, and the check follows it");
+        const ports = [s.masterPort, s.masterPort + 1, s.masterPort + 2];
+        assert.deepStrictEqual(await missing(ports, [...keys, ...writer.acked]), { [ports[0]!]: 0, [ports[1]!]: 0, [ports[2]!]: 0 });
+        assert.ok(writer.acked.length > 0);
+        console.log(
+            `      rollout with sentinel: ${result.ms} ms; master now ${result.replication.master}; writer: ${writer.acked.length} acknowledged, ${writer.failed} failed over ${writer.errorWindowMs} ms`,
+        );
+    });
+});
+
+describe("update 5 and 6: scaling 2 -> 4 -> 1 leaves the master and the surviving replicas alone", function () {
+    this.timeout(300_000);
+    const s = scenario(5);
+    let keys: string[] = [];
+
+    before(async function () {
+        await s.start(this);
+        await s.up(s.args());
+        keys = await seed(s.masterPort, "before", 500);
+    });
+    after(async () => s.destroy());
+
+    it("scales up 2 -> 4: the new replicas are created and synced, nothing else replaced, the check expects 4", async () => {
+        const result = await s.up(s.args({ replicas: 4 }));
+        assert.deepStrictEqual(opsOf(result.steps, isContainer), [
+            "same upd5-replica-1",
+            "same upd5-replica-2",
+            "create upd5-replica-3",
+            "create upd5-replica-4",
+            "same upd5-master",
+        ]);
+        assert.strictEqual(result.replication.replicas.length, 4);
+        const ports = [0, 1, 2, 3, 4].map((i) => s.masterPort + i);
+        assert.deepStrictEqual(await missing(ports, keys), Object.fromEntries(ports.map((p) => [p, 0])));
+    });
+
+    it("scales down 4 -> 1: the removed replicas are detached before the check and deleted after it", async () => {
+        const result = await s.up(s.args({ replicas: 1 }));
+        assert.deepStrictEqual(
+            opsOf(result.steps, (x) => isContainer(x) && x.op !== "delete"),
+            ["same upd5-replica-1", "same upd5-master"],
+        );
+        assert.deepStrictEqual(opsOf(result.steps, (x) => isContainer(x) && x.op === "delete").sort(), [
+            "delete upd5-replica-2",
+            "delete upd5-replica-3",
+            "delete upd5-replica-4",
+        ]);
+        const check = result.steps.find((x) => x.name === "upd5-check")!;
+        assert.strictEqual(check.op, "update");
+        assert.ok(
+            result.steps.filter((x) => x.op === "delete").every((d) => d.startedAt >= check.endedAt),
+            "deletes come after the check",
+        );
+        assert.deepStrictEqual(
+            result.replication.replicas.map((r) => r.name),
+            ["rr-upd-5-replica-1"],
+        );
+        assert.deepStrictEqual(await missing([s.masterPort, s.masterPort + 1], keys), { [s.masterPort]: 0, [s.masterPort + 1]: 0 });
+    });
+});
