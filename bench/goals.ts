@@ -5,7 +5,7 @@ import type { BenchResult, Goal } from "./result";
 /**
  * The goals, judged on the medians: deploy 1+2 ≤ 1.2 s, stock ≥ 4× tuned, 1+8 ≤ 1.5× 1+2, check
  * latency ≤ 50 ms, project image ≤ 1.2× base, warm rebuild ≤ 1 s, teardown ≤ 1 s, replica lag
- * p99 ≤ 50 ms, failover ≤ 5 s, no acknowledged write lost.
+ * p99 ≤ 50 ms, failover ≤ 5 s, no acknowledged write lost; in a rollout, no acknowledged write lost.
  */
 export function judge(r: Omit<BenchResult, "goals">): Goal[] {
     const at = (n: number) => r.deploy.find((d) => d.replicas === n);
@@ -82,6 +82,15 @@ export function judge(r: Omit<BenchResult, "goals">): Goal[] {
         target: "0",
         measured: `${r.failover_detail.lost_acked_writes} of ${r.failover_detail.acked_writes}`,
         pass: r.failover_detail.lost_acked_writes === 0,
+    });
+    const acked = r.rollout.reduce((n, x) => n + x.acked_writes * x.runs, 0);
+    const lost = r.rollout.reduce((n, x) => n + x.lost_writes, 0);
+    goals.push({
+        id: "rollout_lost",
+        goal: "acknowledged writes lost in the rollouts (every node replaced, one at a time)",
+        target: "0",
+        measured: `${lost} of about ${acked}`,
+        pass: lost === 0,
     });
     return goals;
 }

@@ -12,6 +12,7 @@ import { measureFailover } from "./failover";
 import { deploy, initPulumi, LABEL } from "./groups";
 import { measureImage, removeProjectImage } from "./image";
 import { measureLoad } from "./load";
+import { measureRollout, ROLLOUT_IMAGES } from "./rollout";
 import { judge } from "./goals";
 import { consoleTable, updateReadme, writeResults } from "./report";
 import type { BenchResult } from "./result";
@@ -27,11 +28,13 @@ interface Plan {
     getRequests: number;
     /** Sentinel failovers measured (at least 3). */
     failovers: number;
+    /** Rollouts measured per variant (without and with sentinels). */
+    rollouts: number;
 }
 
 const PLANS: Record<Plan["mode"], Plan> = {
-    quick: { mode: "quick", sizes: [2, 8], runs: 3, setRequests: 100_000, getRequests: 30_000, failovers: 3 },
-    full: { mode: "full", sizes: [1, 2, 4, 8], runs: 5, setRequests: 100_000, getRequests: 100_000, failovers: 5 },
+    quick: { mode: "quick", sizes: [2, 8], runs: 3, setRequests: 100_000, getRequests: 30_000, failovers: 3, rollouts: 3 },
+    full: { mode: "full", sizes: [1, 2, 4, 8], runs: 5, setRequests: 100_000, getRequests: 100_000, failovers: 5, rollouts: 5 },
 };
 
 /** Label and image of the failover measure's own group (its name is fixed in bench/failover.ts). */
@@ -57,15 +60,17 @@ let cleaning: Promise<void> | undefined;
 /** Removes whatever carries the bench's label, and its image tag. */
 function cleanup(): Promise<void> {
     cleaning ??= (async () => {
-        for (const label of [LABEL, FAILOVER_LABEL]) {
+        for (const label of [LABEL, FAILOVER_LABEL, "bench-rollout-1", "bench-rollout-2"]) {
             const left = await removeLeftovers(label).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
             if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
         }
         await removeProjectImage().catch((err: unknown) => log(`could not remove the project image: ${(err as Error).message}`));
-        await dockerClient()
-            .getImage(FAILOVER_IMAGE)
-            .remove()
-            .catch(() => undefined);
+        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES]) {
+            await dockerClient()
+                .getImage(tag)
+                .remove()
+                .catch(() => undefined);
+        }
     })();
     return cleaning;
 }
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
             downAfterMilliseconds: DOWN_AFTER_MS,
             log: (line) => log(`failover ${line}`),
         }).finally(initPulumi);
+        const rollout = await measureRollout(plan.rollouts, base, (line) => log(`rollout ${line}`)).finally(initPulumi);
         const partial: Omit<BenchResult, "goals"> = {
             date: new Date().toISOString(),
             ...eng,
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
                 lost_acked_writes: failover.runs.reduce((n, r) => n + r.lost, 0),
                 runs: failover.runs,
             },
+            ...rollout,
         };
         const result: BenchResult = { ...partial, goals: judge(partial) };
         const files = writeResults(result);

@@ -61,6 +61,19 @@ function otherTable(r: BenchResult): string {
     ].join("\n");
 }
 
+function rolloutTable(r: BenchResult): string {
+    const rows = r.rollout.map(
+        (x) =>
+            `| 1+${x.replicas}${x.sentinel ? ", 3 sentinels" : ""} | ${fmtMs(x.total_ms)} | ${fmtMs(x.write_error_window_ms)} | ${x.acked_writes} | ${x.lost_writes} |`,
+    );
+    return [
+        `| rollout (${r.rollout[0]?.runs ?? 0} runs each): every node replaced | the up | writer's error window | writes acknowledged during it | lost |`,
+        "|---|---|---|---|---|",
+        ...rows,
+        `| a no-op up (the second up with no change) | ${fmtMs(r.noop_up_ms)} | | | |`,
+    ].join("\n");
+}
+
 /** The Performance section's body (between the markers). */
 export function readmeSection(r: BenchResult): string {
     const notes = notesFor(r);
@@ -71,7 +84,9 @@ export function readmeSection(r: BenchResult): string {
             "`npm run bench -- --quick` is a reduced run (fewer runs and sizes). Each run writes [bench/results/latest.json](bench/results/latest.json), " +
             "keeps a copy per date in bench/results/, and rewrites this section. Deploy time runs from the first container's create to the replication check passing, image warm. " +
             "Failover ([bench/failover.ts](bench/failover.ts), [harness/failover.ts](harness/failover.ts)) deploys a 1+2 group with 3 sentinels, then, run after run, `docker stop`s the current master under a writer " +
-            "that confirms each write with `WAIT 1 1000`, and times it until Sentinel reports a new master and a write is acknowledged again.",
+            "that confirms each write with `WAIT 1 1000`, and times it until Sentinel reports a new master and a write is acknowledged again. " +
+            "Rollout ([bench/rollout.ts](bench/rollout.ts)) redeploys a 1+2 group with `resources.cpus` toggled between 1 and 2, which replaces every node, " +
+            "under the same kind of writer (to the master's port, or through Sentinel), and counts the acknowledged writes the master lacks afterwards.",
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
@@ -85,6 +100,8 @@ export function readmeSection(r: BenchResult): string {
         deployTable(r),
         "",
         otherTable(r),
+        "",
+        rolloutTable(r),
         "",
         ...(notes.length > 0 ? ["What is behind the figures (misses, and stalls a median can hide):", "", ...notes, ""] : []),
         END,

@@ -5,6 +5,7 @@ import type { DeployEntry } from "./deploy";
 import type { StartFloor } from "./engineFloor";
 import type { ImageResult } from "./image";
 import type { Lag, RoundTrip, Throughput } from "./load";
+import type { RolloutRow } from "./rollout";
 import type { Stats } from "./stats";
 
 export interface BenchResult {
@@ -29,6 +30,10 @@ export interface BenchResult {
     /** Sentinel failover of a 1+2 group with 3 sentinels: docker stop of the master -> new master and a write acknowledged. */
     failover_ms: Stats;
     failover_detail: FailoverDetail;
+    /** Ups that replace every node of a 1+2 group (cpus 1 <-> 2), without and with sentinels, under a writer: medians of the runs, lost_writes summed. */
+    rollout: RolloutRow[];
+    /** The second `up` with no change, from the program's start to the check done. */
+    noop_up_ms: number;
     goals: Goal[];
 }
 

@@ -34,6 +34,8 @@ export interface SentinelClientRecipe {
 
 /** What the check saw when it last passed. */
 export interface ReplicationStatus {
+    /** What it verified, in a sentence. */
+    verified: string;
     /** Container name of the master the check found (with sentinel: the one the sentinels report). */
     master: string;
     /** Its host:port on the Docker host. */
@@ -111,6 +113,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.masterUrl = urlOf(plan, plan.master, password);
         this.replicaUrls = pulumi.all(plan.replicas.map((node) => urlOf(plan, node, password)));
         this.replication = pulumi.output({
+            verified: check.verified,
             master: check.currentMaster,
             masterEndpoint: check.currentMasterEndpoint,
             masterReplId: check.masterReplId,

@@ -12,6 +12,8 @@ import type { ReplicaStatus, ReplicationCheckArgs, SentinelStatus } from "./type
  * Re-runs when an endpoint, an expected IP, the replica or sentinel list or a container id changes.
  */
 export class ReplicationCheck extends pulumi.dynamic.Resource {
+    /** What the check verified, in a sentence. */
+    declare readonly verified: pulumi.Output<string>;
     /** master_replid of the master when the check passed. */
     declare readonly masterReplId: pulumi.Output<string>;
     /** How long the check took, in ms. */
@@ -29,6 +31,7 @@ export class ReplicationCheck extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ReplicationCheckArgs, opts?: pulumi.CustomResourceOptions) {
         const props = {
+            verified: undefined,
             masterReplId: undefined,
             durationMs: undefined,
             passedAt: undefined,

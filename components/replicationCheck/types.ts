@@ -105,6 +105,8 @@ export interface SentinelStatus {
 
 /** What a passing check reports. */
 export interface ReplicationCheckResult {
+    /** What the check verified, in a sentence. */
+    verified: string;
     masterReplId: string;
     durationMs: number;
     passedAt: string;

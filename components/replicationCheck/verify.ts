@@ -169,7 +169,13 @@ async function report(ctx: CheckContext, group: Group, started: number): Promise
             lagBytes: Math.max(0, masterOffset - offset),
         };
     });
+    const sentinels = group.sentinel
+        ? `; ${group.sentinels.length} sentinels agree on it as ${group.sentinel.masterName}, each with quorum ${group.sentinel.quorum} reachable`
+        : "";
     const result: ReplicationCheckResult = {
+        verified:
+            `master ${master.name} (${master.endpoint}) with ${replicas.length} linked, read-only replicas ` +
+            `(${replicas.map((r) => r.name).join(", ")}), a probe write seen on each${sentinels}`,
         masterReplId: masterInfo.master_replid ?? "",
         durationMs: Date.now() - started,
         passedAt: new Date().toISOString(),

@@ -3,7 +3,7 @@
 // came up; a master with every other data node linked to it. Serialized with the providers (see the rules at the top of provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { formatDuration } from "../replicationCheck/messages";
-import { addressOf, closeConnections, Connections, infoOf, openConnections } from "./connection";
+import { addressOf, call, closeConnections, Connections, infoOf, openConnections } from "./connection";
 import type { NodeRejoinInputs, RejoinResult, RolloutNode } from "./types";
 
 /** One look at the node: the result when it is back, or what is still missing. */
@@ -12,15 +12,36 @@ interface Look {
     missing: string;
 }
 
+/**
+ * A first deploy starts the replicas before the master, and Redis retries a replica's refused
+ * connect only once a second: each replica that never had a link to this master is told to
+ * connect now (REPLICAOF NO ONE, then REPLICAOF the master, which connects at once), once.
+ */
+async function nudgeReplicas(conns: Connections, inputs: NodeRejoinInputs, nudged: Set<string>): Promise<void> {
+    const me = addressOf(inputs.node);
+    for (const n of inputs.dataNodes) {
+        if (addressOf(n) === me || nudged.has(n.endpoint)) continue;
+        const info = await infoOf(conns, n.endpoint);
+        if (typeof info === "string" || info.role !== "slave" || `${info.master_host}:${info.master_port}` !== me) continue;
+        if (info.master_link_status === "up" || info.master_link_down_since_seconds !== "-1") continue;
+        nudged.add(n.endpoint);
+        await call(conns, n.endpoint, "REPLICAOF", "NO", "ONE");
+        await call(conns, n.endpoint, "REPLICAOF", inputs.node.ip, inputs.node.port ?? 6379);
+    }
+}
+
 /** A master is back once its replicas (every other data node) are linked to it again. */
-async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, started: number): Promise<Look> {
+async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, started: number, nudged?: Set<string>): Promise<Look> {
     const info = await infoOf(conns, inputs.node.endpoint);
     if (typeof info === "string") return { missing: info };
     if (info.loading === "1") return { missing: "still loading its dataset" };
     if (info.role !== "master") return { missing: `role=${info.role} (expected master)` };
     const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && /state=online/.test(info[k] ?? "")).length;
     const expected = inputs.dataNodes.length - 1;
-    if (online < expected) return { missing: `${online} of ${expected} replicas linked` };
+    if (online < expected) {
+        if (nudged) await nudgeReplicas(conns, inputs, nudged).catch(() => undefined);
+        return { missing: `${online} of ${expected} replicas linked` };
+    }
     const offset = Number(info.master_repl_offset ?? 0);
     return { missing: "", done: { role: "master", offset, waitedMs: Date.now() - started, linked: expected > 0 } };
 }
@@ -69,9 +90,13 @@ export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolea
             target: undefined as number | undefined,
         };
         const next = backoff(10, 200, deadline);
+        const nudged = new Set<string>();
         let last: Look = { missing: "no answer yet" };
         do {
-            last = inputs.replicaOf === "" ? await lookAtMaster(conns, inputs, started) : await lookAtReplica(conns, inputs, master, state);
+            last =
+                inputs.replicaOf === ""
+                    ? await lookAtMaster(conns, inputs, started, requireLink === "auto" ? nudged : undefined)
+                    : await lookAtReplica(conns, inputs, master, state);
             if (last.done) return last.done;
         } while (await next());
         const role = inputs.replicaOf === "" ? "master" : "replica";

@@ -41,7 +41,7 @@ describe("engine: pulumi up / destroy through the Automation API", function () {
         if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
     });
 
-    it("deploys the dev stack, verified by the check, then destroys it", async () => {
+    it("deploys the dev stack, changes nothing on a second up, replaces every node on a cpus change, then destroys it", async () => {
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-replication-state-"));
         const envVars = { PULUMI_BACKEND_URL: `file://${stateDir}`, PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase" };
         stack = await LocalWorkspace.createOrSelectStack({ stackName: "enginetest", workDir: REPO_ROOT }, { envVars });
@@ -57,6 +57,25 @@ describe("engine: pulumi up / destroy through the Automation API", function () {
         );
         assert.ok(replication.durationMs > 0);
         assert.strictEqual(up.outputs.masterUrl?.secret, true);
+
+        // A second up with no change changes nothing.
+        const noop = await stack.preview({ onOutput: () => undefined });
+        assert.deepStrictEqual(
+            Object.keys(noop.changeSummary).filter((op) => op !== "same"),
+            [],
+            `a no-op plans only "same": ${JSON.stringify(noop.changeSummary)}`,
+        );
+        // A change that replaces every node: replaced one at a time, the check passing after.
+        const group = { ...(JSON.parse(readStackConfig("dev")[`${PROJECT}:group`] ?? "{}") as object), resources: { cpus: 1 } };
+        await stack.setConfig(`${PROJECT}:group`, { value: JSON.stringify(group) });
+        const changed = await stack.up({ onOutput: (out) => process.stdout.write(out) });
+        assert.strictEqual(changed.summary.result, "succeeded");
+        assert.strictEqual(changed.summary.resourceChanges?.replace, 3, "master and two replicas replaced");
+        const after = changed.outputs.replication?.value as { replicas: { linkStatus: string }[] };
+        assert.deepStrictEqual(
+            after.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
 
         const destroy = await stack.destroy({ onOutput: (out) => process.stdout.write(out) });
         assert.strictEqual(destroy.summary.result, "succeeded");

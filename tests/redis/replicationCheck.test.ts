@@ -57,6 +57,11 @@ describe("ReplicationCheck provider against redis-server", function () {
         const masterInfo = await infoReplication(await connected(g.master));
         assert.match(outs.masterReplId, /^[0-9a-f]{40}$/);
         assert.strictEqual(outs.masterReplId, masterInfo.master_replid);
+        assert.strictEqual(
+            outs.verified,
+            `master ${inputs.masterContainer} (${inputs.masterEndpoint}) with 2 linked, read-only replicas ` +
+                `(${inputs.replicas.map((r) => r.name).join(", ")}), a probe write seen on each`,
+        );
         assert.deepStrictEqual(
             outs.replicaStatus.map((r) => [r.name, r.endpoint, r.linkStatus]),
             inputs.replicas.map((r) => [r.name, r.endpoint, "up"]),

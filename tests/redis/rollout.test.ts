@@ -102,6 +102,21 @@ describe("rollout providers, serialized, against redis-server", function () {
             );
         });
 
+        it("on a first deploy, tells a replica that never had a link to connect now, rather than at its next once-a-second retry", async () => {
+            const master = await fleet.start({ name: "roll-master", password: PASSWORD });
+            const linked = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: master.port });
+            await waitLinked(master, 1);
+            const port = master.port;
+            await master.stop();
+            // replica-2 starts while no master listens: its first connect is refused.
+            const fresh = await fleet.start({ name: "roll-replica-2", password: PASSWORD, replicaOf: port });
+            await master.restart();
+            const { outs } = await rejoin.create(inputsFor(master, undefined, [master, linked, fresh]));
+            assert.deepStrictEqual([outs.role, outs.linked], ["master", true]);
+            assert.match(fresh.logTail(50), /MASTER MODE enabled \(user request/, "the never-linked replica was told to connect");
+            assert.doesNotMatch(linked.logTail(50), /MASTER MODE enabled/, "a replica that had a link is left to reconnect by itself");
+        });
+
         it("waits for a master to answer as master with every other data node linked to it", async () => {
             const master = await fleet.start({ name: "roll-master", password: PASSWORD });
             const phantom = { name: "roll-replica-1", endpoint: `${HOST}:1`, ip: HOST, port: 1 };
