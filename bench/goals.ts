@@ -69,6 +69,13 @@ export function judge(r: Omit<BenchResult, "goals">): Goal[] {
         measured: fmtMs(r.lag.p99_ms),
         pass: r.lag.p99_ms <= 50,
     });
+    goals.push(...writeGoals(r));
+    return goals;
+}
+
+/** Failover time, and acknowledged writes lost in the failovers and the rollouts. */
+function writeGoals(r: Omit<BenchResult, "goals">): Goal[] {
+    const goals: Goal[] = [];
     goals.push({
         id: "failover",
         goal: `failover: a new master after the master's loss (down-after ${r.failover_detail.down_after_ms} ms)`,

@@ -5,6 +5,10 @@ import Redis, { RedisOptions } from "ioredis";
 import { performance } from "perf_hooks";
 import type { SentinelClientRecipe } from "../components/replicationGroup";
 import { pollUntil } from "./poll";
+import { clientOptions } from "./redisClient";
+
+/** Unlike the tests' other clients, the writer reconnects (every 20 ms) while its master is down. */
+const RETRYING: RedisOptions = { connectTimeout: 1000, commandTimeout: 2000, retryStrategy: () => 20 };
 
 function sleep(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
@@ -33,17 +37,13 @@ export class AckedWriter {
     /** Through the sentinels, as a Sentinel-aware application writes. */
     static async start(recipe: SentinelClientRecipe, password: string): Promise<AckedWriter> {
         return AckedWriter.connect({
+            ...clientOptions(0, password, RETRYING),
+            host: undefined,
+            port: undefined,
             sentinels: recipe.sentinels,
             name: recipe.name,
             natMap: recipe.natMap,
-            password,
             sentinelPassword: password,
-            lazyConnect: true,
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 0,
-            connectTimeout: 1000,
-            commandTimeout: 2000,
-            retryStrategy: () => 20,
             sentinelRetryStrategy: () => 20,
             // No failoverDetector: ioredis 6 ends the client for good when +switch-master arrives while it
             // is resolving the master (connect() rejects with "Connection is closed."). Losing the
@@ -53,17 +53,7 @@ export class AckedWriter {
 
     /** To one endpoint on 127.0.0.1 (the master's published port), reconnecting every 20 ms while it is down. */
     static async direct(port: number, password: string | undefined): Promise<AckedWriter> {
-        return AckedWriter.connect({
-            host: "127.0.0.1",
-            port,
-            password,
-            lazyConnect: true,
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 0,
-            connectTimeout: 1000,
-            commandTimeout: 2000,
-            retryStrategy: () => 20,
-        });
+        return AckedWriter.connect(clientOptions(port, password, RETRYING));
     }
 
     private static async connect(options: RedisOptions): Promise<AckedWriter> {

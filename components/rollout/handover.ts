@@ -52,6 +52,22 @@ async function failOver(conns: Connections, inputs: NodeHandoverInputs, deadline
 }
 
 /**
+ * What a new node's container is to follow: the master the sentinels report (after a failover,
+ * not the node deployed as master), or as deployed when no sentinel answers yet (a first deploy
+ * starts them last).
+ */
+export async function followCurrent(inputs: NodeHandoverInputs): Promise<HandoverResult> {
+    const conns = openConnections(inputs.password, 1000);
+    try {
+        const current = await masterAddress(conns, inputs);
+        if (current === undefined) return { replicaOf: inputs.deployedReplicaOf };
+        return { replicaOf: current === addressOf(inputs.node) ? "" : current };
+    } finally {
+        closeConnections(conns);
+    }
+}
+
+/**
  * What the node's container is to follow: fails over first when the node is the master the
  * sentinels report. Writes on it are paused meanwhile (CLIENT PAUSE WRITE): a write it took after
  * the promotion, acknowledged by a replica not yet moved over, would be lost with its replica's

@@ -7,7 +7,7 @@
 // they reach, and the engine runs them in a fresh module: modules are required inside functions,
 // and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
-import { handOver } from "./handover";
+import { followCurrent, handOver } from "./handover";
 import { removeLeavers } from "./membership";
 import { waitRejoined } from "./rejoin";
 import type { HandoverResult, NodeHandoverInputs, NodeRejoinInputs, RejoinResult } from "./types";
@@ -20,7 +20,7 @@ function differs(olds: Record<string, unknown>, news: Record<string, unknown>, k
 /** Changes to these make a NodeRejoin wait again; the password and timeout alone don't. */
 const REJOIN_KEYS = ["node", "replicaOf", "dataNodes", "containerId", "removesLeavers", "sentinel"];
 
-export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInputs, NodeRejoinInputs & RejoinResult> = {
+export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInputs, Omit<NodeRejoinInputs, "password"> & RejoinResult> = {
     async diff(_id, olds, news) {
         const changes = differs(olds as never, news as never, REJOIN_KEYS);
         return { changes, replaces: [], deleteBeforeReplace: false };
@@ -34,14 +34,22 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInput
         return { id: `rejoin-${crypto.randomUUID()}`, outs: { ...rest, ...result } };
     },
     async update(_id, olds, news) {
-        const result = await waitRejoined(news, true);
+        // Only a new container is waited for: a node left in place keeps its role, which with
+        // sentinels may no longer be the one it was deployed in.
+        const result: RejoinResult =
+            olds.containerId !== news.containerId
+                ? await waitRejoined(news, true)
+                : { role: olds.role, offset: olds.offset, waitedMs: 0, linked: olds.linked };
         const detached = news.removesLeavers ? await removeLeavers(olds, news) : [];
         const { password: _password, ...rest } = news;
         return { outs: { ...rest, ...result, detached } };
     },
 };
 
-export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<NodeHandoverInputs, NodeHandoverInputs & HandoverResult> = {
+export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<
+    NodeHandoverInputs,
+    Omit<NodeHandoverInputs, "password"> & HandoverResult
+> = {
     async diff(_id, olds, news) {
         const changes = differs(olds as never, news as never, ["node", "fingerprint", "dataNodes", "sentinel", "deployedReplicaOf"]);
         return { changes, replaces: [], deleteBeforeReplace: false };
@@ -49,11 +57,11 @@ export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<NodeHandoverI
     async create(inputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const crypto = require("crypto") as typeof import("crypto");
-        // Nothing runs yet: the node starts as deployed. The password stays in the (secret) outputs: delete needs it.
-        return { id: `handover-${crypto.randomUUID()}`, outs: { ...inputs, replicaOf: inputs.deployedReplicaOf } };
+        const { password: _password, ...rest } = inputs;
+        return { id: `handover-${crypto.randomUUID()}`, outs: { ...rest, ...(await followCurrent(inputs)) } };
     },
     async update(_id, olds, news) {
-        const rest = news;
+        const { password: _password, ...rest } = news;
         // Only a new fingerprint means a new container for the node; otherwise it keeps what it follows.
         if (olds.fingerprint === news.fingerprint) {
             return { outs: { ...rest, replicaOf: olds.replicaOf, failedOverTo: olds.failedOverTo } };

@@ -30,7 +30,13 @@ async function nudgeReplicas(conns: Connections, inputs: NodeRejoinInputs, nudge
     }
 }
 
-/** A master is back once its replicas (every other data node) are linked to it again. */
+/** How long a master's wait gives its replicas to link: what is still unlinked then, the check names, with its cause. */
+const LINK_GRACE_MS = 10_000;
+
+/**
+ * A master is back once it answers as master, and its replicas (every other data node) are
+ * linked to it again, or their grace has run out.
+ */
 async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, started: number, nudged?: Set<string>): Promise<Look> {
     const info = await infoOf(conns, inputs.node.endpoint);
     if (typeof info === "string") return { missing: info };
@@ -38,12 +44,13 @@ async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, starte
     if (info.role !== "master") return { missing: `role=${info.role} (expected master)` };
     const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && /state=online/.test(info[k] ?? "")).length;
     const expected = inputs.dataNodes.length - 1;
-    if (online < expected) {
+    const offset = Number(info.master_repl_offset ?? 0);
+    const waitedMs = Date.now() - started;
+    if (online < expected && waitedMs < Math.min(LINK_GRACE_MS, inputs.timeoutMs - 500)) {
         if (nudged) await nudgeReplicas(conns, inputs, nudged).catch(() => undefined);
         return { missing: `${online} of ${expected} replicas linked` };
     }
-    const offset = Number(info.master_repl_offset ?? 0);
-    return { missing: "", done: { role: "master", offset, waitedMs: Date.now() - started, linked: expected > 0 } };
+    return { missing: "", done: { role: "master", offset, waitedMs, linked: online === expected && expected > 0 } };
 }
 
 /** The replica's state; `target` is the master offset to reach, fixed the first time the link is seen up. */

@@ -284,6 +284,28 @@ describe("update 4: with sentinels, a failover away from the master comes before
             `      rollout with sentinel: ${result.ms} ms; master now ${result.replication.master}; writer: ${writer.acked.length} acknowledged, ${writer.failed} failed over ${writer.errorWindowMs} ms`,
         );
     });
+
+    it("after that failover, scales 2 -> 3 -> 2: the new replica follows the current master, the sentinels forget the removed one", async () => {
+        const up3 = await s.up(s.args({ resources: { cpus: 2 }, sentinel: {}, replicas: 3 }));
+        assert.deepStrictEqual(
+            opsOf(up3.steps, (x) => isContainer(x) && x.op !== "same"),
+            ["create upd4-replica-3"],
+        );
+        assert.notStrictEqual(up3.replication.master, "rr-upd-4-master", "still the promoted node");
+        assert.strictEqual(up3.replication.replicas.length, 3);
+        assert.ok(up3.replication.sentinels!.every((x) => x.numSlaves === 3));
+        const up2 = await s.up(s.args({ resources: { cpus: 2 }, sentinel: {}, replicas: 2 }));
+        assert.deepStrictEqual(
+            opsOf(up2.steps, (x) => isContainer(x) && x.op !== "same"),
+            ["delete upd4-replica-3"],
+        );
+        assert.ok(
+            up2.replication.sentinels!.every((x) => x.numSlaves === 2),
+            "every sentinel forgot the removed replica",
+        );
+        const ports = [s.masterPort, s.masterPort + 1, s.masterPort + 2];
+        assert.deepStrictEqual(await missing(ports, keys), { [ports[0]!]: 0, [ports[1]!]: 0, [ports[2]!]: 0 });
+    });
 });
 
 describe("update 5 and 6: scaling 2 -> 4 -> 1 leaves the master and the surviving replicas alone", function () {

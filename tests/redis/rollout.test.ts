@@ -85,8 +85,10 @@ describe("rollout providers, serialized, against redis-server", function () {
             };
             const { outs } = await rejoin.create(inputs);
             assert.deepStrictEqual([outs.role, outs.linked], ["replica", false]);
+            const kept = await rejoin.update!("id", outs, inputs);
+            assert.strictEqual(kept.outs!.waitedMs, 0, "the same container is not waited for again");
             await assert.rejects(
-                rejoin.update!("id", outs, inputs),
+                rejoin.update!("id", outs, { ...inputs, containerId: "c-2" }),
                 /^Error: replica roll-replica-1 \(127\.0\.0\.1:\d+\): not back in the group after 1s: master_link_status=down$/,
             );
         });
@@ -97,7 +99,7 @@ describe("rollout providers, serialized, against redis-server", function () {
             const replica = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: other.port });
             const inputs = inputsFor(replica, master, [master, replica], 1000);
             await assert.rejects(
-                rejoin.update!("id", { ...inputs }, inputs),
+                rejoin.update!("id", { ...inputs, containerId: "c-0" }, inputs),
                 new RegExp(`follows ${HOST}:${other.port} \\(expected ${HOST}:${master.port}\\)$`),
             );
         });
@@ -117,13 +119,15 @@ describe("rollout providers, serialized, against redis-server", function () {
             assert.doesNotMatch(linked.logTail(50), /MASTER MODE enabled/, "a replica that had a link is left to reconnect by itself");
         });
 
-        it("waits for a master to answer as master with every other data node linked to it", async () => {
+        it("waits for a master to answer as master with every other data node linked to it, or their grace to run out", async () => {
             const master = await fleet.start({ name: "roll-master", password: PASSWORD });
             const phantom = { name: "roll-replica-1", endpoint: `${HOST}:1`, ip: HOST, port: 1 };
             const alone = { ...inputsFor(master, undefined, [master], 1000), dataNodes: [asNode(master), phantom] };
-            await assert.rejects(
-                rejoin.create(alone),
-                /^Error: master roll-master \(127\.0\.0\.1:\d+\): not back in the group after 1s: 0 of 1 replicas linked$/,
+            const unlinked = await rejoin.create(alone);
+            assert.deepStrictEqual(
+                [unlinked.outs.role, unlinked.outs.linked],
+                ["master", false],
+                "an unlinked replica is the check's to name",
             );
             const replica = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: master.port });
             const inputs = inputsFor(master, undefined, [master, replica]);
@@ -162,9 +166,19 @@ describe("rollout providers, serialized, against redis-server", function () {
             });
         });
 
-        it("creates as deployed, and keeps what the node follows while its fingerprint stays", async () => {
+        it("creates following the master the sentinels report, or as deployed when none answers", async () => {
+            const fresh = await handover.create(inputsFor(g.replicas[1]!, "f1", address(g.replicas[0]!)));
+            assert.strictEqual(fresh.outs.replicaOf, address(g.master), "the sentinels' master, not the deployed one");
+            const early = {
+                ...inputsFor(g.replicas[1]!, "f1", address(g.replicas[0]!)),
+                sentinel: { masterName: MONITORED, endpoints: [`${HOST}:1`] },
+            };
+            assert.strictEqual((await handover.create(early)).outs.replicaOf, address(g.replicas[0]!), "no sentinel yet: as deployed");
+        });
+
+        it("keeps what the node follows while its fingerprint stays", async () => {
             const created = await handover.create(inputsFor(g.master, "f1", ""));
-            assert.strictEqual(created.outs.replicaOf, "");
+            assert.strictEqual(created.outs.replicaOf, "", "the sentinels report it as the master: it follows none");
             const same = await handover.update!("id", created.outs, inputsFor(g.master, "f1", ""));
             assert.strictEqual(same.outs!.replicaOf, "");
             assert.strictEqual(await reportedMaster(g.sentinels[0]!), address(g.master), "no failover without a new fingerprint");
