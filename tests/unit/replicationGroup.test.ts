@@ -3,6 +3,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
+import { parseGoDuration } from "../../harness/liveDocker/container/body";
+import { goDurationString } from "../../harness/liveDocker/container/readBack";
 import { promiseOf } from "../../harness/pulumi";
 import { CHECK_TYPE, isSecretValue, reveal } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
@@ -161,6 +163,10 @@ describe("RedisReplicationGroup (mocks)", function () {
             assert.strictEqual(c.inputs.memory, 256);
             assert.strictEqual(c.inputs.memorySwap, 512, "memory_swap as Docker reads it back, or every up updates it");
             assert.strictEqual(c.inputs.cpus, "1.0", "cpus in the form the provider reads back");
+            for (const d of ["interval", "timeout", "startPeriod"]) {
+                const given = c.inputs.healthcheck[d] as string;
+                assert.strictEqual(goDurationString(parseGoDuration(given)), given, `healthcheck.${d} in Go's Duration.String form`);
+            }
             assert.deepStrictEqual(c.inputs.healthcheck.tests, [
                 "CMD",
                 "redis-cli",
