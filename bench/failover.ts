@@ -23,7 +23,7 @@ export interface FailoverOptions {
     subnet?: string;
     /** Host port of the master; the replicas take the next two. Default 26200. */
     hostPort?: number;
-    /** Host port of the first sentinel; the others take the next two. Default 36290. */
+    /** Host port of the first sentinel; the others take the next two. Default 26290 (below the ephemeral ports, which a client connection may hold). */
     sentinelHostPort?: number;
     /** sentinel.downAfterMilliseconds. Default 1000. */
     downAfterMilliseconds?: number;
@@ -55,7 +55,7 @@ export async function measureFailover(opts: FailoverOptions): Promise<FailoverRe
     const password = "failover-Passw0rd";
     const subnet = opts.subnet ?? "10.232.200.0/24";
     const hostPort = opts.hostPort ?? 26200;
-    const sentinelHostPort = opts.sentinelHostPort ?? 36290;
+    const sentinelHostPort = opts.sentinelHostPort ?? 26290;
     const base = subnet.split("/")[0]!.split(".").slice(0, 3).join(".");
 
     await removeLeftovers(label);

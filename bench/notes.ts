@@ -26,18 +26,19 @@ const NOTES: Note[] = [
             const f1 = floor(r, 1);
             const f2 = floor(r, 2);
             const parts = d2
-                ? `Of the median 1+2 deploy, the master's container took ${fmtMs(d2.tuned_waves_ms.master.median)}, the replicas' (created once the master's returned) ${fmtMs(d2.tuned_waves_ms.replicas.median)}, and the check ${fmtMs(d2.check_ms.tuned.median)}. `
+                ? `Of the median 1+2 deploy, the replicas' containers took ${fmtMs(d2.tuned_waves_ms.replicas.median)}, the master's ${fmtMs(d2.tuned_waves_ms.master.median)}, and the check ${fmtMs(d2.check_ms.tuned.median)}. `
                 : "";
             const docker =
                 f1 !== undefined && f2 !== undefined
-                    ? `Docker alone, without Pulumi, network attach or upload, needs ${fmtMs(f1)} to create and start one bare container and ${fmtMs(f2)} for two at once; `
+                    ? `Docker alone, without Pulumi, network attach or upload, needs ${fmtMs(f1)} to create and start one bare container (${fmtMs(f2)} for two at once). `
                     : "";
             return (
+                "Ours, by design: the data nodes are created one at a time, replicas first and the master last, each after the one before is back in the group. " +
+                "That chain is what makes every later `up` replace them one node at a time, replicas first (see What `pulumi up` does to a running group); " +
+                "the engine orders a first create by the same dependencies, so a first deploy is the sum of one create per node, each with the provider's network attach, config upload and read-back 100 ms after the start. " +
                 parts +
                 docker +
-                "each wave adds the provider's network attach, config upload and its read-back 100 ms after the start, so the time is Docker's and the provider's, and grows with the host's load. " +
-                `Not ours to cut further: the wait for the master's wave is what keeps a replica from meeting a master that does not listen yet, which costs Redis's 1 s reconnect (tuned stalled in ${stalls(r, "tuned")} of ${allRuns(r)} runs over all sizes). ` +
-                "Starting the replicas alongside the master and having them wait for its port would need a shell in the image, which the FROM-scratch test base lacks."
+                `A replica that never had a link is told to connect as soon as the master answers, instead of at Redis's next once-a-second retry (tuned stalled in ${stalls(r, "tuned")} of ${allRuns(r)} runs over all sizes).`
             );
         },
     },
@@ -68,7 +69,7 @@ const NOTES: Note[] = [
                     ? ` In the deploys, the replicas' wave took ${fmtMs(d2.tuned_waves_ms.replicas.median)} at 1+2 and ${fmtMs(d8.tuned_waves_ms.replicas.median)} at 1+8; the master's (${fmtMs(d2.tuned_waves_ms.master.median)}, ${fmtMs(d8.tuned_waves_ms.master.median)}) and the check (${fmtMs(d2.check_ms.tuned.median)}, ${fmtMs(d8.check_ms.tuned.median)}) hardly grow: cutting them would only raise the ratio.` +
                       replicationShare(r, d8)
                     : "";
-            return `Not ours: dockerd starts containers one after another, so the replicas' wave grows with their number.${docker}${ours}`;
+            return `Ours, by design: the nodes are created one after another (see the first note), so a deploy grows with the number of replicas.${docker}${ours}`;
         },
     },
     {
@@ -80,7 +81,7 @@ const NOTES: Note[] = [
                 (p.up_to_containers_done >= 0
                     ? `Mostly not ours. Of the median run, ${fmtMs(p.up_to_containers_done)} passed between the last link coming up and the last container create returning: `
                     : `In the median run the last link came up ${fmtMs(-p.up_to_containers_done)} after the last container create returned; usually it is the other way round: `) +
-                "the check `dependsOn` the containers, and pulumi-docker (mirrored by the live backend) returns a create only after reading the started container back 100 ms later, while a replica links up within ms of its start. " +
+                "the check `dependsOn` the containers (through their NodeRejoins), and pulumi-docker (mirrored by the live backend) returns a create only after reading the started container back 100 ms later, while a replica links up within ms of its start. " +
                 `Then ${fmtMs(p.containers_done_to_check_start)} passed until the check was registered, and ${fmtMs(p.check_run)} in the check itself, the part that is ours ` +
                 "(connecting to every node, INFO on each, a probe write, WAIT and the read-back on every replica). " +
                 "It could only start sooner without waiting for the containers (no `dependsOn`/`containerIds`), which would lose the re-check when a container is replaced: not proposed."
@@ -91,7 +92,8 @@ const NOTES: Note[] = [
         id: "teardown",
         when: missed,
         text: () =>
-            "Not ours: the live backend removes resources one by one, newest first (~200 ms per container in dockerd here); `pulumi destroy` deletes the independent containers in parallel.",
+            "Ours, by design: a container is stopped with a 15 s grace (SIGTERM), not killed as the provider would by default, so Redis flushes its AOF and a master lets its replicas catch up. " +
+            "And the live backend removes resources one by one, newest first (~200 ms per container in dockerd here); `pulumi destroy` deletes the independent ones in parallel.",
     },
     {
         id: "lag_p99",

@@ -90,7 +90,7 @@ export function readmeSection(r: BenchResult): string {
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
-        "Variants, deployed alternately: **tuned** is the component's defaults (replicas created after the master, disk-based initial sync, the check polling from 10 ms); " +
+        "Variants, deployed alternately: **tuned** is the component's defaults (the nodes created one at a time, replicas first, each waited for; disk-based initial sync; the check polling from 10 ms); " +
             `**stock** is Redis's stock replication, \`replication: { disklessSync: true, disklessSyncDelay: ${STOCK.disklessSyncDelay} }\`, with \`checkPollIntervalMs: ${STOCK.checkPollIntervalMs}\`, what the manual recipe amounts to. ` +
             `A run counts as stalled when its check took over ${fmtMs(stallThresholdMs("tuned"))} (tuned) or over ${fmtMs(stallThresholdMs("stock"))} ` +
             `(stock: ${STALL_MS} ms beyond its ${STOCK.disklessSyncDelay} s delay): it waited for a once-a-second timer.`,

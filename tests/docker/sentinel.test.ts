@@ -4,7 +4,7 @@
 // acknowledged write is lost, the old master rejoins as a replica, and the check, run again as the
 // engine runs it, passes against the new topology. A second group shows min-replicas-to-write:
 // a master cut off from its replicas refuses writes.
-// Subnets 10.231.201.0/24 and 10.231.202.0/24; host ports 16201-16213 and 36201-36203.
+// Subnets 10.231.201.0/24 and 10.231.202.0/24; host ports 6201-6213 and 26201-26213.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import Redis from "ioredis";
@@ -91,7 +91,7 @@ describe("docker tier: Sentinel failover", function () {
         groupA = new components.RedisReplicationGroup("senta", {
             name: GROUP_A,
             network: { subnet: "10.231.201.0/24" },
-            master: { hostPort: 16201 },
+            master: { hostPort: 6201 },
             replicas: 2,
             image: { baseImage },
             sentinel: {},
@@ -113,9 +113,9 @@ describe("docker tier: Sentinel failover", function () {
             outs.sentinelStatus?.map((s) => [s.name, s.master, s.numSlaves, s.numOtherSentinels, s.quorum]),
             [1, 2, 3].map((i) => [`${GROUP_A}-sentinel-${i}`, "10.231.201.2:6379", 2, 2, 2]),
         );
-        assert.deepEqual(await promiseOf(groupA.sentinelEndpoints), ["127.0.0.1:36201", "127.0.0.1:36202", "127.0.0.1:36203"]);
+        assert.deepEqual(await promiseOf(groupA.sentinelEndpoints), ["127.0.0.1:26201", "127.0.0.1:26202", "127.0.0.1:26203"]);
         // CKQUORUM straight from a sentinel, as an operator would ask.
-        const ck = await withNode(36201, (c) => c.call("SENTINEL", "CKQUORUM", GROUP_A));
+        const ck = await withNode(26201, (c) => c.call("SENTINEL", "CKQUORUM", GROUP_A));
         assert.match(String(ck), /^OK 3 usable Sentinels/);
     });
 
@@ -185,7 +185,7 @@ describe("docker tier: Sentinel failover", function () {
             "10.231.201.3": `${GROUP_A}-replica-1`,
             "10.231.201.4": `${GROUP_A}-replica-2`,
         };
-        const reported = (await withNode(36201, (c) => c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", GROUP_A))) as string[];
+        const reported = (await withNode(26201, (c) => c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", GROUP_A))) as string[];
         const current = byIp[reported[0]!];
         if (current !== failover.to)
             console.log(`      the sentinels now report ${current}, not ${failover.to}: a second failover followed`);
@@ -206,18 +206,18 @@ describe("docker tier: Sentinel failover", function () {
         const groupC = new components.RedisReplicationGroup("sentc", {
             name: GROUP_C,
             network: { subnet: "10.231.202.0/24" },
-            master: { hostPort: 16211 },
+            master: { hostPort: 6211 },
             replicas: 2,
             image: { baseImage },
             replication: { minReplicasToWrite: 1, minReplicasMaxLag: 1 },
             password: PASSWORD,
         });
         await promiseOf(groupC.replication);
-        assert.equal(await withNode(16211, (c) => c.set("before", "1")), "OK");
+        assert.equal(await withNode(6211, (c) => c.set("before", "1")), "OK");
         const replicas = await promiseOf(groupC.replicaContainerNames);
         // Redis 7.0 ignores SIGTERM while a replica writes its initial AOF after the sync ("Writing
         // initial AOF, can't exit"): docker stop would then wait 10 s and kill it. Let them settle.
-        for (const port of [16212, 16213]) await waitForAofRewrite({ port }, PASSWORD, `the replica on ${port}`, 30_000);
+        for (const port of [6212, 6213]) await waitForAofRewrite({ port }, PASSWORD, `the replica on ${port}`, 30_000);
         const stopAt = Date.now();
         const stopped = Promise.all(
             replicas.map(async (n) => {
@@ -231,7 +231,7 @@ describe("docker tier: Sentinel failover", function () {
             20_000,
             async () => {
                 try {
-                    await withNode(16211, (c) => c.set("cut-off", "1"));
+                    await withNode(6211, (c) => c.set("cut-off", "1"));
                     return undefined;
                 } catch (err) {
                     return (err as Error).message;
@@ -252,7 +252,7 @@ describe("docker tier: Sentinel failover", function () {
         await pollUntil(
             "writes to be accepted again",
             30_000,
-            async () => ((await withNode(16211, (c) => c.set("back", "1"))) === "OK" ? true : undefined),
+            async () => ((await withNode(6211, (c) => c.set("back", "1"))) === "OK" ? true : undefined),
             100,
         );
     });
