@@ -43,11 +43,11 @@ function assertOneAtATime(steps: UpdateStep[], names: string[]): void {
 }
 
 /** Writes n keys on the master, each acknowledged by both replicas. */
-async function seed(port: number, prefix: string, n: number): Promise<string[]> {
+async function writeAcknowledged(port: number, prefix: string, n: number): Promise<string[]> {
     const keys = Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
     await withClient(port, PASSWORD, async (c) => {
         await c.mset(...keys.flatMap((k) => [k, k]));
-        assert.ok(Number(await c.call("WAIT", "2", "5000")) >= 2, "both replicas acknowledged the seed");
+        assert.ok(Number(await c.call("WAIT", "2", "5000")) >= 2, "both replicas acknowledged the keys");
     });
     return keys;
 }
@@ -133,7 +133,7 @@ describe("update 2: an image change rolls every node to the new image, replicas 
     before(async function () {
         await s.start(this);
         await s.up(s.args());
-        keys = await seed(s.masterPort, "before", 500);
+        keys = await writeAcknowledged(s.masterPort, "before", 500);
     });
     after(async () => {
         await s.destroy();
@@ -195,7 +195,7 @@ describe("update 3: a cpus change replaces node by node, each back in the group 
     before(async function () {
         await s.start(this);
         await s.up(s.args({ resources: { cpus: 1 } }));
-        keys = await seed(s.masterPort, "before", 500);
+        keys = await writeAcknowledged(s.masterPort, "before", 500);
     });
     after(async () => s.destroy());
 
@@ -245,7 +245,7 @@ describe("update 4: with sentinels, a failover away from the master comes before
     before(async function () {
         await s.start(this);
         await s.up(s.args({ resources: { cpus: 1 }, sentinel: {} }));
-        keys = await seed(s.masterPort, "before", 500);
+        keys = await writeAcknowledged(s.masterPort, "before", 500);
     });
     after(async () => s.destroy());
 
@@ -316,7 +316,7 @@ describe("update 5 and 6: scaling 2 -> 4 -> 1 leaves the master and the survivin
     before(async function () {
         await s.start(this);
         await s.up(s.args());
-        keys = await seed(s.masterPort, "before", 500);
+        keys = await writeAcknowledged(s.masterPort, "before", 500);
     });
     after(async () => s.destroy());
 
