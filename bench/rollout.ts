@@ -11,7 +11,7 @@ import type { RedisReplicationGroupArgs } from "../components";
 import { GroupStack } from "../harness/groupStack";
 import { parseEndpoint } from "../components/replicationCheck";
 import { promiseOf } from "../harness/pulumi";
-import { withClient } from "../harness/redisClient";
+import { countMissing, withClient } from "../harness/redisClient";
 import { AckedWriter } from "../harness/writer";
 import { median } from "./stats";
 
@@ -38,14 +38,7 @@ export interface RolloutResult {
 
 /** How many of keys the node at endpoint lacks. */
 async function lacking(endpoint: string, keys: string[]): Promise<number> {
-    const { port } = parseEndpoint(endpoint)!;
-    return withClient(port, PASSWORD, async (c) => {
-        let missing = 0;
-        for (let i = 0; i < keys.length; i += 1000) {
-            missing += (await c.mget(...keys.slice(i, i + 1000))).filter((v) => v === null).length;
-        }
-        return missing;
-    });
+    return withClient(parseEndpoint(endpoint)!.port, PASSWORD, (c) => countMissing(c, keys));
 }
 
 async function measureVariant(

@@ -80,17 +80,18 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     const rejoins: NodeRejoin[] = [];
     let previous: pulumi.Resource[] = hostDirs;
     // The master as the rollout leaves it: the master node, or the node it handed over to.
-    let monitor = pulumi.output(`${plan.master.ip}:${REDIS_PORT}`);
+    const deployedMaster = `${plan.master.ip}:${REDIS_PORT}`;
+    let monitor = pulumi.output(deployedMaster);
     const sentinel = plan.sentinel && {
         masterName: plan.sentinel.masterName,
         endpoints: plan.sentinel.nodes.map((n) => endpointOf(plan, n)),
     };
     for (const node of [...plan.replicas, plan.master]) {
         const last = node === plan.master;
-        const deployedReplicaOf = node.role === "replica" ? `${plan.master.ip}:${REDIS_PORT}` : "";
+        const deployedReplicaOf = node.role === "replica" ? deployedMaster : "";
         const handover = sentinel && handoverFor(ctx, node, { deployedReplicaOf, dataNodes, sentinel, timeoutMs, dependsOn: previous });
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
-        if (last && handover) monitor = handover.replicaOf.apply((of) => of || `${plan.master.ip}:${REDIS_PORT}`);
+        if (last && handover) monitor = handover.replicaOf.apply((of) => of || deployedMaster);
         const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);
         containers.set(node.key, container);
         const rejoin = new NodeRejoin(

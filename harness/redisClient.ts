@@ -45,6 +45,15 @@ export async function withClient<T>(
     }
 }
 
+/** How many of keys the client's node lacks, asked 1000 at a time. */
+export async function countMissing(c: Redis, keys: string[]): Promise<number> {
+    let missing = 0;
+    for (let i = 0; i < keys.length; i += 1000) {
+        missing += (await c.mget(...keys.slice(i, i + 1000))).filter((v) => v === null).length;
+    }
+    return missing;
+}
+
 /** INFO text as field -> value. */
 export function parseInfo(text: string): Record<string, string> {
     const out: Record<string, string> = {};

@@ -1,6 +1,6 @@
 // Connecting to a node and saying what went wrong when that fails. Serialized with the provider
 // (see the rules at the top of provider.ts).
-import type { Redis as RedisClient } from "ioredis";
+import type { Redis as RedisClient, RedisOptions } from "ioredis";
 import type { CheckContext, NodeState } from "./context";
 import { errorMessage, formatDuration, nodeError } from "./messages";
 import type { Fact } from "./types";
@@ -46,28 +46,42 @@ export function describeError(ctx: CheckContext, node: NodeState, err: unknown):
     return { what: msg };
 }
 
-/** Makes sure node.client is connected, replacing a dead client. Throws the real cause on failure. */
-export async function ensureConnected(ctx: CheckContext, node: NodeState): Promise<RedisClient> {
-    if (node.client && node.client.status === "ready") {
-        return node.client;
-    }
-    node.client?.disconnect();
-    const client = new ctx.Redis({
-        host: node.host,
-        port: node.port,
-        password: ctx.password,
-        connectionName: CLIENT_NAME,
+/**
+ * Options of a client that fails fast: it never queues, retries or reconnects on its own, so each
+ * poll is one round trip and each error is seen where it happens. The rollout's clients use them too.
+ */
+export function failFastOptions(
+    host: string,
+    port: number,
+    password: string | undefined,
+    opTimeout: number,
+    connectionName: string,
+): RedisOptions {
+    return {
+        host,
+        port,
+        password,
+        connectionName,
         lazyConnect: true,
         enableOfflineQueue: false,
         enableReadyCheck: false,
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
         autoResendUnfulfilledCommands: false,
-        connectTimeout: ctx.opTimeout,
-        commandTimeout: ctx.opTimeout,
+        connectTimeout: opTimeout,
+        commandTimeout: opTimeout,
         protocol: 2,
         disableClientInfo: true,
-    });
+    };
+}
+
+/** Makes sure node.client is connected, replacing a dead client. Throws the real cause on failure. */
+export async function ensureConnected(ctx: CheckContext, node: NodeState): Promise<RedisClient> {
+    if (node.client && node.client.status === "ready") {
+        return node.client;
+    }
+    node.client?.disconnect();
+    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx.password, ctx.opTimeout, CLIENT_NAME));
     ctx.clients.push(client);
     node.client = client;
     node.lastError = undefined;

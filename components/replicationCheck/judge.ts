@@ -6,7 +6,7 @@ import { describeError, ensureConnected } from "./connection";
 import { PROBE_PREFIX } from "./constants";
 import type { CheckContext, NodeFacts, NodeState } from "./context";
 import { errorMessage } from "./messages";
-import { parseEndpoint, parseInfo, parseSlaveLine } from "./parse";
+import { parseEndpoint, parseInfo, slavesOf } from "./parse";
 import type { Fact } from "./types";
 
 /**
@@ -72,9 +72,7 @@ function judgeMaster(ctx: CheckContext, info: Record<string, string>): Fact[] {
         ];
     }
     const facts: Fact[] = [];
-    const slaves = Object.keys(info)
-        .filter((k) => /^slave\d+$/.test(k))
-        .map((k) => parseSlaveLine(info[k] ?? ""));
+    const slaves = slavesOf(info);
     // Which of our replicas each slave line is: by IP, then by port when IPs are shared.
     const nameOf = (s: Record<string, string>): string | undefined => {
         const byIp = ctx.replicas.filter((r) => r.ip === s.ip);

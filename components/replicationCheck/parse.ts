@@ -41,6 +41,13 @@ export function parseSlaveLine(value: string): Record<string, string> {
     return out;
 }
 
+/** A master's replicas from its parsed INFO replication: each "slaveN" line, parsed. */
+export function slavesOf(info: Record<string, string>): Record<string, string>[] {
+    return Object.keys(info)
+        .filter((k) => /^slave\d+$/.test(k))
+        .map((k) => parseSlaveLine(info[k] ?? ""));
+}
+
 /** A flat [key, value, key, value, ...] reply as an object. */
 export function pairs(reply: unknown): Record<string, string> {
     const out: Record<string, string> = {};

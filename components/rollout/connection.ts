@@ -1,6 +1,7 @@
 // Connections of the rollout's waits: one client per endpoint, closed together. Serialized with
 // the providers (see the rules at the top of provider.ts).
 import type { Redis as RedisClient } from "ioredis";
+import { failFastOptions } from "../replicationCheck/connection";
 import { errorMessage } from "../replicationCheck/messages";
 import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
 
@@ -36,21 +37,7 @@ async function clientFor(conns: Connections, endpoint: string): Promise<RedisCli
     const where = parseEndpoint(endpoint);
     if (!where) throw new Error(`bad endpoint ${endpoint}`);
     let lastError: Error | undefined;
-    const client = new conns.Redis({
-        host: where.host,
-        port: where.port,
-        password: conns.password,
-        connectionName: "pulumi-replication-rollout",
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        enableReadyCheck: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: conns.opTimeout,
-        commandTimeout: conns.opTimeout,
-        protocol: 2,
-        disableClientInfo: true,
-    });
+    const client = new conns.Redis(failFastOptions(where.host, where.port, conns.password, conns.opTimeout, "pulumi-replication-rollout"));
     client.on("error", (err: Error) => (lastError = err));
     conns.clients.set(endpoint, client);
     try {

@@ -5,27 +5,22 @@
 // the rules at the top of provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { errorMessage, formatDuration } from "../replicationCheck/messages";
+import { pairs, slavesOf } from "../replicationCheck/parse";
 import { addressOf, call, closeConnections, Connections, infoOf, openConnections } from "./connection";
 import type { NodeRejoinInputs, RolloutNode, RolloutSentinel } from "./types";
 
 /** The replicas (ip:port) a sentinel lists for the master. */
 async function listedReplicas(conns: Connections, endpoint: string, name: string): Promise<string[]> {
-    const reply = (await call(conns, endpoint, "SENTINEL", "REPLICAS", name)) as string[][];
-    return reply.map((fields) => fields[fields.indexOf("name") + 1] ?? "");
+    const reply = (await call(conns, endpoint, "SENTINEL", "REPLICAS", name)) as unknown[];
+    return reply.map((fields) => pairs(fields).name ?? "");
 }
 
-/** The replicas (ip:port) the master reports, found through the sentinel's master address. */
-async function masterReplicas(conns: Connections, dataNodes: RolloutNode[], master: string[]): Promise<string[] | undefined> {
-    const at = `${master[master.indexOf("ip") + 1]}:${master[master.indexOf("port") + 1]}`;
-    const node = dataNodes.find((n) => addressOf(n) === at);
+/** The replicas (ip:port) the master reports, found through the sentinel's view of the master. */
+async function masterReplicas(conns: Connections, dataNodes: RolloutNode[], master: Record<string, string>): Promise<string[] | undefined> {
+    const node = dataNodes.find((n) => addressOf(n) === `${master.ip}:${master.port}`);
     const info = node ? await infoOf(conns, node.endpoint) : undefined;
     if (info === undefined || typeof info === "string") return undefined;
-    return Object.keys(info)
-        .filter((k) => /^slave\d+$/.test(k))
-        .map((k) => {
-            const fields = Object.fromEntries((info[k] ?? "").split(",").map((kv) => kv.split("=")));
-            return `${fields.ip}:${fields.port}`;
-        });
+    return slavesOf(info).map((r) => `${r.ip}:${r.port}`);
 }
 
 /**
@@ -43,8 +38,8 @@ async function waitForgotten(
     let last = "no answer";
     do {
         const listed = await listedReplicas(conns, endpoint, sentinel.masterName).catch((err: unknown) => [errorMessage(err)]);
-        const master = (await call(conns, endpoint, "SENTINEL", "MASTER", sentinel.masterName).catch(() => [])) as string[];
-        const others = Number(master[master.indexOf("num-other-sentinels") + 1] ?? 0);
+        const master = pairs(await call(conns, endpoint, "SENTINEL", "MASTER", sentinel.masterName).catch(() => []));
+        const others = Number(master["num-other-sentinels"] ?? 0);
         const linked = await masterReplicas(conns, inputs.dataNodes, master);
         if (gone.some((n) => linked?.includes(addressOf(n)))) await detach(conns, gone);
         const agrees = linked !== undefined && linked.length === listed.length && linked.every((r) => listed.includes(r));

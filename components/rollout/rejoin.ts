@@ -3,6 +3,7 @@
 // came up; a master with every other data node linked to it. Serialized with the providers (see the rules at the top of provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { formatDuration } from "../replicationCheck/messages";
+import { slavesOf } from "../replicationCheck/parse";
 import { addressOf, call, closeConnections, Connections, infoOf, openConnections } from "./connection";
 import type { NodeRejoinInputs, RejoinResult, RolloutNode } from "./types";
 
@@ -42,7 +43,7 @@ async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, starte
     if (typeof info === "string") return { missing: info };
     if (info.loading === "1") return { missing: "still loading its dataset" };
     if (info.role !== "master") return { missing: `role=${info.role} (expected master)` };
-    const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && /state=online/.test(info[k] ?? "")).length;
+    const online = slavesOf(info).filter((r) => r.state === "online").length;
     const expected = inputs.dataNodes.length - 1;
     const offset = Number(info.master_repl_offset ?? 0);
     const waitedMs = Date.now() - started;

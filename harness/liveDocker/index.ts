@@ -6,4 +6,5 @@ export type { EngineCreate } from "./dynamic";
 export { requireDocker, teardownAndVerify } from "./hooks";
 export { assertNothingLeft, clearStale, listLeftovers, removeLeftovers } from "./leftovers";
 export type { Created, LiveBackend, LiveBackendOptions } from "./types";
-export type { UpdateStep } from "./update/types";
+export { onRegistration } from "./update/request";
+export type { Registration, UpdateStep } from "./update/types";

@@ -11,7 +11,7 @@ import { GroupStack, UpResult } from "../../harness/groupStack";
 import { ensureBaseImage } from "../../harness/image";
 import { requireDocker, UpdateStep } from "../../harness/liveDocker";
 import { promiseOf } from "../../harness/pulumi";
-import { withClient } from "../../harness/redisClient";
+import { countMissing, withClient } from "../../harness/redisClient";
 import { AckedWriter } from "../../harness/writer";
 import { PROJECT } from "../support/stackConfig";
 
@@ -56,10 +56,7 @@ async function writeAcknowledged(port: number, prefix: string, n: number): Promi
 async function missing(ports: number[], keys: string[]): Promise<Record<number, number>> {
     const out: Record<number, number> = {};
     for (const port of ports) {
-        out[port] = await withClient(port, PASSWORD, async (c) => {
-            const values = keys.length === 0 ? [] : await c.mget(...keys);
-            return values.filter((v) => v === null).length;
-        });
+        out[port] = await withClient(port, PASSWORD, (c) => countMissing(c, keys));
     }
     return out;
 }
@@ -95,6 +92,12 @@ function scenario(n: number) {
             stack = await GroupStack.start(`upd-${n}`, PROJECT, `update-${n}`);
         },
         up: (a: RedisReplicationGroupArgs): Promise<UpResult> => stack!.up(name, a),
+        /** The first up with `over`, then 500 keys on the master, acknowledged by both replicas; returns them. */
+        async deployWithKeys(ctx: Mocha.Context, over: Partial<RedisReplicationGroupArgs> = {}): Promise<string[]> {
+            await this.start(ctx);
+            await this.up(args(over));
+            return writeAcknowledged(masterPort, "before", 500);
+        },
         destroy: async (): Promise<void> => stack?.destroy(),
         get base(): string {
             return base;
@@ -131,9 +134,7 @@ describe("update 2: an image change rolls every node to the new image, replicas 
     let keys: string[] = [];
 
     before(async function () {
-        await s.start(this);
-        await s.up(s.args());
-        keys = await writeAcknowledged(s.masterPort, "before", 500);
+        keys = await s.deployWithKeys(this);
     });
     after(async () => {
         await s.destroy();
@@ -193,9 +194,7 @@ describe("update 3: a cpus change replaces node by node, each back in the group 
     let keys: string[] = [];
 
     before(async function () {
-        await s.start(this);
-        await s.up(s.args({ resources: { cpus: 1 } }));
-        keys = await writeAcknowledged(s.masterPort, "before", 500);
+        keys = await s.deployWithKeys(this, { resources: { cpus: 1 } });
     });
     after(async () => s.destroy());
 
@@ -243,9 +242,7 @@ describe("update 4: with sentinels, a failover away from the master comes before
     let keys: string[] = [];
 
     before(async function () {
-        await s.start(this);
-        await s.up(s.args({ resources: { cpus: 1 }, sentinel: {} }));
-        keys = await writeAcknowledged(s.masterPort, "before", 500);
+        keys = await s.deployWithKeys(this, { resources: { cpus: 1 }, sentinel: {} });
     });
     after(async () => s.destroy());
 
@@ -314,9 +311,7 @@ describe("update 5 and 6: scaling 2 -> 4 -> 1 leaves the master and the survivin
     let keys: string[] = [];
 
     before(async function () {
-        await s.start(this);
-        await s.up(s.args());
-        keys = await writeAcknowledged(s.masterPort, "before", 500);
+        keys = await s.deployWithKeys(this);
     });
     after(async () => s.destroy());
 

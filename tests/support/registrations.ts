@@ -1,16 +1,12 @@
 // What the mock monitor's newResource doesn't see of a registration (dependencies, options),
-// read off each request the SDK sends, by resource name.
-interface RegisterRequest {
-    getName(): string;
-    getType(): string;
-    getDependenciesList(): string[];
-    getDeletebeforereplace(): boolean;
-}
+// read off each request the SDK sends (harness/liveDocker's capture), by resource name.
+import { onRegistration } from "../../harness/liveDocker";
 
 /** One registration's dependencies (URNs) and options. */
 export interface Registration {
     type: string;
     dependencies: string[];
+    /** The deleteBeforeReplace option; false when not set. */
     deleteBeforeReplace: boolean;
 }
 
@@ -21,17 +17,9 @@ let installed = false;
 export function recordRegistrations(): Map<string, Registration> {
     if (!installed) {
         installed = true;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: Record<string, unknown> } };
-        const original = MockMonitor.prototype.registerResource as (this: unknown, req: RegisterRequest, cb: unknown) => unknown;
-        MockMonitor.prototype.registerResource = function (this: unknown, req: RegisterRequest, cb: unknown) {
-            registrations.set(req.getName(), {
-                type: req.getType(),
-                dependencies: req.getDependenciesList(),
-                deleteBeforeReplace: req.getDeletebeforereplace(),
-            });
-            return original.call(this, req, cb);
-        };
+        onRegistration((type, name, reg) =>
+            registrations.set(name, { type, dependencies: reg.dependencies, deleteBeforeReplace: reg.deleteBeforeReplace ?? false }),
+        );
     }
     return registrations;
 }

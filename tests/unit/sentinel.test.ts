@@ -5,6 +5,7 @@ import type * as Components from "../../components";
 import { SENTINEL_HEALTHCHECK_TEST } from "../../components/redisConf";
 import { promiseOf } from "../../harness/pulumi";
 import { CHECK_TYPE, reveal } from "../support/mocks";
+import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT } from "../support/stackConfig";
 
 const PASSWORD = "unit-sentinel-Passw0rd";
@@ -20,7 +21,9 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
     const registered: Registered[] = [];
     let group: Components.RedisReplicationGroup;
     const byName = (n: string) => registered.find((r) => r.name === n)!;
-    const dependencies = new Map<string, string[]>();
+    // The mock monitor drops dependsOn before calling the mocks; these are read off the requests.
+    const registrations = recordRegistrations();
+    const dependencies = (n: string): string[] => registrations.get(n)?.dependencies ?? [];
 
     before(async () => {
         const mocks: pulumi.runtime.Mocks = {
@@ -43,14 +46,6 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
             call: (args) => args.inputs,
         };
         await pulumi.runtime.setMocks(mocks, PROJECT, "unit-sentinel", false);
-        // The mock monitor drops dependsOn before calling the mocks; read it off the request.
-        type Req = { getName(): string; getDependenciesList(): string[] };
-        const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: Req, cb: unknown) => unknown };
-        const register = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req, cb) => {
-            dependencies.set(req.getName(), req.getDependenciesList());
-            return register(req, cb);
-        };
         const components = await import("../../components");
         group = new components.RedisReplicationGroup("sent", {
             name: "redis-sent",
@@ -98,7 +93,7 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
         const containers = registered.filter((r) => r.type === "docker:index/container:Container" && r.name.startsWith("sent-"));
         assert.strictEqual(containers.length, 6);
         assert.deepStrictEqual([...check.inputs.containerIds].sort(), containers.map((c) => `${c.name}-id`).sort());
-        const deps = dependencies.get(check.name) ?? [];
+        const deps = dependencies(check.name);
         for (const c of containers) {
             assert.ok(
                 deps.some((urn) => urn.endsWith(`::${c.name}`)),
@@ -109,7 +104,7 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
     });
 
     it("hands each data node over before its container: a failover away from a master about to be replaced", () => {
-        const names = (n: string) => (dependencies.get(n) ?? []).map((urn) => urn.slice(urn.lastIndexOf("::") + 2));
+        const names = (n: string) => dependencies(n).map(nameOf);
         const dataNodes = [
             { name: "redis-sent-master", endpoint: "127.0.0.1:6480", ip: "10.90.0.2" },
             { name: "redis-sent-replica-1", endpoint: "127.0.0.1:6481", ip: "10.90.0.3" },

@@ -24,6 +24,8 @@ interface MonitorPrototype {
 }
 
 let stash: { type: string; name: string; reg: Registration } | undefined;
+/** Also told of every registration: for tests that assert on options the mocks don't see. */
+const listeners: ((type: string, name: string, reg: Registration) => void)[] = [];
 
 function readRequest(monitor: MonitorPrototype, req: Request): Registration {
     const propertyDependencies: Record<string, string[]> = {};
@@ -46,9 +48,16 @@ export function captureRegistrations(): void {
     const original = proto.registerResource;
     proto.registerResource = function (this: MonitorPrototype, req: Request, cb: unknown) {
         stash = { type: req.getType(), name: req.getName(), reg: readRequest(this, req) };
+        for (const listen of listeners) listen(stash.type, stash.name, stash.reg);
         return original.call(this, req, cb);
     };
     proto.__liveBackendWrapped = true;
+}
+
+/** Calls `listen` with every registration from now on (captureRegistrations wraps the monitor if it had not). */
+export function onRegistration(listen: (type: string, name: string, reg: Registration) => void): void {
+    captureRegistrations();
+    listeners.push(listen);
 }
 
 /**
