@@ -2,7 +2,6 @@
 // and the rollout chain between the data nodes. Replicas come first and the master last, each
 // container after the one before it is back in the group (NodeRejoin), so the engine, which
 // replaces a resource only once what it depends on is done, replaces them one node at a time.
-import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
@@ -18,6 +17,7 @@ import {
     SENTINEL_HEALTHCHECK_TEST,
     SENTINEL_PORT,
 } from "./redisConf";
+import { bootOf, nodeFingerprint } from "./boot";
 import { NodeHandover, NodeRejoin, RolloutNode, RolloutSentinel } from "./rollout";
 
 /** The uid the image's redis user runs as (official images and the test base alike). */
@@ -35,6 +35,8 @@ export interface NodeContext {
     image: pulumi.Output<string>;
     networkName: pulumi.Output<string>;
     password: pulumi.Output<string> | undefined;
+    /** What the first node's replacement waits for (the live configuration). */
+    before: pulumi.Resource[];
 }
 
 /** The group's node resources. */
@@ -78,7 +80,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     const timeoutMs = plan.checkTimeoutSeconds * 1000;
     const containers = new Map<string, docker.Container>();
     const rejoins: NodeRejoin[] = [];
-    let previous: pulumi.Resource[] = hostDirs;
+    let previous: pulumi.Resource[] = [...hostDirs, ...ctx.before];
     // The master as the rollout leaves it: the master node, or the node it handed over to.
     const deployedMaster = `${plan.master.ip}:${REDIS_PORT}`;
     let monitor = pulumi.output(deployedMaster);
@@ -89,7 +91,9 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     for (const node of [...plan.replicas, plan.master]) {
         const last = node === plan.master;
         const deployedReplicaOf = node.role === "replica" ? deployedMaster : "";
-        const handover = sentinel && handoverFor(ctx, node, { deployedReplicaOf, dataNodes, sentinel, timeoutMs, dependsOn: previous });
+        const fingerprint = nodeFingerprint(ctx, node, deployedReplicaOf);
+        const handover =
+            sentinel && handoverFor(ctx, node, { deployedReplicaOf, fingerprint, dataNodes, sentinel, timeoutMs, dependsOn: previous });
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
         if (last && handover) monitor = handover.replicaOf.apply((of) => of || deployedMaster);
         const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);
@@ -115,7 +119,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         nodeContainer(ctx, node, {
             config: {
                 file: SENTINEL_CONF_PATH,
-                content: configContent(ctx, monitor, (pw, at) => renderSentinelConf(node, plan, pw, at)),
+                content: configContent(ctx, node, monitor, (pw, at) => renderSentinelConf(node, plan, pw, at)),
             },
             internalPort: SENTINEL_PORT,
             healthcheck: SENTINEL_HEALTHCHECK_TEST,
@@ -131,7 +135,10 @@ export function createNodes(ctx: NodeContext): GroupNodes {
 
 function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Output<string>, dependsOn: pulumi.Resource[]): docker.Container {
     return nodeContainer(ctx, node, {
-        config: { file: REDIS_CONF_PATH, content: configContent(ctx, replicaOf, (pw, of) => renderRedisConf(node, ctx.plan, pw, of)) },
+        config: {
+            file: REDIS_CONF_PATH,
+            content: configContent(ctx, node, replicaOf, (pw, of, live) => renderRedisConf(node, ctx.plan, pw, of, live)),
+        },
         internalPort: REDIS_PORT,
         healthcheck: HEALTHCHECK_TEST,
         volumes: volumesFor(ctx, node),
@@ -139,25 +146,25 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
     });
 }
 
-/** A node's config file content: secret when it holds the password. */
+/** A node's config file content, from what its NodeBoot keeps: secret when it holds the password. */
 function configContent(
     ctx: NodeContext,
-    replicaOf: pulumi.Output<string>,
-    render: (password: string | undefined, replicaOf: string) => string,
+    node: NodePlan,
+    follows: pulumi.Output<string>,
+    render: (password: string | undefined, follows: string, live: Record<string, string>) => string,
 ): pulumi.Output<string> {
-    if (!ctx.password) return replicaOf.apply((of) => render(undefined, of));
-    return pulumi.secret(pulumi.all([ctx.password, replicaOf]).apply(([pw, of]) => render(pw, of)));
+    const boot = bootOf(ctx, node, nodeFingerprint(ctx, node, follows));
+    const content = pulumi.all([boot, follows]).apply(([b, of]) => render(b.password, of, b.live));
+    return ctx.password ? pulumi.secret(content) : content;
 }
 
-/**
- * With sentinels, the NodeHandover before a data node. Its fingerprint digests every input whose
- * change replaces the node's container (as deployed), so it fails over only when that happens.
- */
+/** With sentinels, the NodeHandover before a data node: it fails over only when the node's fingerprint changes. */
 function handoverFor(
     ctx: NodeContext,
     node: NodePlan,
     opts: {
         deployedReplicaOf: string;
+        fingerprint: pulumi.Output<string>;
         dataNodes: RolloutNode[];
         sentinel: RolloutSentinel;
         timeoutMs: number;
@@ -165,21 +172,12 @@ function handoverFor(
     },
 ): NodeHandover {
     const { plan } = ctx;
-    const fingerprint = pulumi.secret(
-        pulumi.all([ctx.image, ctx.networkName, ctx.password]).apply(([image, network, pw]) =>
-            crypto
-                .createHash("sha256")
-                .update(JSON.stringify([image, network, node, plan.hostIp, plan.persistence, plan.resources.cpus, plan.name]))
-                .update(renderRedisConf(node, plan, pw, opts.deployedReplicaOf))
-                .digest("hex"),
-        ),
-    );
     return new NodeHandover(
         `${ctx.name}-${node.key}-handover`,
         {
             node: rolloutNode(plan, node),
             deployedReplicaOf: opts.deployedReplicaOf,
-            fingerprint,
+            fingerprint: opts.fingerprint,
             dataNodes: opts.dataNodes,
             sentinel: opts.sentinel,
             password: ctx.password,

@@ -1,6 +1,6 @@
 // Pure rendering of each node's redis.conf. Replication is set up here, by configuration,
 // so a restarted or replaced container comes back into the group on its own.
-import { GroupPlan, NodePlan } from "../config";
+import { GroupPlan, NodePlan, splitSettings } from "../config";
 
 /** Where the image expects its config; the container's upload writes it before start. */
 export const REDIS_CONF_PATH = "/usr/local/etc/redis/redis.conf";
@@ -25,11 +25,19 @@ export const SENTINEL_HEALTHCHECK_TEST = [...HEALTHCHECK_TEST.slice(0, 2), "-p",
 /**
  * The redis.conf of one node. `password` is undefined only when plan.auth is false. `replicaOf`,
  * the ip:port of the master to follow ("" for none), defaults to the plan's: the master follows none.
+ * `live`, the settings a running node takes with CONFIG SET, defaults to the plan's; a node
+ * created earlier keeps the live settings it was created with (see components/boot.ts).
  */
-export function renderRedisConf(node: NodePlan, plan: GroupPlan, password: string | undefined, replicaOf?: string): string {
+export function renderRedisConf(
+    node: NodePlan,
+    plan: GroupPlan,
+    password: string | undefined,
+    replicaOf?: string,
+    live?: Record<string, string>,
+): string {
     if (plan.auth && !password) throw new Error(`${plan.name}-${node.key}: auth is on but no password was given`);
     const lines: string[] = [
-        `# ${plan.name}-${node.key} (${node.role}), rendered by RedisReplicationGroup: pulumi up rewrites this file.`,
+        `# ${plan.name}-${node.key} (${node.role}), rendered by RedisReplicationGroup. Redis and pulumi up rewrite it (CONFIG REWRITE).`,
         "# Listen on the container's interfaces; the host reaches it only through the published port.",
         "bind 0.0.0.0",
         `port ${REDIS_PORT}`,
@@ -47,30 +55,30 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, password: strin
     } else {
         lines.push("# group.auth is false: without a password, protected mode would refuse the replicas.", "protected-mode no");
     }
-    // A directive also in redisConfig is written once, with redisConfig's value, at the end.
-    const setting = (directive: string, value: string | number) => {
-        if (plan.redisConfig[directive] === undefined) lines.push(`${directive} ${value}`);
-    };
-    setting("appendonly", plan.persistence.appendonly ? "yes" : "no");
-    setting("appendfsync", "everysec");
-    if (plan.persistence.save !== undefined) {
-        setting("save", plan.persistence.save.length === 0 ? '""' : plan.persistence.save.join(" "));
-    }
-    // Disk-based sync by default: with diskless sync, Redis 7.0 can hold a new replica's stream
-    // back until its next once-a-second ACK (measured in bench/: a 1 s stall in most deploys).
-    setting("repl-diskless-sync", plan.replication.disklessSync ? "yes" : "no");
-    // Redis's default of 5 s holds every first diskless sync back by 5 s.
-    setting("repl-diskless-sync-delay", plan.replication.disklessSyncDelay);
-    setting("maxmemory-policy", plan.maxmemoryPolicy);
-    if (plan.maxmemory !== undefined) setting("maxmemory", plan.maxmemory);
-    if (plan.replication.minReplicasToWrite > 0) {
-        setting("min-replicas-to-write", plan.replication.minReplicasToWrite);
-        setting("min-replicas-max-lag", plan.replication.minReplicasMaxLag);
-    }
+    const split = splitSettings(plan);
+    const restart = Object.entries(split.restart);
+    if (restart.length > 0) lines.push("# Read only at start: a change replaces the node.", ...restart.map(directiveLine));
+    lines.push(
+        "# Changed on the running node by pulumi up (CONFIG SET, then CONFIG REWRITE).",
+        ...Object.entries(live ?? split.live).map(directiveLine),
+    );
     const follows = replicaOf ?? (node.role === "replica" ? `${plan.master.ip}:${REDIS_PORT}` : "");
     if (follows !== "") lines.push(`replicaof ${follows.replace(/:(\d+)$/, " $1")}`, "replica-read-only yes");
-    for (const [directive, value] of Object.entries(plan.redisConfig)) lines.push(`${directive} ${value}`);
     return lines.join("\n") + "\n";
+}
+
+/** A directive as redis.conf writes it: an empty value is `""`. */
+function directiveLine([directive, value]: [string, string]): string {
+    return `${directive} ${value === "" ? '""' : value}`;
+}
+
+/**
+ * A sentinel's own password, as the rotation can change it while it runs: the default user's
+ * password (ACL SETUSER changes it; requirepass could not be changed, as Sentinel has no CONFIG)
+ * and sentinel-pass, what it sends to the other sentinels (else it would send requirepass).
+ */
+export function sentinelAuthLines(password: string): string[] {
+    return [`user default on >${password} ~* &* +@all`, `sentinel sentinel-pass ${password}`];
 }
 
 /** Sentinel rewrites its own config, so it lives in the writable /data, owned by redis. */
@@ -95,12 +103,8 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, password: st
         // Containers keep their IPs, so sentinels and nodes are announced by IP; no hostnames.
         "sentinel resolve-hostnames no",
     ];
-    if (plan.auth) {
-        // requirepass also makes each sentinel authenticate to the others with it.
-        lines.push("protected-mode yes", `requirepass ${password}`);
-    } else {
-        lines.push("protected-mode no");
-    }
+    // Sentinel turns protected mode off itself: it must be reachable. Its password guards it.
+    if (plan.auth) lines.push(...sentinelAuthLines(password!));
     const [ip, port] = (monitor ?? `${plan.master.ip}:${REDIS_PORT}`).split(":");
     lines.push(`sentinel monitor ${name} ${ip} ${port} ${sentinel.quorum}`);
     if (plan.auth) lines.push(`sentinel auth-pass ${name} ${password}`);

@@ -1,7 +1,10 @@
+import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig } from "../config";
+import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig, splitSettings } from "../config";
+import { LiveConfig, LiveSentinels, PasswordCommit } from "./liveConfig";
+import type { RolloutNode } from "./rollout";
 import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
 import { connectHost, containerName, createNodes, endpointOf, groupLabels } from "./nodes";
 import { ReplicaStatus, ReplicationCheck, ReplicationCheckArgs, SentinelStatus } from "./replicationCheck";
@@ -46,6 +49,8 @@ export interface ReplicationStatus {
     replicas: ReplicaStatus[];
     /** What each sentinel reported; undefined without sentinel. */
     sentinels?: SentinelStatus[];
+    /** The live configuration's generation the check verified: one more for each `up` that changed a live setting or the password. */
+    configGeneration: number;
 }
 
 /**
@@ -97,12 +102,36 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.networkName = plan.network.existing ? pulumi.output(plan.network.existing) : this.createNetwork(name, plan).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const nodes = createNodes({ name, plan, parent: this, image: this.imageRef, networkName: this.networkName, password });
+        const live = new LiveConfig(
+            `${name}-live-config`,
+            { ...liveTargets(plan), settings: splitSettings(plan).live, password },
+            { parent: this },
+        );
+        const nodes = createNodes({
+            name,
+            plan,
+            parent: this,
+            image: this.imageRef,
+            networkName: this.networkName,
+            password,
+            before: [live],
+        });
         const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
+        const deployed = [...nodes.rejoins, ...nodes.sentinels];
+        const commit =
+            password &&
+            new PasswordCommit(`${name}-password-commit`, { ...liveTargets(plan), password }, { parent: this, dependsOn: deployed });
         const check = new ReplicationCheck(
             `${name}-check`,
-            { ...checkTargets(plan), password, containerIds: containers.map((c) => c.id) },
-            { parent: this, dependsOn: [...nodes.rejoins, ...nodes.sentinels] },
+            {
+                ...checkTargets(plan),
+                password,
+                containerIds: containers.map((c) => c.id),
+                configGeneration: live.generation,
+                // A new value on every run makes the check run on every `up`.
+                verifyToken: plan.verify === "always" ? crypto.randomUUID() : undefined,
+            },
+            { parent: this, dependsOn: commit ? [...deployed, commit] : deployed },
         );
 
         const endpoint = (node: NodePlan) => endpointOf(plan, node);
@@ -121,6 +150,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             passedAt: check.passedAt,
             replicas: check.replicaStatus,
             sentinels: check.sentinelStatus,
+            configGeneration: check.configGeneration,
         });
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
@@ -189,6 +219,16 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             { parent: this, deleteBeforeReplace: true },
         );
     }
+}
+
+/** The data nodes and sentinels, as the live configuration reaches them. */
+function liveTargets(plan: GroupPlan): { dataNodes: RolloutNode[]; sentinel?: LiveSentinels; timeoutMs: number } {
+    const target = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node) });
+    return {
+        dataNodes: [plan.master, ...plan.replicas].map((node) => ({ ...target(node), ip: node.ip })),
+        sentinel: plan.sentinel && { masterName: plan.sentinel.masterName, nodes: plan.sentinel.nodes.map(target) },
+        timeoutMs: plan.checkTimeoutSeconds * 1000,
+    };
 }
 
 /** What the check must find, by container name, endpoint and address. */

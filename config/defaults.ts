@@ -51,3 +51,5 @@ export const MAXMEMORY_POLICIES = [
     "volatile-ttl",
 ];
 export const RESTART_POLICIES = ["no", "on-failure", "always", "unless-stopped"];
+export const VERIFY_MODES = ["changes", "always"] as const;
+export const DEFAULT_VERIFY = "changes";

@@ -7,4 +7,7 @@ export type { ConfigProblem } from "./errors";
 export { cpusReadBack } from "./dockerForms";
 export { assertPassword, passwordProblems } from "./password";
 export { OWNED_DIRECTIVES } from "./redisConfig";
+export { isLiveDirective, settingsOf, splitSettings } from "./liveSettings";
+export { LIVE_DIRECTIVES, RESTART_DIRECTIVES } from "./redisDirectives";
+export type { SplitSettings } from "./liveSettings";
 export { parseGroupConfig } from "./plan";

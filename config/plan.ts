@@ -9,9 +9,11 @@ import {
     DEFAULT_HOST_IP,
     DEFAULT_NAME,
     DEFAULT_RESTART,
+    DEFAULT_VERIFY,
     DOCKER_NAME,
     MAX_NAME_LENGTH,
     RESTART_POLICIES,
+    VERIFY_MODES,
 } from "./defaults";
 import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
@@ -42,6 +44,7 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "checkTimeoutSeconds",
     "checkPollIntervalMs",
     "sentinel",
+    "verify",
 ];
 
 /**
@@ -68,6 +71,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const restart = r.oneOf(top.restart, "restart", RESTART_POLICIES) ?? DEFAULT_RESTART;
     const checkTimeoutSeconds = r.number(top.checkTimeoutSeconds, "checkTimeoutSeconds", 0, 3600) ?? DEFAULT_CHECK_TIMEOUT_SECONDS;
     const checkPollIntervalMs = r.integer(top.checkPollIntervalMs, "checkPollIntervalMs", 1, 60_000) ?? DEFAULT_CHECK_POLL_INTERVAL_MS;
+    const verify = r.oneOf(top.verify, "verify", VERIFY_MODES) ?? DEFAULT_VERIFY;
     r.throwIfAny();
 
     return {
@@ -88,6 +92,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         checkTimeoutSeconds,
         checkPollIntervalMs,
         sentinel,
+        verify,
         warnings: r.warnings,
     };
 }

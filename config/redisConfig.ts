@@ -46,7 +46,7 @@ export function readRedisConfig(r: Reader, value: unknown, isTypedSet: (typedPat
         const path = `redisConfig.${key}`;
         const directive = key.toLowerCase();
         const typedPath = TYPED_DIRECTIVES[directive];
-        if (!/^[a-z][a-z0-9-]*$/.test(directive)) {
+        if (!/^[a-z][a-z0-9_.-]*$/.test(directive)) {
             r.fail(path, "is not a redis.conf directive name");
         } else if (OWNED_DIRECTIVES.has(directive)) {
             r.fail(path, `is set by the group itself (it owns ${[...OWNED_DIRECTIVES].join(", ")})`);

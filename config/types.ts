@@ -115,6 +115,11 @@ export interface GroupSpec {
     checkPollIntervalMs?: number;
     /** Redis Sentinel for automatic failover. Default off. */
     sentinel?: SentinelSpec;
+    /**
+     * When the replication check runs: "changes" (default) on an `up` that changes the group,
+     * "always" on every `up`, a no-op one included (the check then shows as one update in every preview).
+     */
+    verify?: string;
 }
 
 /** One node of the plan. */
@@ -182,6 +187,7 @@ export interface GroupPlan {
     checkTimeoutSeconds: number;
     checkPollIntervalMs: number;
     sentinel?: SentinelPlan;
+    verify: "changes" | "always";
     /** Settings that work but are unwise; the component logs them as warnings. */
     warnings: string[];
 }

@@ -206,6 +206,8 @@ export function inputsChanged(olds: Record<string, unknown>, news: Record<string
             targets(v.replicas, undefined),
             Array.isArray(v.containerIds) ? [...v.containerIds] : v.containerIds,
             sentinelOf(v.sentinel),
+            v.configGeneration ?? null,
+            v.verifyToken ?? null,
         ]);
     return norm(olds) !== norm(news);
 }

@@ -10,6 +10,8 @@
 // - A module-level const stays private to its file, or lives in constants.ts, which holds no
 //   function: TypeScript rewrites an exported const's uses in its own file to `exports.X`, and
 //   the serialized text would then reach into that module's exports.
+// - No function is named after a global (describe, it, name...): the serializer leaves a global's
+//   name to whatever the engine's process has under it.
 // - Functions imported from a sibling file are fine: TypeScript calls them as
 //   `(0, parse_1.parseInfo)(...)`, and the serializer captures a local module by value with only
 //   the properties used, not the whole module.

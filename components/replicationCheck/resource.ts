@@ -28,6 +28,8 @@ export class ReplicationCheck extends pulumi.dynamic.Resource {
     declare readonly currentMasterEndpoint: pulumi.Output<string>;
     /** What each sentinel reported; undefined without sentinel. */
     declare readonly sentinelStatus: pulumi.Output<SentinelStatus[] | undefined>;
+    /** The live configuration's generation the check verified. */
+    declare readonly configGeneration: pulumi.Output<number>;
 
     constructor(name: string, args: ReplicationCheckArgs, opts?: pulumi.CustomResourceOptions) {
         const props = {

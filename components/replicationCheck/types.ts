@@ -66,6 +66,10 @@ export interface ReplicationCheckArgs {
     pollIntervalMs?: pulumi.Input<number>;
     /** Ids of the containers checked: a change re-runs the check. */
     containerIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** The live configuration's generation: a change re-runs the check, which reports the one it verified. */
+    configGeneration?: pulumi.Input<number>;
+    /** Any value; a new one re-runs the check (verify "always" gives a new one on every run). */
+    verifyToken?: pulumi.Input<string>;
 }
 
 /** The plain values the provider's methods receive. */
@@ -81,6 +85,8 @@ export interface ReplicationCheckInputs {
     timeoutMs?: number;
     pollIntervalMs?: number;
     containerIds: string[];
+    configGeneration?: number;
+    verifyToken?: string;
 }
 
 /** What the check saw on one replica when it passed. */

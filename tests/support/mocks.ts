@@ -15,3 +15,11 @@ export const isSecretValue = (v: unknown): boolean => typeof v === "object" && v
 /** The value inside a secret, or the value itself. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const reveal = (v: any): any => (isSecretValue(v) ? v.value : v);
+
+/** The type token of a node's NodeBoot. */
+export const NODE_BOOT_TYPE = `${DYNAMIC_PREFIX}/redis:NodeBoot`;
+
+/** A mock's state for a resource: its inputs, plus what a NodeBoot's provider adds on create (boot = current). */
+export function stateOf(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    return type === NODE_BOOT_TYPE ? { ...inputs, boot: inputs.current } : { ...inputs };
+}

@@ -7,6 +7,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Redis, RedisOptions } from "ioredis";
+import { sentinelAuthLines } from "../../components/redisConf";
 import type { ReplicationCheckInputs } from "../../components/replicationCheck";
 import { pollUntil } from "../../harness/poll";
 import { clientOptions } from "../../harness/redisClient";
@@ -59,7 +60,7 @@ export interface RedisNodeOptions {
     readOnly?: boolean;
     /** Extra redis.conf lines. */
     extraConfig?: string[];
-    /** Runs a sentinel (`--sentinel`) instead, with these sentinel.conf lines after port, dir, logfile and requirepass. */
+    /** Runs a sentinel (`--sentinel`) instead, with these sentinel.conf lines after port, dir, logfile and its password (as the component renders it). */
     sentinel?: string[];
 }
 
@@ -70,6 +71,7 @@ export interface RedisNode {
     dir: string;
     /** The config file it runs from; lines appended to it apply at the next restart(). */
     confFile: string;
+    /** The password its clients (and restart()'s wait) use; a test that rotates it sets it anew. */
     password?: string;
     /** A client for test assertions, closed by stop() and stopAll(). */
     client(): Redis;
@@ -187,7 +189,7 @@ async function terminate(proc: ChildProcess, hard: boolean): Promise<void> {
 function renderConf(port: number, dir: string, logFile: string, opts: RedisNodeOptions): string[] {
     const common = [`port ${port}`, `bind ${HOST}`, "protected-mode yes", `dir ${dir}`, `logfile ${logFile}`, "daemonize no"];
     if (opts.sentinel) {
-        return [...common, ...(opts.password ? [`requirepass ${opts.password}`] : []), ...opts.sentinel];
+        return [...common, ...(opts.password ? sentinelAuthLines(opts.password) : []), ...opts.sentinel];
     }
     return [
         ...common,
@@ -240,8 +242,9 @@ export class RedisFleet {
                 return "(no log)";
             }
         };
+        // The node's password as the test last set it (a rotation changes it).
         const client = (): Redis => {
-            const c = nodeClient(port, opts.password);
+            const c = nodeClient(port, node.password);
             entry.clients.push(c);
             return c;
         };

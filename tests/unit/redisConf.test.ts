@@ -103,15 +103,15 @@ describe("renderSentinelConf", () => {
     const withSentinel = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, sentinel: { masterName: "cache", downAfterMilliseconds: 1500 } });
     const node = withSentinel.sentinel!.nodes[0]!;
 
-    it("monitors the master's static IP on 6379 with the quorum, password and timings", () => {
+    it("monitors the master's static IP on 6379 with the quorum, password and timings; its own password as the rotation changes it", () => {
         assert.deepStrictEqual(lines(renderSentinelConf(node, withSentinel, password)), [
             "bind 0.0.0.0",
             "port 26379",
             "dir /data",
             "user healthcheck on nopass -@all +ping",
             "sentinel resolve-hostnames no",
-            "protected-mode yes",
-            `requirepass ${password}`,
+            `user default on >${password} ~* &* +@all`,
+            `sentinel sentinel-pass ${password}`,
             "sentinel monitor cache 10.89.0.2 6379 2",
             `sentinel auth-pass cache ${password}`,
             "sentinel down-after-milliseconds cache 1500",
@@ -122,11 +122,10 @@ describe("renderSentinelConf", () => {
 
     it("lives in the writable /data, since Sentinel rewrites it", () => assert.strictEqual(SENTINEL_CONF_PATH, "/data/sentinel.conf"));
 
-    it("has no password lines and protected mode off when auth is off", () => {
+    it("has no password lines when auth is off", () => {
         const open = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, auth: false, sentinel: {} });
         const conf = lines(renderSentinelConf(open.sentinel!.nodes[0]!, open, undefined));
-        assert.ok(conf.includes("protected-mode no"));
-        assert.ok(!conf.some((l) => /requirepass|auth-pass/.test(l)));
+        assert.ok(!conf.some((l) => /requirepass|auth-pass|sentinel-pass|user default/.test(l)));
     });
 
     it("refuses to render without a password when auth is on, or without sentinel", () => {

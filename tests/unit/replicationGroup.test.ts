@@ -6,7 +6,7 @@ import type * as Components from "../../components";
 import { parseGoDuration } from "../../harness/liveDocker/container/body";
 import { goDurationString } from "../../harness/liveDocker/container/readBack";
 import { promiseOf } from "../../harness/pulumi";
-import { CHECK_TYPE, isSecretValue, reveal } from "../support/mocks";
+import { CHECK_TYPE, isSecretValue, reveal, stateOf } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 
@@ -23,7 +23,7 @@ const registrations = recordRegistrations();
 const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state: Record<string, unknown> = { ...args.inputs };
+        const state = stateOf(args.type, args.inputs);
         if (args.type === "docker:index/image:Image") state.repoDigest = IMAGE_ID;
         if (args.type === CHECK_TYPE) {
             Object.assign(state, {

@@ -1,0 +1,93 @@
+// The live configuration's public types: what a program passes to LiveConfig, PasswordCommit and
+// NodeBoot, and what their providers receive and keep. Types only.
+import type * as pulumi from "@pulumi/pulumi";
+import type { RolloutNode } from "../rollout";
+
+/** A node or sentinel the live configuration reaches. */
+export interface LiveTarget {
+    /** Container name, for messages. */
+    name: string;
+    /** host:port where it is reached (its published port). */
+    endpoint: string;
+}
+
+/** The sentinels, when the group has them. */
+export interface LiveSentinels {
+    /** The name they monitor the master under. */
+    masterName: string;
+    nodes: LiveTarget[];
+}
+
+/** Arguments of a LiveConfig: apply the live settings and a new password to the running group. */
+export interface LiveConfigArgs {
+    /** Every declared data node. Only those already running before this `up` are changed. */
+    dataNodes: pulumi.Input<pulumi.Input<RolloutNode>[]>;
+    /** The sentinels, when the group has them. */
+    sentinel?: pulumi.Input<LiveSentinels>;
+    /** The live settings, directive to value as CONFIG SET takes it. */
+    settings: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** requirepass of the nodes and sentinels; undefined when auth is off. Kept as a secret. */
+    password?: pulumi.Input<string>;
+    /** How long a sentinel may take to get its links back after a password change, in ms; connects and commands wait at most 5 s. */
+    timeoutMs: pulumi.Input<number>;
+}
+
+/** The plain values LiveConfig's provider receives. */
+export interface LiveConfigInputs {
+    dataNodes: RolloutNode[];
+    sentinel?: LiveSentinels;
+    settings: Record<string, string>;
+    password?: string;
+    timeoutMs: number;
+}
+
+/** What LiveConfig keeps: its inputs (the password as a secret) and what it did last. */
+export interface LiveConfigOutputs extends LiveConfigInputs {
+    /** 1 on the first deploy, one more for each `up` that changed a live setting or the password. */
+    generation: number;
+    /** The directives the last change set, as "directive value". */
+    changed: string[];
+    /** Whether the last change admitted a new password. */
+    admittedPassword: boolean;
+}
+
+/** Arguments of a PasswordCommit: after the rollout, retire every password but the current one. */
+export interface PasswordCommitArgs {
+    dataNodes: pulumi.Input<pulumi.Input<RolloutNode>[]>;
+    sentinel?: pulumi.Input<LiveSentinels>;
+    /** The current password. Kept as a secret. */
+    password: pulumi.Input<string>;
+    timeoutMs: pulumi.Input<number>;
+}
+
+export interface PasswordCommitInputs {
+    dataNodes: RolloutNode[];
+    sentinel?: LiveSentinels;
+    password: string;
+    timeoutMs: number;
+}
+
+/** What a node's container is created with, besides what replaces it when it changes. */
+export interface BootSettings {
+    password?: string;
+    /** The live settings. */
+    live: Record<string, string>;
+}
+
+/** Arguments of a NodeBoot: what the node's container is created with. */
+export interface NodeBootArgs {
+    /** A digest of every input whose change replaces the node's container. */
+    fingerprint: pulumi.Input<string>;
+    /** The settings a container created now would get. Kept as a secret. */
+    current: pulumi.Input<BootSettings>;
+}
+
+export interface NodeBootInputs {
+    fingerprint: string;
+    current: BootSettings;
+}
+
+/** What NodeBoot keeps: `boot` changes only with the fingerprint, so a live change replaces nothing. */
+export interface NodeBootOutputs extends NodeBootInputs {
+    boot: BootSettings;
+}
