@@ -99,5 +99,13 @@ function writeGoals(r: Omit<BenchResult, "goals">): Goal[] {
         measured: `${lost} of about ${acked}`,
         pass: lost === 0,
     });
+    const rot = r.password_rotation;
+    goals.push({
+        id: "password_rotation",
+        goal: "password rotations: failed commands and dropped replication links, without and with sentinels",
+        target: "0 and 0",
+        measured: `${rot.failed_commands} and ${rot.link_drops}`,
+        pass: rot.failed_commands === 0 && rot.link_drops === 0,
+    });
     return goals;
 }

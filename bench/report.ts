@@ -74,6 +74,19 @@ function rolloutTable(r: BenchResult): string {
     ].join("\n");
 }
 
+function liveTable(r: BenchResult): string {
+    const rot = r.password_rotation;
+    const row = (what: string, x: { total_ms: number; failed_commands: number; link_drops: number }) =>
+        `| ${what} | ${fmtMs(x.total_ms)} | ${x.failed_commands} | ${x.link_drops} |`;
+    return [
+        `| live change (${rot.runs} runs each), no container replaced | the up | failed commands | link drops |`,
+        "|---|---|---|---|",
+        `| 1+2, maxmemory-policy changed | ${fmtMs(r.live_config_ms)} | | |`,
+        row("1+2, password rotation", { ...rot, failed_commands: rot.failed_commands - rot.with_sentinel.failed_commands, link_drops: rot.link_drops - rot.with_sentinel.link_drops }),
+        row("1+2, 3 sentinels, password rotation", rot.with_sentinel),
+    ].join("\n");
+}
+
 /** The Performance section's body (between the markers). */
 export function readmeSection(r: BenchResult): string {
     const notes = notesFor(r);
@@ -86,7 +99,9 @@ export function readmeSection(r: BenchResult): string {
             "Failover ([bench/failover.ts](bench/failover.ts), [harness/failover.ts](harness/failover.ts)) deploys a 1+2 group with 3 sentinels, then, run after run, `docker stop`s the current master under a writer " +
             "that confirms each write with `WAIT 1 1000`, and times it until Sentinel reports a new master and a write is acknowledged again. " +
             "Rollout ([bench/rollout.ts](bench/rollout.ts)) redeploys a 1+2 group with `resources.cpus` toggled between 1 and 2, which replaces every node, " +
-            "under the same kind of writer (to the master's port, or through Sentinel), and counts the acknowledged writes the master lacks afterwards.",
+            "under the same kind of writer (to the master's port, or through Sentinel), and counts the acknowledged writes the master lacks afterwards. " +
+            "Live changes ([bench/liveConfig.ts](bench/liveConfig.ts)) toggle `maxmemoryPolicy`, then rotate the password under that writer and a watcher of the replication links " +
+            "([harness/linkWatcher.ts](harness/linkWatcher.ts): a drop is a link seen down, or a replica's connection on the master replaced).",
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
@@ -102,6 +117,8 @@ export function readmeSection(r: BenchResult): string {
         otherTable(r),
         "",
         rolloutTable(r),
+        "",
+        liveTable(r),
         "",
         ...(notes.length > 0 ? ["What is behind the figures (misses, and stalls a median can hide):", "", ...notes, ""] : []),
         END,

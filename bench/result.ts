@@ -5,6 +5,7 @@ import type { DeployEntry } from "./deploy";
 import type { StartFloor } from "./engineFloor";
 import type { ImageResult } from "./image";
 import type { Lag, RoundTrip, Throughput } from "./load";
+import type { LiveConfigResult } from "./liveConfig";
 import type { RolloutRow } from "./rollout";
 import type { Stats } from "./stats";
 
@@ -34,6 +35,10 @@ export interface BenchResult {
     rollout: RolloutRow[];
     /** The second `up` with no change, from the program's start to the check done. */
     noop_up_ms: number;
+    /** An up with one live change on a 1+2 group (no container replaced), from the program's start to the check done. */
+    live_config_ms: number;
+    /** Password rotations under a writer and a link watcher: without sentinels, and with_sentinel; failed_commands and link_drops count both. */
+    password_rotation: LiveConfigResult["password_rotation"];
     goals: Goal[];
 }
 

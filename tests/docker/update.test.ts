@@ -5,105 +5,11 @@
 // and that the check passed. Each has its own label, subnet and host ports, and is torn down
 // even when it fails.
 import { strict as assert } from "assert";
-import type { RedisReplicationGroupArgs } from "../../components";
 import { dockerClient } from "../../harness/docker";
-import { GroupStack, UpResult } from "../../harness/groupStack";
-import { ensureBaseImage } from "../../harness/image";
-import { requireDocker, UpdateStep } from "../../harness/liveDocker";
+import type { UpResult } from "../../harness/groupStack";
 import { promiseOf } from "../../harness/pulumi";
-import { countMissing, withClient } from "../../harness/redisClient";
 import { AckedWriter } from "../../harness/writer";
-import { PROJECT } from "../support/stackConfig";
-
-const PASSWORD = "update-Scenario-Passw0rd";
-const CONTAINER = "docker:index/container:Container";
-
-/** The steps of one kind, as "op name", in the order they were carried out. */
-function opsOf(steps: UpdateStep[], filter: (s: UpdateStep) => boolean = () => true): string[] {
-    return steps.filter(filter).map((s) => `${s.op} ${s.name}`);
-}
-
-const isContainer = (s: UpdateStep): boolean => s.type === CONTAINER;
-
-/** Steps other than "same". */
-function changed(steps: UpdateStep[]): string[] {
-    return opsOf(steps, (s) => s.op !== "same");
-}
-
-/** Each named step started only after the one before it ended. */
-function assertOneAtATime(steps: UpdateStep[], names: string[]): void {
-    const chain = names.map((n) => {
-        const s = steps.find((x) => x.name === n);
-        assert.ok(s, `no step for ${n}: ${opsOf(steps).join(", ")}`);
-        return s;
-    });
-    for (let i = 1; i < chain.length; i++) {
-        assert.ok(chain[i]!.startedAt >= chain[i - 1]!.endedAt, `${names[i]} started before ${names[i - 1]} had ended`);
-    }
-}
-
-/** Writes n keys on the master, each acknowledged by both replicas. */
-async function writeAcknowledged(port: number, prefix: string, n: number): Promise<string[]> {
-    const keys = Array.from({ length: n }, (_, i) => `${prefix}:${i}`);
-    await withClient(port, PASSWORD, async (c) => {
-        await c.mset(...keys.flatMap((k) => [k, k]));
-        assert.ok(Number(await c.call("WAIT", "2", "5000")) >= 2, "both replicas acknowledged the keys");
-    });
-    return keys;
-}
-
-/** How many of keys each data node (by host port) lacks. */
-async function missing(ports: number[], keys: string[]): Promise<Record<number, number>> {
-    const out: Record<number, number> = {};
-    for (const port of ports) {
-        out[port] = await withClient(port, PASSWORD, (c) => countMissing(c, keys));
-    }
-    return out;
-}
-
-/** The image ID each named container runs. */
-async function imagesOf(names: string[]): Promise<string[]> {
-    return Promise.all(names.map(async (n) => (await dockerClient().getContainer(n).inspect()).Image));
-}
-
-/** One scenario's stack: a group with its own name, subnet and host ports. */
-function scenario(n: number) {
-    const name = `upd${n}`;
-    const masterPort = 7500 + n * 10;
-    let stack: GroupStack | undefined;
-    let base = "";
-    const args = (over: Partial<RedisReplicationGroupArgs> = {}): RedisReplicationGroupArgs => ({
-        name: `rr-upd-${n}`,
-        network: { subnet: `10.98.${n}.0/24` },
-        master: { hostPort: masterPort },
-        replicas: 2,
-        image: { baseImage: base },
-        password: PASSWORD,
-        checkTimeoutSeconds: 60,
-        ...over,
-    });
-    return {
-        name,
-        masterPort,
-        args,
-        async start(ctx: Mocha.Context): Promise<void> {
-            await requireDocker(ctx);
-            base = await ensureBaseImage();
-            stack = await GroupStack.start(`upd-${n}`, PROJECT, `update-${n}`);
-        },
-        up: (a: RedisReplicationGroupArgs): Promise<UpResult> => stack!.up(name, a),
-        /** The first up with `over`, then 500 keys on the master, acknowledged by both replicas; returns them. */
-        async deployWithKeys(ctx: Mocha.Context, over: Partial<RedisReplicationGroupArgs> = {}): Promise<string[]> {
-            await this.start(ctx);
-            await this.up(args(over));
-            return writeAcknowledged(masterPort, "before", 500);
-        },
-        destroy: async (): Promise<void> => stack?.destroy(),
-        get base(): string {
-            return base;
-        },
-    };
-}
+import { assertOneAtATime, changed, imagesOf, isContainer, missing, opsOf, PASSWORD, scenario } from "../support/updateScenario";
 
 describe("update 1: a no-op up changes nothing (cpus, memory and sentinels set)", function () {
     this.timeout(240_000);
@@ -208,7 +114,16 @@ describe("update 3: a cpus change replaces node by node, each back in the group 
         }
         assert.deepStrictEqual(
             changed(result.steps).filter((x) => !x.includes("-rejoin")),
-            ["replace upd3-replica-1", "replace upd3-replica-2", "replace upd3-master", "update upd3-check"],
+            [
+                // Each node's boot settings follow its fingerprint: its container is replaced.
+                "update upd3-replica-1-boot",
+                "update upd3-replica-2-boot",
+                "update upd3-master-boot",
+                "replace upd3-replica-1",
+                "replace upd3-replica-2",
+                "replace upd3-master",
+                "update upd3-check",
+            ],
         );
         assertOneAtATime(result.steps, [
             "upd3-replica-1",
