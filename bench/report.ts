@@ -82,7 +82,11 @@ function liveTable(r: BenchResult): string {
         `| live change (${rot.runs} runs each), no container replaced | the up | failed commands | link drops |`,
         "|---|---|---|---|",
         `| 1+2, maxmemory-policy changed | ${fmtMs(r.live_config_ms)} | | |`,
-        row("1+2, password rotation", { ...rot, failed_commands: rot.failed_commands - rot.with_sentinel.failed_commands, link_drops: rot.link_drops - rot.with_sentinel.link_drops }),
+        row("1+2, password rotation", {
+            ...rot,
+            failed_commands: rot.failed_commands - rot.with_sentinel.failed_commands,
+            link_drops: rot.link_drops - rot.with_sentinel.link_drops,
+        }),
         row("1+2, 3 sentinels, password rotation", rot.with_sentinel),
     ].join("\n");
 }

@@ -16,10 +16,9 @@ export const isSecretValue = (v: unknown): boolean => typeof v === "object" && v
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const reveal = (v: any): any => (isSecretValue(v) ? v.value : v);
 
-/** The type token of a node's NodeBoot. */
-export const NODE_BOOT_TYPE = `${DYNAMIC_PREFIX}/redis:NodeBoot`;
-
-/** A mock's state for a resource: its inputs, plus what a NodeBoot's provider adds on create (boot = current). */
+/** A mock's state for a resource: its inputs, plus what the live configuration's providers add on create. */
 export function stateOf(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    return type === NODE_BOOT_TYPE ? { ...inputs, boot: inputs.current } : { ...inputs };
+    if (type === `${DYNAMIC_PREFIX}/redis:NodeBoot`) return { ...inputs, boot: inputs.current };
+    if (type === `${DYNAMIC_PREFIX}/redis:LiveConfig`) return { ...inputs, generation: 1, changed: [], admittedPassword: false };
+    return { ...inputs };
 }

@@ -111,6 +111,32 @@ describe("RedisReplicationGroup (mocks)", function () {
         }
     });
 
+    it("applies live changes before the chain and retires an old password after it; each container is created from its NodeBoot", () => {
+        const deps = (n: string) => (registrations.get(n)?.dependencies ?? []).map(nameOf);
+        const live = registered.find((r) => r.name === `${name}-live-config`)!;
+        assert.strictEqual(live.type, "pulumi-nodejs:dynamic/redis:LiveConfig");
+        assert.ok(deps(`${name}-replica-1`).includes(`${name}-live-config`), "the first node of the chain waits for the live change");
+        assert.deepStrictEqual(
+            live.inputs.dataNodes.map((n: { name: string }) => n.name),
+            ["redis-unit-master", "redis-unit-replica-1", "redis-unit-replica-2"],
+        );
+        assert.strictEqual(live.inputs.settings["maxmemory-policy"], "noeviction");
+        assert.strictEqual(live.inputs.settings.databases, undefined);
+        assert.ok(isSecretValue(live.inputs.password), "the live configuration gets the password as a secret");
+        const commit = registered.find((r) => r.name === `${name}-password-commit`)!;
+        assert.ok(isSecretValue(commit.inputs.password));
+        for (const key of ["master", "replica-1", "replica-2"]) {
+            assert.ok(deps(commit.name).includes(`${name}-${key}-rejoin`), `the commit comes after ${key} rejoined`);
+            const boot = registered.find((r) => r.name === `${name}-${key}-boot`)!;
+            assert.match(boot.inputs.fingerprint, /^[0-9a-f]{64}$/);
+            assert.ok(isSecretValue(boot.inputs.current), "what a container is created with holds the password: a secret");
+        }
+        assert.ok(deps(`${name}-check`).includes(commit.name), "the check verifies the group with the new password alone");
+        const check = ofType(CHECK_TYPE, name)[0]!;
+        assert.strictEqual(check.inputs.configGeneration, 1, "the check is handed the live configuration's generation");
+        assert.strictEqual(check.inputs.verifyToken, undefined, 'verify "changes": no token, so a no-op up runs no check');
+    });
+
     it("declares an image, a network, a volume and a container per node, and one check", () => {
         const counts = (type: string) => ofType(type, name).length;
         assert.strictEqual(counts("docker:index/image:Image"), 1);
@@ -276,6 +302,23 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.strictEqual(new Set(dockerNames).size, dockerNames.length, "Docker object names collide");
         assert.strictEqual(await promiseOf(second.masterContainerName), "second-master");
         assert.strictEqual(await promiseOf(second.networkName), "second-net");
+    });
+
+    it('with verify "always", hands the check a new token on every run, so every up runs it', async () => {
+        const tokens = [];
+        for (const run of [1, 2]) {
+            const g = new components.RedisReplicationGroup(`always${run}`, {
+                network: { subnet: `10.87.${run}.0/24` },
+                master: { hostPort: 7390 + run * 2 },
+                replicas: 1,
+                password: PASSWORD,
+                verify: "always",
+            });
+            await promiseOf(g.replication);
+            tokens.push(ofType(CHECK_TYPE, `always${run}`)[0]!.inputs.verifyToken);
+        }
+        assert.ok(tokens.every((t) => typeof t === "string" && t.length > 0));
+        assert.notStrictEqual(tokens[0], tokens[1]);
     });
 
     it("creates no network or image when given existing ones", async () => {

@@ -8,6 +8,7 @@ import { ONE_MASTER_TWO_REPLICAS } from "../../support/fixtures";
 // [what is wrong, config, property path the error must name, words the reason must contain]
 const badConfigs: [string, unknown, string, RegExp][] = [
     ["config is a list", [], "", /must be an object/],
+    ["verify mode unknown", { ...ONE_MASTER_TWO_REPLICAS, verify: "sometimes" }, "verify", /changes.*always/],
     ["unknown top-level key", { ...ONE_MASTER_TWO_REPLICAS, replica: 2 }, "replica", /unknown key; did you mean "replicas"/],
     [
         "unknown nested key",
@@ -348,6 +349,8 @@ describe("parseGroupConfig", () => {
         assert.strictEqual(plan.restart, "unless-stopped");
         assert.strictEqual(plan.checkTimeoutSeconds, 60);
         assert.strictEqual(plan.image.baseImage, "redis:7.2.5-alpine");
+        assert.strictEqual(plan.verify, "changes");
+        assert.strictEqual(parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, verify: "always" }).verify, "always");
     });
 
     it("derives replica addresses and ports from a count, skipping the gateway", () => {
