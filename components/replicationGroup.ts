@@ -6,14 +6,14 @@ import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig, split
 import { LiveConfig, LiveSentinels, PasswordCommit } from "./liveConfig";
 import type { RolloutNode } from "./rollout";
 import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
-import { connectHost, containerName, createNodes, endpointOf, groupLabels } from "./nodes";
+import { connectHost, containerName, createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
 import { ReplicaStatus, ReplicationCheck, ReplicationCheckArgs, SentinelStatus } from "./replicationCheck";
 
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
 
 /** Arguments for a replication group: the group's settings plus what can't live in plain config. */
 export interface RedisReplicationGroupArgs extends GroupSpec {
-    /** requirepass/masterauth of every node; required unless auth is false. Passed on as a secret. */
+    /** requirepass/masterauth of every node and the sentinels; required unless auth is false. Passed on as a secret. A new one is rotated live, with no container replaced (see README). */
     password?: pulumi.Input<string>;
     /** Directory with the Dockerfile to build, relative to the program. Default the package's docker/. */
     dockerContext?: pulumi.Input<string>;
@@ -116,23 +116,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             password,
             before: [live],
         });
-        const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
-        const deployed = [...nodes.rejoins, ...nodes.sentinels];
-        const commit =
-            password &&
-            new PasswordCommit(`${name}-password-commit`, { ...liveTargets(plan), password }, { parent: this, dependsOn: deployed });
-        const check = new ReplicationCheck(
-            `${name}-check`,
-            {
-                ...checkTargets(plan),
-                password,
-                containerIds: containers.map((c) => c.id),
-                configGeneration: live.generation,
-                // A new value on every run makes the check run on every `up`.
-                verifyToken: plan.verify === "always" ? crypto.randomUUID() : undefined,
-            },
-            { parent: this, dependsOn: commit ? [...deployed, commit] : deployed },
-        );
+        const check = this.verify(name, plan, nodes, live, password);
 
         const endpoint = (node: NodePlan) => endpointOf(plan, node);
         this.masterEndpoint = pulumi.output(endpoint(plan.master));
@@ -171,6 +155,36 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             sentinelMasterName: this.sentinelMasterName,
             sentinelClient: this.sentinelClient,
         });
+    }
+
+    /**
+     * After the rollout: the old password retired (PasswordCommit), then the replication check of
+     * every container, with the live configuration's generation.
+     */
+    private verify(
+        name: string,
+        plan: GroupPlan,
+        nodes: GroupNodes,
+        live: LiveConfig,
+        password: pulumi.Output<string> | undefined,
+    ): ReplicationCheck {
+        const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
+        const deployed = [...nodes.rejoins, ...nodes.sentinels];
+        const commit =
+            password &&
+            new PasswordCommit(`${name}-password-commit`, { ...liveTargets(plan), password }, { parent: this, dependsOn: deployed });
+        return new ReplicationCheck(
+            `${name}-check`,
+            {
+                ...checkTargets(plan),
+                password,
+                containerIds: containers.map((c) => c.id),
+                configGeneration: live.generation,
+                // A new value on every run makes the check run on every `up`.
+                verifyToken: plan.verify === "always" ? crypto.randomUUID() : undefined,
+            },
+            { parent: this, dependsOn: commit ? [...deployed, commit] : deployed },
+        );
     }
 
     /** The password as a secret, checked now if it is known now, else once its value is known. */

@@ -45,6 +45,23 @@ export async function withClient<T>(
     }
 }
 
+/** "ok" when a new connection to the port takes the password, else the first word of the refusal (e.g. WRONGPASS). */
+export async function authWith(port: number, password: string): Promise<string> {
+    const c = new Redis(clientOptions(port, password, { connectTimeout: 2000 }));
+    // A refused AUTH comes as an error event; the command then fails with "Connection is closed".
+    let refused: Error | undefined;
+    c.on("error", (err: Error) => (refused ??= err));
+    try {
+        await c.connect();
+        await c.ping();
+        return "ok";
+    } catch (err) {
+        return (refused ?? (err as Error)).message.split(" ")[0]!;
+    } finally {
+        c.disconnect();
+    }
+}
+
 /** How many of keys the client's node lacks, asked 1000 at a time. */
 export async function countMissing(c: Redis, keys: string[]): Promise<number> {
     let missing = 0;

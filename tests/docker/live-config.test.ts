@@ -4,13 +4,12 @@
 // node by node; and a password rotation under a writer and a link watcher fails no command and
 // drops no link, without and with sentinels, after which the old password is refused everywhere.
 import { strict as assert } from "assert";
-import Redis from "ioredis";
 import { dockerClient } from "../../harness/docker";
 import type { UpResult } from "../../harness/groupStack";
 import { LinkWatcher } from "../../harness/linkWatcher";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
-import { clientOptions, withClient } from "../../harness/redisClient";
+import { authWith, withClient } from "../../harness/redisClient";
 import { AckedWriter } from "../../harness/writer";
 import { changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamily } from "../support/updateScenario";
 
@@ -24,21 +23,6 @@ async function valuesOf(ports: number[], directive: string, password = PASSWORD)
     );
 }
 
-/** "ok" when a new connection on the port takes the password, else the first word of the refusal. */
-async function authWith(port: number, password: string): Promise<string> {
-    const c = new Redis(clientOptions(port, password, { connectTimeout: 2000 }));
-    let refused: Error | undefined;
-    c.on("error", (err: Error) => (refused ??= err));
-    try {
-        await c.connect();
-        await c.ping();
-        return "ok";
-    } catch (err) {
-        return (refused ?? (err as Error)).message.split(" ")[0]!;
-    } finally {
-        c.disconnect();
-    }
-}
 
 /** The container IDs of the named containers. */
 async function idsOf(names: string[]): Promise<string[]> {

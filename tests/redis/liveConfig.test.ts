@@ -17,8 +17,7 @@ import { LinkWatcher } from "../../harness/linkWatcher";
 import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
 import { PasswordProbe } from "../../harness/passwordProbe";
 import { pollUntil } from "../../harness/poll";
-import Redis from "ioredis";
-import { clientOptions, withClient } from "../../harness/redisClient";
+import { authWith, withClient } from "../../harness/redisClient";
 import { RedisFleet, RedisNode, requireRedisServer, waitLinked } from "../support/redisProcesses";
 import { HOST, MONITORED, PASSWORD, reportedMaster, startSentinelGroup } from "../support/sentinelGroup";
 
@@ -41,21 +40,6 @@ async function valuesOf(nodes: RedisNode[], directive: string, password = PASSWO
     );
 }
 
-/** "ok" when the node takes the password on a new connection, else the first word of its refusal. */
-async function authWith(n: RedisNode, password: string): Promise<string> {
-    const c = new Redis(clientOptions(n.port, password, { connectTimeout: 2000 }));
-    let refused: Error | undefined;
-    c.on("error", (err: Error) => (refused ??= err));
-    try {
-        await c.connect();
-        await c.ping();
-        return "ok";
-    } catch (err) {
-        return (refused ?? (err as Error)).message.split(" ")[0]!;
-    } finally {
-        c.disconnect();
-    }
-}
 
 describe("live configuration providers, serialized, against redis-server", function () {
     let fleet: RedisFleet;
@@ -142,8 +126,8 @@ describe("live configuration providers, serialized, against redis-server", funct
         const olds = outputsFor(nodes, { hz: "10" });
         const { outs } = await live.update!("id", olds, { ...inputsOf(olds), password: NEXT });
         assert.strictEqual(outs!.admittedPassword, true);
-        assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n, PASSWORD))), ["ok", "ok", "ok"], "the old one still works");
-        assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n, NEXT))), ["ok", "ok", "ok"]);
+        assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n.port, PASSWORD))), ["ok", "ok", "ok"], "the old one still works");
+        assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n.port, NEXT))), ["ok", "ok", "ok"]);
         // The client switches before the old password is retired: none of its connections may fail.
         probe.password = NEXT;
         const committed: PasswordCommitInputs = { dataNodes: nodes.map(asNode), password: NEXT, timeoutMs: 5000 };
@@ -153,12 +137,12 @@ describe("live configuration providers, serialized, against redis-server", funct
         assert.deepStrictEqual(probe.errors, {});
         assert.ok(probe.ok > 0);
         assert.deepStrictEqual([links.drops, links.fullSyncs, links.partialSyncs], [0, 0, 0], "no link dropped or resynced");
-        assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n, PASSWORD))), ["WRONGPASS", "WRONGPASS", "WRONGPASS"]);
+        assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n.port, PASSWORD))), ["WRONGPASS", "WRONGPASS", "WRONGPASS"]);
         for (const n of nodes) assert.ok(!fs.readFileSync(n.confFile, "utf8").includes(PASSWORD), `${n.name}'s file keeps no old password`);
         for (const n of nodes) n.password = NEXT;
         await replicas[0]!.stop();
         await replicas[0]!.restart();
-        assert.strictEqual(await authWith(replicas[0]!, PASSWORD), "WRONGPASS", "a restarted node starts with the new password alone");
+        assert.strictEqual(await authWith(replicas[0]!.port, PASSWORD), "WRONGPASS", "a restarted node starts with the new password alone");
         await waitLinked(master!, 2);
     });
 
@@ -170,7 +154,7 @@ describe("live configuration providers, serialized, against redis-server", funct
         await live.update!("id", olds, { ...inputsOf(olds), password: NEXT });
         const committed: PasswordCommitInputs = { dataNodes: nodes.map(asNode), sentinel, password: NEXT, timeoutMs: 5000 };
         await commit.update!("id", { ...committed, password: PASSWORD }, committed);
-        assert.deepStrictEqual(await Promise.all(g.sentinels.map((s) => authWith(s, PASSWORD))), ["WRONGPASS", "WRONGPASS", "WRONGPASS"]);
+        assert.deepStrictEqual(await Promise.all(g.sentinels.map((s) => authWith(s.port, PASSWORD))), ["WRONGPASS", "WRONGPASS", "WRONGPASS"]);
         for (const s of g.sentinels) {
             const reply = await withClient(s.port, NEXT, async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED)));
             assert.match(reply, /^OK 3 usable Sentinels/, `${s.name}: ${reply}`);
