@@ -23,7 +23,6 @@ async function valuesOf(ports: number[], directive: string, password = PASSWORD)
     );
 }
 
-
 /** The container IDs of the named containers. */
 async function idsOf(names: string[]): Promise<string[]> {
     return Promise.all(names.map(async (n) => (await dockerClient().getContainer(n).inspect()).Id));

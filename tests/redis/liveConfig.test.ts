@@ -40,7 +40,6 @@ async function valuesOf(nodes: RedisNode[], directive: string, password = PASSWO
     );
 }
 
-
 describe("live configuration providers, serialized, against redis-server", function () {
     let fleet: RedisFleet;
     let live: pulumi.dynamic.ResourceProvider<LiveConfigInputs, LiveConfigOutputs>;
@@ -126,7 +125,11 @@ describe("live configuration providers, serialized, against redis-server", funct
         const olds = outputsFor(nodes, { hz: "10" });
         const { outs } = await live.update!("id", olds, { ...inputsOf(olds), password: NEXT });
         assert.strictEqual(outs!.admittedPassword, true);
-        assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n.port, PASSWORD))), ["ok", "ok", "ok"], "the old one still works");
+        assert.deepStrictEqual(
+            await Promise.all(nodes.map((n) => authWith(n.port, PASSWORD))),
+            ["ok", "ok", "ok"],
+            "the old one still works",
+        );
         assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n.port, NEXT))), ["ok", "ok", "ok"]);
         // The client switches before the old password is retired: none of its connections may fail.
         probe.password = NEXT;
@@ -154,7 +157,11 @@ describe("live configuration providers, serialized, against redis-server", funct
         await live.update!("id", olds, { ...inputsOf(olds), password: NEXT });
         const committed: PasswordCommitInputs = { dataNodes: nodes.map(asNode), sentinel, password: NEXT, timeoutMs: 5000 };
         await commit.update!("id", { ...committed, password: PASSWORD }, committed);
-        assert.deepStrictEqual(await Promise.all(g.sentinels.map((s) => authWith(s.port, PASSWORD))), ["WRONGPASS", "WRONGPASS", "WRONGPASS"]);
+        assert.deepStrictEqual(await Promise.all(g.sentinels.map((s) => authWith(s.port, PASSWORD))), [
+            "WRONGPASS",
+            "WRONGPASS",
+            "WRONGPASS",
+        ]);
         for (const s of g.sentinels) {
             const reply = await withClient(s.port, NEXT, async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED)));
             assert.match(reply, /^OK 3 usable Sentinels/, `${s.name}: ${reply}`);
