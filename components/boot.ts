@@ -35,5 +35,5 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
 export function bootOf(ctx: NodeContext, node: NodePlan, fingerprint: pulumi.Output<string>): pulumi.Output<BootSettings> {
     const live = node.role === "sentinel" ? {} : splitSettings(ctx.plan).live;
     const current = pulumi.output(ctx.password).apply((password) => ({ password, live }));
-    return new NodeBoot(`${ctx.name}-${node.key}-boot`, { fingerprint, current }, { parent: ctx.parent }).boot;
+    return new NodeBoot(`${ctx.name}-${node.key}-boot`, { fingerprint, current }, { parent: ctx.parent, dependsOn: ctx.preflight }).boot;
 }

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
-import { cpusReadBack, GroupPlan, NodePlan } from "../config";
+import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
 import {
     HEALTHCHECK_TEST,
     REDIS_CONF_PATH,
@@ -37,6 +37,8 @@ export interface NodeContext {
     password: pulumi.Output<string> | undefined;
     /** What the first node's replacement waits for (the live configuration). */
     before: pulumi.Resource[];
+    /** What every node resource waits for: the preflight. */
+    preflight: pulumi.Resource[];
 }
 
 /** The group's node resources. */
@@ -220,7 +222,7 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
                 },
             ],
             healthcheck: { tests: spec.healthcheck, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
-            restart: plan.restart,
+            restart: restartPolicyOf(plan, node),
             memory: plan.resources.memoryMb,
             // Docker's own default (twice memory), given so that the read-back value matches the input.
             memorySwap: plan.resources.memoryMb === undefined ? undefined : plan.resources.memoryMb * 2,
@@ -250,7 +252,7 @@ function volumesFor(ctx: NodeContext, node: NodePlan): docker.types.input.Contai
     const volume = new docker.Volume(
         `${ctx.name}-${node.key}-data`,
         { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
-        { parent: ctx.parent, retainOnDelete: plan.persistence.retain, deleteBeforeReplace: true },
+        { parent: ctx.parent, dependsOn: ctx.preflight, retainOnDelete: plan.persistence.retain, deleteBeforeReplace: true },
     );
     return [{ volumeName: volume.name, containerPath: "/data" }];
 }
@@ -266,6 +268,6 @@ function prepareHostDirs(ctx: NodeContext, nodes: NodePlan[]): command.local.Com
         `${ctx.name}-host-dirs`,
         // Kept on destroy: the data is the user's, as with a retained volume.
         { create: `install -d -m 0750 -o ${REDIS_UID} -g ${REDIS_UID} ${dirs.join(" ")}` },
-        { parent: ctx.parent },
+        { parent: ctx.parent, dependsOn: ctx.preflight },
     );
 }

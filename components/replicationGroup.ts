@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig, splitSettings } from "../config";
 import { LiveConfig, LiveSentinels, PasswordCommit } from "./liveConfig";
+import { Preflight, PreflightArgs } from "./preflight";
 import type { RolloutNode } from "./rollout";
 import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
 import { connectHost, containerName, createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
@@ -70,7 +71,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly networkName: pulumi.Output<string>;
     /** The network's subnet, when known. */
     public readonly subnet: pulumi.Output<string | undefined>;
-    /** redis:// URL of the master, password included (secret). */
+    /** redis://default:<password>@host:port of the master (secret): the form redis-cli and ioredis both log in with. */
     public readonly masterUrl: pulumi.Output<string>;
     /** redis:// URLs of the replicas, password included (secret). */
     public readonly replicaUrls: pulumi.Output<string[]>;
@@ -94,18 +95,21 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const password = this.checkedPassword(plan, passwordInput);
         this.warnAbout(plan);
 
-        const image = plan.image.name ? undefined : this.buildImage(name, plan, dockerContext);
+        // Every other resource waits for it: nothing exists before the inputs are known good.
+        const preflight = new Preflight(`${name}-preflight`, { ...preflightTargets(plan), password }, { parent: this });
+        const after = { parent: this, dependsOn: [preflight] };
+        const image = plan.image.name ? undefined : this.buildImage(name, plan, dockerContext, after);
         this.imageName = image ? image.imageName : pulumi.output(plan.image.name!);
         // The tag stays the same across rebuilds; the image ID (repoDigest of a local build) does not,
         // so containers follow a rebuilt image.
         this.imageRef = image ? image.repoDigest : this.imageName;
-        this.networkName = plan.network.existing ? pulumi.output(plan.network.existing) : this.createNetwork(name, plan).name;
+        this.networkName = plan.network.existing ? pulumi.output(plan.network.existing) : this.createNetwork(name, plan, after).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
         const live = new LiveConfig(
             `${name}-live-config`,
             { ...liveTargets(plan), settings: splitSettings(plan).live, password },
-            { parent: this },
+            after,
         );
         const nodes = createNodes({
             name,
@@ -115,6 +119,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             networkName: this.networkName,
             password,
             before: [live],
+            preflight: [preflight],
         });
         const check = this.verify(name, plan, nodes, live, password);
 
@@ -187,10 +192,10 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         );
     }
 
-    /** The password as a secret, checked now if it is known now, else once its value is known. */
+    /** The password as a secret: checked now if it is known now, else by the preflight once its value is known. */
     private checkedPassword(plan: GroupPlan, input: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
         if (typeof input === "string" || input === undefined) assertPassword(input, plan.auth, "password");
-        return plan.auth ? pulumi.secret(pulumi.output(input).apply(checkedPassword)) : undefined;
+        return plan.auth ? pulumi.secret(pulumi.output(input as pulumi.Input<string>)) : undefined;
     }
 
     private warnAbout(plan: GroupPlan): void {
@@ -201,7 +206,12 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     }
 
     /** docker/Dockerfile (or the given context) built with the classic builder, never pushed. */
-    private buildImage(name: string, plan: GroupPlan, dockerContext: pulumi.Input<string> | undefined): docker.Image {
+    private buildImage(
+        name: string,
+        plan: GroupPlan,
+        dockerContext: pulumi.Input<string> | undefined,
+        opts: pulumi.CustomResourceOptions,
+    ): docker.Image {
         // pulumi-docker resolves both paths against the program's directory.
         const context = pulumi.output(dockerContext ?? relativeToProgram(DOCKERFILE_DIR));
         return new docker.Image(
@@ -216,11 +226,11 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 },
                 skipPush: true,
             },
-            { parent: this },
+            opts,
         );
     }
 
-    private createNetwork(name: string, plan: GroupPlan): docker.Network {
+    private createNetwork(name: string, plan: GroupPlan, opts: pulumi.CustomResourceOptions): docker.Network {
         return new docker.Network(
             `${name}-network`,
             {
@@ -230,9 +240,33 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 labels: groupLabels(plan),
             },
             // Its name and subnet are fixed: the old network must go before the new one can exist.
-            { parent: this, deleteBeforeReplace: true },
+            { ...opts, deleteBeforeReplace: true },
         );
     }
+}
+
+/** What the preflight checks on the Docker engine: each node's host port and IP by property path, and the names. */
+function preflightTargets(plan: GroupPlan): Omit<PreflightArgs, "password"> {
+    const nodes: [string, NodePlan][] = [
+        ["master", plan.master],
+        ...plan.replicas.map((n, i): [string, NodePlan] => [`replicas[${i}]`, n]),
+        ...(plan.sentinel?.nodes ?? []).map((n, i): [string, NodePlan] => [`sentinel.nodes[${i}]`, n]),
+    ];
+    const dataNodes = [plan.master, ...plan.replicas];
+    return {
+        group: plan.name,
+        auth: plan.auth,
+        hostIp: plan.hostIp,
+        hostPorts: nodes.map(([path, n]) => ({ path: `${path}.hostPort`, value: n.hostPort })),
+        ips: nodes.map(([path, n]) => ({ path: `${path}.ip`, value: n.ip })),
+        subnet: plan.network.existing ? undefined : plan.network.subnet,
+        existingNetwork: plan.network.existing,
+        names: {
+            containers: nodes.map(([, n]) => containerName(plan, n)),
+            networks: plan.network.existing ? [] : [`${plan.name}-net`],
+            volumes: plan.persistence.volume === "named" ? dataNodes.map((n) => `${containerName(plan, n)}-data`) : [],
+        },
+    };
 }
 
 /** The data nodes and sentinels, as the live configuration reaches them. */
@@ -267,7 +301,7 @@ function checkTargets(plan: GroupPlan): Omit<ReplicationCheckArgs, "password" | 
 
 function urlOf(plan: GroupPlan, node: NodePlan, password: pulumi.Output<string> | undefined): pulumi.Output<string> {
     return password
-        ? pulumi.secret(pulumi.interpolate`redis://:${password.apply(encodeURIComponent)}@${endpointOf(plan, node)}`)
+        ? pulumi.secret(pulumi.interpolate`redis://default:${password.apply(encodeURIComponent)}@${endpointOf(plan, node)}`)
         : pulumi.output(`redis://${endpointOf(plan, node)}`);
 }
 
@@ -278,12 +312,6 @@ function sentinelRecipe(plan: GroupPlan, host: string): SentinelClientRecipe {
     for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
     for (const node of sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
     return { sentinels: sentinel.nodes.map((node) => ({ host, port: node.hostPort })), name: sentinel.masterName, natMap };
-}
-
-/** Validates a password that only became known during the deployment. */
-function checkedPassword(password: string | undefined): string {
-    assertPassword(password, true, "password");
-    return password!;
 }
 
 /** A path relative to the program's directory, so state doesn't change with the checkout's location. */

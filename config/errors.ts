@@ -1,6 +1,7 @@
 // How problems in a group's settings are collected and reported: all at once, each with its
 // property path, with a "did you mean" hint for a mistyped key.
 import * as pulumi from "@pulumi/pulumi";
+import { problemsMessage } from "./problemText";
 
 export interface ConfigProblem {
     propertyPath: string;
@@ -15,9 +16,7 @@ export class GroupConfigError extends pulumi.InputPropertiesError {
     ) {
         const errors = problems.map((p) => ({ propertyPath: prefix + p.propertyPath, reason: p.reason }));
         super({
-            message:
-                `invalid replication group configuration (${errors.length} problem${errors.length === 1 ? "" : "s"}):\n` +
-                errors.map((e) => `  ${e.propertyPath}: ${e.reason}`).join("\n"),
+            message: problemsMessage(errors),
             errors,
         });
         this.name = "GroupConfigError";

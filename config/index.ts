@@ -11,3 +11,4 @@ export { isLiveDirective, settingsOf, splitSettings } from "./liveSettings";
 export { LIVE_DIRECTIVES, RESTART_DIRECTIVES } from "./redisDirectives";
 export type { SplitSettings } from "./liveSettings";
 export { parseGroupConfig } from "./plan";
+export { isDurable, restartIsGuarded, restartPolicyOf } from "./restart";

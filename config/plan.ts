@@ -23,6 +23,7 @@ import { nodeContext, readDataNodes } from "./nodes";
 import { Obj, Reader, valueAt } from "./reader";
 import { readRedisConfig } from "./redisConfig";
 import { readMemory, readPersistence, readReplication } from "./redisSettings";
+import { persistenceWarning } from "./restart";
 import { readSentinel } from "./sentinel";
 import { GroupPlan, GroupSpec, ImagePlan, ResourcesSpec } from "./types";
 
@@ -74,7 +75,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const verify = r.oneOf(top.verify, "verify", VERIFY_MODES) ?? DEFAULT_VERIFY;
     r.throwIfAny();
 
-    return {
+    const plan: GroupPlan = {
         name,
         network: { existing: network.existing, subnet: network.subnet, gateway: network.gateway },
         master,
@@ -95,6 +96,9 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         verify,
         warnings: r.warnings,
     };
+    const unsafe = persistenceWarning(plan);
+    if (unsafe) plan.warnings.push(unsafe);
+    return plan;
 }
 
 /** The prefix of every Docker name the group makes. */

@@ -5,7 +5,7 @@ import { Reader } from "./reader";
 import { PersistencePlan, ReplicationPlan } from "./types";
 
 export function readPersistence(r: Reader, value: unknown): PersistencePlan {
-    const p = r.object(value, "persistence", ["appendonly", "save", "volume", "hostPath", "retain"]) ?? {};
+    const p = r.object(value, "persistence", ["appendonly", "save", "volume", "hostPath", "retain", "acceptRestartWipingReplicas"]) ?? {};
     const volume = r.oneOf(p.volume, "persistence.volume", ["named", "hostPath"] as const) ?? DEFAULT_PERSISTENCE.volume;
     const hostPath = r.string(p.hostPath, "persistence.hostPath");
     if (volume === "hostPath") checkHostPath(r, hostPath);
@@ -16,6 +16,7 @@ export function readPersistence(r: Reader, value: unknown): PersistencePlan {
         volume,
         hostPath: volume === "hostPath" ? hostPath : undefined,
         retain: r.boolean(p.retain, "persistence.retain") ?? DEFAULT_PERSISTENCE.retain,
+        acceptRestartWipingReplicas: r.boolean(p.acceptRestartWipingReplicas, "persistence.acceptRestartWipingReplicas") ?? false,
     };
 }
 

@@ -31,6 +31,11 @@ export interface PersistenceSpec {
     hostPath?: string;
     /** Keep the data volumes when the group is destroyed. Default false. */
     retain?: boolean;
+    /**
+     * With no AOF and no RDB, let the master restart on its own anyway: it then comes back empty,
+     * and its replicas resync from it and empty themselves. Default false: such a master gets restart "no".
+     */
+    acceptRestartWipingReplicas?: boolean;
 }
 
 /** Replication settings the group types for you. */
@@ -144,6 +149,7 @@ export interface PersistencePlan {
     volume: "named" | "hostPath";
     hostPath?: string;
     retain: boolean;
+    acceptRestartWipingReplicas: boolean;
 }
 
 export interface ReplicationPlan {

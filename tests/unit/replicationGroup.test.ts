@@ -265,7 +265,7 @@ describe("RedisReplicationGroup (mocks)", function () {
     it("marks the connection URLs secret, and nothing else of the outputs", async () => {
         assert.strictEqual(await pulumi.isSecret(group.masterUrl), true);
         assert.strictEqual(await pulumi.isSecret(group.replicaUrls), true);
-        assert.strictEqual(await promiseOf(group.masterUrl), `redis://:${PASSWORD}@127.0.0.1:6380`);
+        assert.strictEqual(await promiseOf(group.masterUrl), `redis://default:${PASSWORD}@127.0.0.1:6380`);
         assert.strictEqual(await pulumi.isSecret(group.masterEndpoint), false);
     });
 

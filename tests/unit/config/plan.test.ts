@@ -342,6 +342,7 @@ describe("parseGroupConfig", () => {
             volume: "named",
             hostPath: undefined,
             retain: false,
+            acceptRestartWipingReplicas: false,
         });
         assert.strictEqual(plan.replication.disklessSync, false);
         assert.strictEqual(plan.replication.disklessSyncDelay, 0);

@@ -1,0 +1,69 @@
+// What the preflight finds wrong, from the group's plan and the Docker engine's facts. Pure;
+// serialized with the provider (see the rules at the top of ../replicationCheck/provider.ts).
+import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "../../config/ipv4";
+import { passwordProblems } from "../../config/password";
+import type { DockerFacts, PreflightInputs, Problem } from "./types";
+
+function ownedBy(group: string | undefined, mine: string): boolean {
+    return group === mine;
+}
+
+/** A host port published by a container that is not the group's own. */
+export function portProblems(inputs: PreflightInputs, facts: DockerFacts): Problem[] {
+    const out: Problem[] = [];
+    for (const { path, value } of inputs.hostPorts) {
+        const user = facts.published.find(
+            (p) => p.port === value && !ownedBy(p.group, inputs.group) && (p.ip === inputs.hostIp || p.ip === "0.0.0.0" || inputs.hostIp === "0.0.0.0"),
+        );
+        if (user) out.push({ propertyPath: path, reason: `port ${value} is already published by container "${user.container}"` });
+    }
+    return out;
+}
+
+/** The group's subnet overlapping a network that is not its own; an `existing` network that is missing or lacks the IPs. */
+export function networkProblems(inputs: PreflightInputs, facts: DockerFacts): Problem[] {
+    const out: Problem[] = [];
+    const mine = parseCidr(inputs.subnet ?? "");
+    if (typeof mine !== "string") {
+        for (const net of facts.networks) {
+            if (ownedBy(net.group, inputs.group) && inputs.names.networks.includes(net.name)) continue;
+            const clash = net.subnets.find((s) => {
+                const other = parseCidr(s);
+                return typeof other !== "string" && cidrsOverlap(mine, other);
+            });
+            if (clash) out.push({ propertyPath: "network.subnet", reason: `${inputs.subnet} overlaps Docker network "${net.name}" (${clash})` });
+        }
+    }
+    if (inputs.existingNetwork !== undefined) {
+        const net = facts.networks.find((n) => n.name === inputs.existingNetwork);
+        if (!net) return [...out, { propertyPath: "network.existing", reason: `no Docker network "${inputs.existingNetwork}" exists` }];
+        for (const { path, value } of inputs.ips) {
+            const ip = ipToInt(value) ?? -1;
+            const inside = net.subnets.some((s) => {
+                const c = parseCidr(s);
+                return typeof c !== "string" && cidrContains(c, ip);
+            });
+            if (!inside) out.push({ propertyPath: path, reason: `${value} is not in network "${net.name}" (${net.subnets.join(", ") || "no IPv4 subnet"})` });
+        }
+    }
+    return out;
+}
+
+/** A container, network or volume name the group would use that something else already has. */
+export function nameProblems(inputs: PreflightInputs, facts: DockerFacts): Problem[] {
+    const taken = (kind: string, names: string[], existing: { name: string; group?: string }[]): Problem[] =>
+        names.flatMap((name) => {
+            const found = existing.find((e) => e.name === name);
+            if (!found || ownedBy(found.group, inputs.group)) return [];
+            return [{ propertyPath: "name", reason: `${kind} "${name}" already exists and is not this group's (its label redis-replication.group is ${found.group === undefined ? "unset" : `"${found.group}"`})` }];
+        });
+    return [
+        ...taken("container", inputs.names.containers, facts.containers),
+        ...taken("network", inputs.names.networks, facts.networks),
+        ...taken("volume", inputs.names.volumes, facts.volumes),
+    ];
+}
+
+export function passwordFailures(inputs: PreflightInputs): Problem[] {
+    return passwordProblems(inputs.password, inputs.auth).map((reason) => ({ propertyPath: "password", reason }));
+}

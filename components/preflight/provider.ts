@@ -1,0 +1,38 @@
+// The preflight's dynamic provider: its check, which the engine runs for every registration,
+// in preview too, finds every problem with what the group is about to create (a password known
+// only now, host ports, subnets, names) and fails with all of them, before any other resource of
+// the group exists: every other one depends on it.
+//
+// Serialization: as for the replication check (see the rules at the top of
+// ../replicationCheck/provider.ts): modules are required inside functions, and no module-level
+// const is exported.
+import type * as pulumi from "@pulumi/pulumi";
+import { problemsMessage } from "../../config/problemText";
+import { dockerFacts, listenerProblems } from "./facts";
+import { nameProblems, networkProblems, passwordFailures, portProblems } from "./problems";
+import type { PreflightInputs } from "./types";
+
+export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs, Omit<PreflightInputs, "password">> = {
+    async check(_olds, news) {
+        const facts = await dockerFacts();
+        const problems = [
+            ...passwordFailures(news),
+            ...portProblems(news, facts),
+            ...(await listenerProblems(news, facts)),
+            ...networkProblems(news, facts),
+            ...nameProblems(news, facts),
+        ];
+        if (problems.length > 0) throw new Error(problemsMessage(problems));
+        return { inputs: news };
+    },
+    async diff() {
+        // Nothing to change: the check runs again on every `up`.
+        return { changes: false };
+    },
+    async create(inputs) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const crypto = require("crypto") as typeof import("crypto");
+        const { password: _password, ...outs } = inputs;
+        return { id: `preflight-${crypto.randomUUID()}`, outs };
+    },
+};

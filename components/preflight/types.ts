@@ -1,0 +1,49 @@
+// The preflight's public types: what the program hands it and what its provider checks. Types only.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A value of the group's, with the property path a problem with it is reported under. */
+export interface AtPath<T> {
+    path: string;
+    value: T;
+}
+
+/** Arguments of a Preflight: what the group is about to create on the Docker engine. */
+export interface PreflightArgs {
+    /** The group's name: its objects carry the label redis-replication.group=<name>. */
+    group: string;
+    /** The password, when auth is on: checked once its value is known. Kept as a secret. */
+    password?: pulumi.Input<string>;
+    auth: boolean;
+    /** The address the ports are published on. */
+    hostIp: string;
+    /** Each node's host port. */
+    hostPorts: AtPath<number>[];
+    /** Each node's static IP. */
+    ips: AtPath<string>[];
+    /** The subnet of the network the group creates; undefined when it joins one. */
+    subnet?: string;
+    /** The network the group joins instead. */
+    existingNetwork?: string;
+    /** The names the group gives its containers, network and volumes. */
+    names: { containers: string[]; networks: string[]; volumes: string[] };
+}
+
+export type PreflightInputs = Omit<PreflightArgs, "password"> & { password?: string };
+
+/** One problem, as config errors report it. */
+export interface Problem {
+    propertyPath: string;
+    reason: string;
+}
+
+/** What the Docker engine has, as far as the preflight asks. */
+export interface DockerFacts {
+    /** Running containers' published ports, with the container's name and group label. */
+    published: { port: number; ip: string; container: string; group?: string }[];
+    /** Every network with its IPv4 subnets and group label. */
+    networks: { name: string; subnets: string[]; group?: string }[];
+    containers: { name: string; group?: string }[];
+    volumes: { name: string; group?: string }[];
+    /** Whether the engine runs on this machine, so a port bound here is bound there. */
+    local: boolean;
+}
