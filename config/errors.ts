@@ -45,11 +45,17 @@ export class Problems {
     }
 }
 
-/** A value as a problem's reason quotes it. */
+/** A value as a problem's reason quotes it. Never throws, so a bad value is a problem and not a crash. */
 export function describe(value: unknown): string {
     if (Array.isArray(value)) return "a list";
     if (typeof value === "string") return JSON.stringify(value);
-    return `${typeof value} ${JSON.stringify(value)}`;
+    if (typeof value === "bigint") return `bigint ${value}`;
+    try {
+        return `${typeof value} ${JSON.stringify(value)}`;
+    } catch {
+        // A program, unlike YAML, can pass what JSON can't write: a bigint inside, or a cycle.
+        return `${typeof value} that is not JSON (a bigint or a cycle inside)`;
+    }
 }
 
 /** The reason for a key outside `known`, with the known key it was probably meant to be. */

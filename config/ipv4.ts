@@ -1,6 +1,7 @@
 // Pure IPv4 arithmetic for planning static addresses. No resources, no I/O.
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+// No leading zeros: Docker (Go's net/netip) refuses 10.89.0.010, and inet_aton reads it as 10.89.0.8.
+const IPV4 = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
 /** The address as an unsigned 32-bit number, or undefined when it is not dotted-quad IPv4. */
 export function ipToInt(ip: string): number | undefined {

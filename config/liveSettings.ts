@@ -18,10 +18,10 @@ export function isLiveDirective(directive: string): boolean {
 export const REDIS_DEFAULT_SAVE = "3600 1 300 100 60 10000";
 
 /** Old names of typed directives: one setting, so CONFIG SET must not get both names. */
-const TYPED_ALIASES: Record<string, string> = {
-    "min-slaves-to-write": "min-replicas-to-write",
-    "min-slaves-max-lag": "min-replicas-max-lag",
-};
+const TYPED_ALIASES: ReadonlyMap<string, string> = new Map([
+    ["min-slaves-to-write", "min-replicas-to-write"],
+    ["min-slaves-max-lag", "min-replicas-max-lag"],
+]);
 
 /** The plan's redis.conf settings, split by how a running node takes them. Values as CONFIG SET takes them. */
 export interface SplitSettings {
@@ -53,7 +53,7 @@ export function settingsOf(plan: GroupPlan): Record<string, string> {
     const free: Record<string, string> = {};
     for (const [directive, value] of Object.entries(plan.redisConfig)) {
         // A value written `""` in redis.conf is the empty string to CONFIG SET.
-        free[TYPED_ALIASES[directive] ?? directive] = value === '""' ? "" : value;
+        free[TYPED_ALIASES.get(directive) ?? directive] = value === '""' ? "" : value;
     }
     return { ...typed, ...free };
 }

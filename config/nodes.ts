@@ -4,7 +4,7 @@ import { describe } from "./errors";
 import { DEFAULT_MASTER_HOST_PORT, DEFAULT_REPLICA_COUNT, MAX_REPLICAS } from "./defaults";
 import { cidrContains, intToIp, ipToInt } from "./ipv4";
 import { isHost, NetworkLayout, nextFree } from "./network";
-import { Reader } from "./reader";
+import { isAbsent, Reader } from "./reader";
 import { NodePlan } from "./types";
 
 /** The IPs and host ports taken so far, each with the property path that took it. */
@@ -129,20 +129,21 @@ export function followingNodes(
 export function listedNodes(ctx: NodeContext, path: string, role: NodePlan["role"], entries: unknown[]): NodePlan[] {
     const { r, book } = ctx;
     const nodes: NodePlan[] = [];
-    entries.forEach((entry, i) => {
+    // entries(), not forEach: a hole in a program's list is a missing entry, not one to skip.
+    for (const [i, entry] of entries.entries()) {
         const at = `${path}[${i}]`;
         const obj = r.object(entry, at, ["ip", "hostPort"]);
         if (!obj) {
-            if (entry === undefined || entry === null) r.fail(at, "must be an object with ip and hostPort");
-            return;
+            if (isAbsent(entry)) r.fail(at, "must be an object with ip and hostPort");
+            continue;
         }
         const ip = r.string(obj.ip, `${at}.ip`);
         const port = r.integer(obj.hostPort, `${at}.hostPort`, 1, 65535);
-        if (ip === undefined && obj.ip === undefined) r.fail(`${at}.ip`, "is required");
-        if (port === undefined && obj.hostPort === undefined) r.fail(`${at}.hostPort`, "is required");
+        if (ip === undefined && isAbsent(obj.ip)) r.fail(`${at}.ip`, "is required");
+        if (port === undefined && isAbsent(obj.hostPort)) r.fail(`${at}.hostPort`, "is required");
         if (ip !== undefined) book.claimIp(ip, `${at}.ip`);
         if (port !== undefined) book.claimPort(port, `${at}.hostPort`);
         nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0 });
-    });
+    }
     return nodes;
 }

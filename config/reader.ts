@@ -4,10 +4,15 @@ import { describe, Problems, unknownKeyReason } from "./errors";
 
 export type Obj = Record<string, unknown>;
 
+/** Whether a setting is left out: undefined or null (YAML's `~`) alike. */
+export function isAbsent(value: unknown): value is undefined | null {
+    return value === undefined || value === null;
+}
+
 export class Reader extends Problems {
     /** The object at path, reporting keys outside `known`. Undefined when absent or not an object. */
     object(value: unknown, path: string, known: string[]): Obj | undefined {
-        if (value === undefined || value === null) return undefined;
+        if (isAbsent(value)) return undefined;
         if (typeof value !== "object" || Array.isArray(value)) return this.fail(path, `must be an object, got ${describe(value)}`);
         const obj = value as Obj;
         for (const key of Object.keys(obj)) {
@@ -47,7 +52,7 @@ export class Reader extends Problems {
 
     /** Absent (undefined or null) reads as undefined; a value of another type is a problem. */
     private typed<T>(value: unknown, path: string, expected: string, is: (v: unknown) => v is T): T | undefined {
-        if (value === undefined || value === null) return undefined;
+        if (isAbsent(value)) return undefined;
         if (!is(value)) return this.fail(path, `must be ${expected}, got ${describe(value)}`);
         return value;
     }

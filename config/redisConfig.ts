@@ -20,19 +20,22 @@ export const OWNED_DIRECTIVES: ReadonlySet<string> = new Set([
     "replica-read-only",
     "slave-read-only",
 ]);
-/** Directives with a typed setting: redisConfig may set one only when the typed setting is left out. */
-const TYPED_DIRECTIVES: Record<string, string> = {
-    appendonly: "persistence.appendonly",
-    save: "persistence.save",
-    "min-replicas-to-write": "replication.minReplicasToWrite",
-    "min-slaves-to-write": "replication.minReplicasToWrite",
-    "min-replicas-max-lag": "replication.minReplicasMaxLag",
-    "min-slaves-max-lag": "replication.minReplicasMaxLag",
-    "repl-diskless-sync": "replication.disklessSync",
-    "repl-diskless-sync-delay": "replication.disklessSyncDelay",
-    maxmemory: "maxmemory",
-    "maxmemory-policy": "maxmemoryPolicy",
-};
+/**
+ * Directives with a typed setting: redisConfig may set one only when the typed setting is left out.
+ * A Map, not an object literal: a directive named "constructor" must not find Object.prototype's.
+ */
+const TYPED_DIRECTIVES: ReadonlyMap<string, string> = new Map([
+    ["appendonly", "persistence.appendonly"],
+    ["save", "persistence.save"],
+    ["min-replicas-to-write", "replication.minReplicasToWrite"],
+    ["min-slaves-to-write", "replication.minReplicasToWrite"],
+    ["min-replicas-max-lag", "replication.minReplicasMaxLag"],
+    ["min-slaves-max-lag", "replication.minReplicasMaxLag"],
+    ["repl-diskless-sync", "replication.disklessSync"],
+    ["repl-diskless-sync-delay", "replication.disklessSyncDelay"],
+    ["maxmemory", "maxmemory"],
+    ["maxmemory-policy", "maxmemoryPolicy"],
+]);
 
 /** The directives by lower-case name, values as redis.conf text. `isTypedSet` tells whether a typed setting was given. */
 export function readRedisConfig(r: Reader, value: unknown, isTypedSet: (typedPath: string) => boolean): Record<string, string> {
@@ -45,7 +48,7 @@ export function readRedisConfig(r: Reader, value: unknown, isTypedSet: (typedPat
     for (const [key, v] of Object.entries(value as Obj)) {
         const path = `redisConfig.${key}`;
         const directive = key.toLowerCase();
-        const typedPath = TYPED_DIRECTIVES[directive];
+        const typedPath = TYPED_DIRECTIVES.get(directive);
         if (!/^[a-z][a-z0-9_.-]*$/.test(directive)) {
             r.fail(path, "is not a redis.conf directive name");
         } else if (OWNED_DIRECTIVES.has(directive)) {

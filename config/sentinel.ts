@@ -34,6 +34,9 @@ export function readSentinel(
 /** sentinel.count, or as many as are listed; warns when the count weakens failover. */
 function readCount(r: Reader, s: Obj, listedCount: number | undefined): number {
     const count = r.integer(s.count, "sentinel.count", 1, MAX_SENTINELS) ?? listedCount ?? DEFAULT_SENTINEL_COUNT;
+    if (listedCount !== undefined && listedCount > MAX_SENTINELS) {
+        r.fail("sentinel.nodes", `${listedCount} sentinels is more than ${MAX_SENTINELS}`);
+    }
     if (listedCount !== undefined && s.count !== undefined && listedCount !== count) {
         r.fail("sentinel.nodes", `lists ${listedCount} sentinels but sentinel.count is ${count}`);
     }
