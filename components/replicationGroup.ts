@@ -106,11 +106,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.networkName = plan.network.existing ? pulumi.output(plan.network.existing) : this.createNetwork(name, plan, after).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const live = new LiveConfig(
-            `${name}-live-config`,
-            { ...liveTargets(plan), settings: splitSettings(plan).live, password },
-            after,
-        );
+        const live = new LiveConfig(`${name}-live-config`, { ...liveTargets(plan), settings: splitSettings(plan).live, password }, after);
         const nodes = createNodes({
             name,
             plan,

@@ -26,7 +26,12 @@ export async function dockerFacts(): Promise<DockerFacts> {
         published: containers.flatMap((c) =>
             (c.Ports ?? [])
                 .filter((p) => p.PublicPort !== undefined && p.Type === "tcp")
-                .map((p) => ({ port: p.PublicPort!, ip: p.IP ?? "0.0.0.0", container: (c.Names[0] ?? c.Id).replace(/^\//, ""), group: groupOf(c.Labels) })),
+                .map((p) => ({
+                    port: p.PublicPort!,
+                    ip: p.IP ?? "0.0.0.0",
+                    container: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+                    group: groupOf(c.Labels),
+                })),
         ),
         networks: networks.map((n) => ({
             name: n.Name,

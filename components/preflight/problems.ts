@@ -13,7 +13,10 @@ export function portProblems(inputs: PreflightInputs, facts: DockerFacts): Probl
     const out: Problem[] = [];
     for (const { path, value } of inputs.hostPorts) {
         const user = facts.published.find(
-            (p) => p.port === value && !ownedBy(p.group, inputs.group) && (p.ip === inputs.hostIp || p.ip === "0.0.0.0" || inputs.hostIp === "0.0.0.0"),
+            (p) =>
+                p.port === value &&
+                !ownedBy(p.group, inputs.group) &&
+                (p.ip === inputs.hostIp || p.ip === "0.0.0.0" || inputs.hostIp === "0.0.0.0"),
         );
         if (user) out.push({ propertyPath: path, reason: `port ${value} is already published by container "${user.container}"` });
     }
@@ -31,7 +34,8 @@ export function networkProblems(inputs: PreflightInputs, facts: DockerFacts): Pr
                 const other = parseCidr(s);
                 return typeof other !== "string" && cidrsOverlap(mine, other);
             });
-            if (clash) out.push({ propertyPath: "network.subnet", reason: `${inputs.subnet} overlaps Docker network "${net.name}" (${clash})` });
+            if (clash)
+                out.push({ propertyPath: "network.subnet", reason: `${inputs.subnet} overlaps Docker network "${net.name}" (${clash})` });
         }
     }
     if (inputs.existingNetwork !== undefined) {
@@ -43,7 +47,11 @@ export function networkProblems(inputs: PreflightInputs, facts: DockerFacts): Pr
                 const c = parseCidr(s);
                 return typeof c !== "string" && cidrContains(c, ip);
             });
-            if (!inside) out.push({ propertyPath: path, reason: `${value} is not in network "${net.name}" (${net.subnets.join(", ") || "no IPv4 subnet"})` });
+            if (!inside)
+                out.push({
+                    propertyPath: path,
+                    reason: `${value} is not in network "${net.name}" (${net.subnets.join(", ") || "no IPv4 subnet"})`,
+                });
         }
     }
     return out;
@@ -55,7 +63,12 @@ export function nameProblems(inputs: PreflightInputs, facts: DockerFacts): Probl
         names.flatMap((name) => {
             const found = existing.find((e) => e.name === name);
             if (!found || ownedBy(found.group, inputs.group)) return [];
-            return [{ propertyPath: "name", reason: `${kind} "${name}" already exists and is not this group's (its label redis-replication.group is ${found.group === undefined ? "unset" : `"${found.group}"`})` }];
+            return [
+                {
+                    propertyPath: "name",
+                    reason: `${kind} "${name}" already exists and is not this group's (its label redis-replication.group is ${found.group === undefined ? "unset" : `"${found.group}"`})`,
+                },
+            ];
         });
     return [
         ...taken("container", inputs.names.containers, facts.containers),

@@ -1,0 +1,108 @@
+// The preflight's findings, from a plan's targets and made-up Docker facts: a port published by
+// another container, a subnet overlap, a name taken, an existing network missing or lacking an
+// IP, a late password; the group's own objects never count. And its provider, serialized as the
+// engine keeps it, requires only what it uses, inside its methods.
+import * as assert from "assert";
+import { preflightProvider } from "../../components/preflight";
+import type { DockerFacts, PreflightInputs } from "../../components/preflight";
+import { nameProblems, networkProblems, passwordFailures, portProblems } from "../../components/preflight/problems";
+import { serializeProvider } from "../../harness/loadSerialized";
+import { BAD_INPUT } from "../support/badInput";
+
+const inputs: PreflightInputs = {
+    group: "g",
+    auth: true,
+    password: "good-Passw0rd",
+    hostIp: "127.0.0.1",
+    hostPorts: [
+        { path: "master.hostPort", value: 6380 },
+        { path: "replicas[0].hostPort", value: 6381 },
+    ],
+    ips: [
+        { path: "master.ip", value: "10.89.0.2" },
+        { path: "replicas[0].ip", value: "10.89.0.3" },
+    ],
+    subnet: "10.89.0.0/24",
+    names: { containers: ["g-master", "g-replica-1"], networks: ["g-net"], volumes: ["g-master-data"] },
+};
+const empty: DockerFacts = { published: [], networks: [], containers: [], volumes: [], local: true };
+
+describe("preflight findings", () => {
+    it("names a host port another container publishes, but not one of the group's own", () => {
+        const facts = {
+            ...empty,
+            published: [
+                { port: 6380, ip: "0.0.0.0", container: "other" },
+                { port: 6381, ip: "127.0.0.1", container: "g-replica-1", group: "g" },
+            ],
+        };
+        assert.deepStrictEqual(
+            portProblems(inputs, facts).map((p) => `${p.propertyPath}: ${p.reason}`),
+            [BAD_INPUT.publishedPort.error],
+        );
+        assert.deepStrictEqual(
+            portProblems(inputs, { ...empty, published: [{ port: 6380, ip: "10.0.0.9", container: "other" }] }),
+            [],
+            "another address",
+        );
+    });
+
+    it("names an overlapping network and its subnet, but not the group's own network", () => {
+        const facts = {
+            ...empty,
+            networks: [
+                { name: "g-net", subnets: ["10.89.0.0/24"], group: "g" },
+                { name: "wide", subnets: ["10.0.0.0/8"] },
+                { name: "apart", subnets: ["10.90.0.0/24"] },
+            ],
+        };
+        assert.deepStrictEqual(networkProblems(inputs, facts), [
+            { propertyPath: "network.subnet", reason: '10.89.0.0/24 overlaps Docker network "wide" (10.0.0.0/8)' },
+        ]);
+    });
+
+    it("names an existing network that is missing, or whose subnet lacks a node's IP", () => {
+        const joining = { ...inputs, subnet: undefined, existingNetwork: "shared" };
+        assert.deepStrictEqual(
+            networkProblems(joining, empty).map((p) => `${p.propertyPath}: ${p.reason}`),
+            [BAD_INPUT.missingNetwork.error],
+        );
+        const facts = { ...empty, networks: [{ name: "shared", subnets: ["10.89.0.2/32"] }] };
+        assert.deepStrictEqual(networkProblems(joining, facts), [
+            { propertyPath: "replicas[0].ip", reason: '10.89.0.3 is not in network "shared" (10.89.0.2/32)' },
+        ]);
+    });
+
+    it("names a container, network or volume name something else has, with its group label", () => {
+        const facts = {
+            ...empty,
+            containers: [{ name: "g-master" }, { name: "g-replica-1", group: "g" }],
+            networks: [{ name: "g-net", subnets: [], group: "other" }],
+            volumes: [{ name: "g-master-data", group: "g" }],
+        };
+        assert.deepStrictEqual(
+            nameProblems(inputs, facts).map((p) => p.reason),
+            [
+                `container "g-master" already exists and is not this group's (its label redis-replication.group is unset)`,
+                `network "g-net" already exists and is not this group's (its label redis-replication.group is "other")`,
+            ],
+        );
+    });
+
+    it("checks a password known only now, and none when auth is off", () => {
+        assert.deepStrictEqual(
+            passwordFailures({ ...inputs, password: "bad\nPassw0rd-123" }).map((p) => `${p.propertyPath}: ${p.reason}`),
+            [BAD_INPUT.outputPassword.error],
+        );
+        assert.deepStrictEqual(passwordFailures({ ...inputs, auth: false, password: undefined }), []);
+    });
+
+    it("serializes requiring only crypto, dockerode and net, inside its methods, and never the password", async () => {
+        const sf = await serializeProvider(preflightProvider as never);
+        const required = [...new Set([...sf.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+        assert.deepStrictEqual(required, ["crypto", "dockerode", "net"]);
+        assert.ok(!/exports\.(?!handler)/.test(sf.text), "no provider text reaches into a module's exports");
+        const { outs } = await preflightProvider.create(inputs);
+        assert.strictEqual((outs as Record<string, unknown>).password, undefined);
+    });
+});
