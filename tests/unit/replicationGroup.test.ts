@@ -137,6 +137,28 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.strictEqual(check.inputs.verifyToken, undefined, 'verify "changes": no token, so a no-op up runs no check');
     });
 
+    it("creates nothing before the preflight: every other resource depends on it, directly or through another", () => {
+        const deps = (n: string) => (registrations.get(n)?.dependencies ?? []).map(nameOf);
+        const reaches = (n: string, seen = new Set<string>()): boolean => {
+            if (n === `${name}-preflight`) return true;
+            if (seen.has(n)) return false;
+            seen.add(n);
+            return deps(n).some((d) => reaches(d, seen));
+        };
+        const children = registered.filter((r) => r.name.startsWith(`${name}-`) && r.name !== `${name}-preflight`);
+        assert.ok(children.length > 10);
+        assert.deepStrictEqual(
+            children.filter((r) => !reaches(r.name)).map((r) => r.name),
+            [],
+        );
+        const preflight = registered.find((r) => r.name === `${name}-preflight`)!;
+        assert.ok(isSecretValue(preflight.inputs.password), "the preflight gets the password as a secret");
+        assert.deepStrictEqual(
+            preflight.inputs.hostPorts.map((p: { path: string; value: number }) => `${p.path}=${p.value}`),
+            ["master.hostPort=6380", "replicas[0].hostPort=6381", "replicas[1].hostPort=6382"],
+        );
+    });
+
     it("declares an image, a network, a volume and a container per node, and one check", () => {
         const counts = (type: string) => ofType(type, name).length;
         assert.strictEqual(counts("docker:index/image:Image"), 1);
