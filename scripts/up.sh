@@ -5,7 +5,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v pulumi >/dev/null || { echo "The Pulumi CLI is not on PATH; install it first (see README.md, Prerequisites)." >&2; exit 1; }
+# The project's own CLI first: the `pulumi` devDependency (pulumi/pulumi, directory npm) runs the
+# CLI of exactly its version, downloaded on first use into ~/.pulumi/versions/ (or $PULUMI_HOME).
+# A `pulumi` on PATH is used only when that package is not installed.
+if [ -x node_modules/.bin/pulumi ]; then
+  pulumi_cli="$PWD/node_modules/.bin/pulumi"
+  version="$(node -p 'require("pulumi/package.json").version')"
+  if ! out="$("$pulumi_cli" version 2>&1)"; then
+    echo "Could not get the Pulumi CLI v$version: the project's pulumi package downloads it on first use, and that failed:" >&2
+    echo "$out" | sed 's/^/  /' >&2
+    echo "Let this machine reach the download host (get.pulumi.com), or install the CLI v$version and put it on PATH." >&2
+    exit 1
+  fi
+elif command -v pulumi >/dev/null; then
+  pulumi_cli="$(command -v pulumi)"
+else
+  echo "No Pulumi CLI: run npm ci first (it installs the project's pulumi package), or put one on PATH." >&2
+  exit 1
+fi
+pulumi() { "$pulumi_cli" "$@"; }
 docker info >/dev/null 2>&1 || { echo "No Docker engine answers 'docker info'; start Docker first." >&2; exit 1; }
 if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
   echo "Set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE): it encrypts this stack's secrets." >&2

@@ -1,39 +1,39 @@
 // The real engine path: `pulumi up` and `pulumi destroy` of this program through the
-// Automation API, with a local file backend. It runs where the Pulumi CLI is on PATH and a
-// Docker engine answers; elsewhere it skips and says why.
+// Automation API, with a local file backend, on the project's own CLI (the `pulumi`
+// devDependency's). It runs where that CLI can be downloaded and a Docker engine answers;
+// elsewhere it skips and says why.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { REPO_ROOT } from "../../harness/docker";
+import { projectPulumi } from "../../harness/pulumiCli";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 
-function whyNot(): string | undefined {
-    try {
-        execFileSync("pulumi", ["version"], { stdio: "ignore" });
-    } catch {
-        return "the Pulumi CLI is not on PATH";
-    }
+/** The project's CLI, or why the tier can't run. */
+async function engine(): Promise<{ command: PulumiCommand } | { whyNot: string }> {
     try {
         execFileSync("docker", ["info"], { stdio: "ignore" });
     } catch {
-        return "no Docker engine answers `docker info`";
+        return { whyNot: "no Docker engine answers `docker info`" };
     }
-    return undefined;
+    return projectPulumi();
 }
 
 describe("engine: pulumi up / destroy through the Automation API", function () {
-    const reason = whyNot();
+    let pulumiCommand: PulumiCommand | undefined;
     let stack: Stack | undefined;
     let stateDir = "";
 
-    before(function () {
-        if (reason) {
-            console.log(`    engine tier skipped: ${reason}`);
+    before(async function () {
+        const found = await engine();
+        if ("whyNot" in found) {
+            console.log(`    engine tier skipped: ${found.whyNot}`);
             this.skip();
         }
+        pulumiCommand = found.command;
     });
 
     after(async () => {
@@ -44,7 +44,7 @@ describe("engine: pulumi up / destroy through the Automation API", function () {
     it("deploys the dev stack, changes nothing on a second up, replaces every node on a cpus change, then destroys it", async () => {
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "redis-replication-state-"));
         const envVars = { PULUMI_BACKEND_URL: `file://${stateDir}`, PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase" };
-        stack = await LocalWorkspace.createOrSelectStack({ stackName: "enginetest", workDir: REPO_ROOT }, { envVars });
+        stack = await LocalWorkspace.createOrSelectStack({ stackName: "enginetest", workDir: REPO_ROOT }, { envVars, pulumiCommand });
         for (const [key, value] of Object.entries(readStackConfig("dev"))) await stack.setConfig(key, { value });
         await stack.setConfig(`${PROJECT}:password`, { value: "engine-test-Passw0rd", secret: true });
 
