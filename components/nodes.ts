@@ -93,9 +93,16 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     for (const node of [...plan.replicas, plan.master]) {
         const last = node === plan.master;
         const deployedReplicaOf = node.role === "replica" ? deployedMaster : "";
-        const fingerprint = nodeFingerprint(ctx, node, deployedReplicaOf);
         const handover =
-            sentinel && handoverFor(ctx, node, { deployedReplicaOf, fingerprint, dataNodes, sentinel, timeoutMs, dependsOn: previous });
+            sentinel &&
+            handoverFor(ctx, node, {
+                deployedReplicaOf,
+                fingerprint: nodeFingerprint(ctx, node, deployedReplicaOf),
+                dataNodes,
+                sentinel,
+                timeoutMs,
+                dependsOn: previous,
+            });
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
         if (last && handover) monitor = handover.replicaOf.apply((of) => of || deployedMaster);
         const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);

@@ -7,20 +7,11 @@
 // ../replicationCheck/provider.ts), these providers are serialized into state with every function
 // they reach: modules are required inside functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
+import { differs, newId } from "../replicationCheck/providerParts";
 import { closeAll, connectAll, LiveClient, replicasFirst } from "./connection";
 import { admitPassword, retireOtherPasswords } from "./password";
 import { applySettings, changedSettings } from "./settings";
 import type { LiveConfigInputs, LiveConfigOutputs, LiveTarget, NodeBootInputs, NodeBootOutputs, PasswordCommitInputs } from "./types";
-
-function differs(olds: Record<string, unknown>, news: Record<string, unknown>, keys: string[]): boolean {
-    return keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-}
-
-function newId(prefix: string): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const crypto = require("crypto") as typeof import("crypto");
-    return `${prefix}-${crypto.randomUUID()}`;
-}
 
 /** The targets of `news` that `olds` had too: what was running before this `up`. */
 function stillDeclared<T extends LiveTarget>(olds: T[] | undefined, news: T[] | undefined): T[] {

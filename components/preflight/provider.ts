@@ -8,6 +8,7 @@
 // const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { problemsMessage } from "../../config/problemText";
+import { newId } from "../replicationCheck/providerParts";
 import { dockerFacts, listenerProblems } from "./facts";
 import { nameProblems, networkProblems, passwordFailures, portProblems } from "./problems";
 import type { PreflightInputs } from "./types";
@@ -30,9 +31,7 @@ export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs,
         return { changes: false };
     },
     async create(inputs) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const crypto = require("crypto") as typeof import("crypto");
         const { password: _password, ...outs } = inputs;
-        return { id: `preflight-${crypto.randomUUID()}`, outs };
+        return { id: newId("preflight"), outs };
     },
 };

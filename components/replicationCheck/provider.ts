@@ -2,7 +2,7 @@
 //
 // Serialization. pulumi.dynamic.Resource serializes this provider into state with Pulumi's
 // closure serializer, together with every function it reaches in this folder: inputs, verify,
-// probe, judge, sentinel, connection, backoff, messages, parse and constants (types, context and
+// probe, judge, sentinel, connection, backoff, messages, parse, providerParts and constants (types, context and
 // resource are not serialized). The engine runs that text in a fresh module, so these files keep
 // to these rules (tests/redis/serialized.test.ts pins them):
 // - `require` a module inside the function that uses it; never capture a module object, a client
@@ -17,6 +17,7 @@
 //   the properties used, not the whole module.
 import type * as pulumi from "@pulumi/pulumi";
 import { inputsChanged, validateInputs } from "./inputs";
+import { newId } from "./providerParts";
 import type { ReplicationCheckInputs, ReplicationCheckOutputs, ReplicationCheckResult } from "./types";
 import { verifyReplication } from "./verify";
 
@@ -38,10 +39,8 @@ export const replicationCheckProvider: pulumi.dynamic.ResourceProvider<Replicati
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const crypto = require("crypto") as typeof import("crypto");
         const result = await verifyReplication(inputs);
-        return { id: `replcheck-${crypto.randomUUID()}`, outs: toOutputs(inputs, result) };
+        return { id: newId("replcheck"), outs: toOutputs(inputs, result) };
     },
     async update(_id, _olds, news) {
         const result = await verifyReplication(news);

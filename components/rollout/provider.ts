@@ -7,15 +7,11 @@
 // they reach, and the engine runs them in a fresh module: modules are required inside functions,
 // and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
+import { differs, newId } from "../replicationCheck/providerParts";
 import { followCurrent, handOver } from "./handover";
 import { removeLeavers } from "./membership";
 import { waitRejoined } from "./rejoin";
 import type { HandoverResult, NodeHandoverInputs, NodeRejoinInputs, RejoinResult } from "./types";
-
-/** True when any of `keys` differs between the old outputs and the new inputs. */
-function differs(olds: Record<string, unknown>, news: Record<string, unknown>, keys: string[]): boolean {
-    return keys.some((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-}
 
 /** Changes to these make a NodeRejoin wait again; the password and timeout alone don't. */
 const REJOIN_KEYS = ["node", "replicaOf", "dataNodes", "containerId", "removesLeavers", "sentinel"];
@@ -26,12 +22,10 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInput
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const crypto = require("crypto") as typeof import("crypto");
         // A first deploy creates the replicas before the master: require the link only if the master answers.
         const result = await waitRejoined(inputs, "auto");
         const { password: _password, ...rest } = inputs;
-        return { id: `rejoin-${crypto.randomUUID()}`, outs: { ...rest, ...result } };
+        return { id: newId("rejoin"), outs: { ...rest, ...result } };
     },
     async update(_id, olds, news) {
         // Only a new container is waited for: a node left in place keeps its role, which with
@@ -55,10 +49,8 @@ export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const crypto = require("crypto") as typeof import("crypto");
         const { password: _password, ...rest } = inputs;
-        return { id: `handover-${crypto.randomUUID()}`, outs: { ...rest, ...(await followCurrent(inputs)) } };
+        return { id: newId("handover"), outs: { ...rest, ...(await followCurrent(inputs)) } };
     },
     async update(_id, olds, news) {
         const { password: _password, ...rest } = news;

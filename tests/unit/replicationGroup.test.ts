@@ -6,6 +6,7 @@ import type * as Components from "../../components";
 import { parseGoDuration } from "../../harness/liveDocker/container/body";
 import { goDurationString } from "../../harness/liveDocker/container/readBack";
 import { promiseOf } from "../../harness/pulumi";
+import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
 import { CHECK_TYPE, isSecretValue, reveal, stateOf } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
@@ -61,13 +62,8 @@ describe("RedisReplicationGroup (mocks)", function () {
         await pulumi.runtime.setMocks(mocks, PROJECT, "unit", false);
         components = await import("../../components");
         group = new components.RedisReplicationGroup(name, {
+            ...ONE_MASTER_TWO_REPLICAS,
             name: "redis-unit",
-            network: { subnet: "10.89.0.0/24", gateway: "10.89.0.1" },
-            master: { ip: "10.89.0.2", hostPort: 6380 },
-            replicas: [
-                { ip: "10.89.0.3", hostPort: 6381 },
-                { ip: "10.89.0.4", hostPort: 6382 },
-            ],
             password: pulumi.secret(PASSWORD),
             resources: { memoryMb: 256, cpus: 1 },
         });
