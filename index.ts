@@ -1,9 +1,9 @@
 // The program: one replication group from this stack's config. See README.md for the keys.
-import { RedisReplicationGroup } from "./components";
+import { argsOfStack, RedisReplicationGroup } from "./components";
 import { loadStackConfig } from "./config/stack";
 
 const { spec, plan, password } = loadStackConfig();
-const redis = new RedisReplicationGroup(plan.name, { ...spec, password });
+const redis = new RedisReplicationGroup(plan.name, { ...argsOfStack(spec), password });
 
 export const masterEndpoint = redis.masterEndpoint;
 export const replicaEndpoints = redis.replicaEndpoints;
@@ -13,6 +13,7 @@ export const networkName = redis.networkName;
 export const subnet = redis.subnet;
 export const masterUrl = redis.masterUrl;
 export const replicaUrls = redis.replicaUrls;
+export const connection = redis.connection;
 export const replication = redis.replication;
 export const sentinelEndpoints = redis.sentinelEndpoints;
 export const sentinelClient = redis.sentinelClient;

@@ -70,7 +70,7 @@ export async function measureFailover(opts: FailoverOptions): Promise<FailoverRe
             name,
             network: { subnet },
             master: { hostPort },
-            replicas: 2,
+            replicaCount: 2,
             image: { baseImage },
             sentinel: {
                 downAfterMilliseconds: opts.downAfterMilliseconds ?? 1000,

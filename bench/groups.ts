@@ -120,7 +120,7 @@ function argsFor(
         name: GROUP_NAME,
         network: { subnet },
         master: { hostPort: masterPort },
-        replicas,
+        replicaCount: replicas,
         password: pulumi.secret(PASSWORD),
         image: { baseImage },
     };

@@ -47,7 +47,7 @@ async function measureVariant(
         name,
         network: { subnet: `10.234.${n}.0/24` },
         master: { hostPort: masterPort },
-        replicas: 2,
+        replicaCount: 2,
         image: { baseImage },
         password,
         maxmemoryPolicy: policy,

@@ -54,7 +54,7 @@ async function measureVariant(
         name,
         network: { subnet: `10.233.${n}.0/24` },
         master: { hostPort: 7600 + n * 10 },
-        replicas: 2,
+        replicaCount: 2,
         image: { baseImage },
         password: PASSWORD,
         resources: { cpus },

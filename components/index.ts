@@ -1,4 +1,7 @@
 export * from "./replicationGroup";
+export * from "./args";
+export * from "./outputs";
+export { argsOfStack } from "./spec";
 export * from "./replicationCheck";
 export * from "./redisConf";
 export * from "./rollout";

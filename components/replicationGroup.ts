@@ -2,61 +2,26 @@ import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { assertPassword, GroupPlan, GroupSpec, NodePlan, parseGroupConfig, splitSettings } from "../config";
-import { LiveConfig, LiveSentinels, PasswordCommit } from "./liveConfig";
-import { Preflight, PreflightArgs } from "./preflight";
-import type { RolloutNode } from "./rollout";
-import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
-import { connectHost, containerName, createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
-import { ReplicaStatus, ReplicationCheck, ReplicationCheckArgs, SentinelStatus } from "./replicationCheck";
+import { assertPassword, GroupPlan, NodePlan, parseGroupConfig, splitSettings } from "../config";
+import type { RedisReplicationGroupArgs } from "./args";
+import { LiveConfig, PasswordCommit } from "./liveConfig";
+import { Preflight } from "./preflight";
+import { createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
+import { connectionOf, GroupConnection, hostUrlOf, ReplicationStatus, SentinelClientRecipe, sentinelRecipe } from "./outputs";
+import { ReplicationCheck } from "./replicationCheck";
+import { LateNames, splitArgs } from "./spec";
+import { checkTargets, liveTargets, preflightTargets } from "./targets";
 
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
 
-/** Arguments for a replication group: the group's settings plus what can't live in plain config. */
-export interface RedisReplicationGroupArgs extends GroupSpec {
-    /** requirepass/masterauth of every node and the sentinels; required unless auth is false. Passed on as a secret. A new one is rotated live, with no container replaced (see README). */
-    password?: pulumi.Input<string>;
-    /** Directory with the Dockerfile to build, relative to the program. Default the package's docker/. */
-    dockerContext?: pulumi.Input<string>;
-}
-
-/** host and port, as ioredis takes them. */
-export interface HostPort {
-    host: string;
-    port: number;
-}
-
-/** What a Sentinel-aware client on the Docker host needs: ioredis `{ sentinels, name, natMap }`. */
-export interface SentinelClientRecipe {
-    /** The sentinels' published endpoints. */
-    sentinels: HostPort[];
-    /** The master name the sentinels monitor. */
-    name: string;
-    /** Container IP:port, as Sentinel reports it, to the published endpoint on the host. */
-    natMap: Record<string, HostPort>;
-}
-
-/** What the check saw when it last passed. */
-export interface ReplicationStatus {
-    /** What it verified, in a sentence. */
-    verified: string;
-    /** Container name of the master the check found (with sentinel: the one the sentinels report). */
-    master: string;
-    /** Its host:port on the Docker host. */
-    masterEndpoint: string;
-    masterReplId: string;
-    durationMs: number;
-    passedAt: string;
-    replicas: ReplicaStatus[];
-    /** What each sentinel reported; undefined without sentinel. */
-    sentinels?: SentinelStatus[];
-    /** The live configuration's generation the check verified: one more for each `up` that changed a live setting or the password. */
-    configGeneration: number;
-}
+/** The component's type token: `<package>:index:<class>`, as the component provider serves it to every language. */
+export const GROUP_TYPE = "redis-replication:index:RedisReplicationGroup";
+/** Its token before the component was served to other languages: an alias, so stacks made then keep every resource. */
+export const FORMER_GROUP_TYPE = "redis:index:ReplicationGroup";
 
 /**
- * A Redis master and N replicas on one Docker network, with static IPs and published ports,
- * replicating by configuration, and verified during `pulumi up` by a replication check.
+ * A Redis master and N replicas (and optional sentinels) on one Docker network, with static IPs
+ * and published ports, replicating by configuration, and verified during `pulumi up` by a replication check.
  */
 export class RedisReplicationGroup extends pulumi.ComponentResource {
     /** host:port of the master on the Docker host. */
@@ -71,10 +36,12 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly networkName: pulumi.Output<string>;
     /** The network's subnet, when known. */
     public readonly subnet: pulumi.Output<string | undefined>;
-    /** redis://default:<password>@host:port of the master (secret): the form redis-cli and ioredis both log in with. */
+    /** redis://default:<password>@host:port of the master on the Docker host (secret): the form redis-cli and ioredis both log in with. */
     public readonly masterUrl: pulumi.Output<string>;
-    /** redis:// URLs of the replicas, password included (secret). */
+    /** redis:// URLs of the replicas on the Docker host, password included (secret). */
     public readonly replicaUrls: pulumi.Output<string[]>;
+    /** How a container on the group's network reaches each role: host, port, password and URL (secret), and the sentinels. */
+    public readonly connection: pulumi.Output<GroupConnection>;
     /** The replication check's result. */
     public readonly replication: pulumi.Output<ReplicationStatus>;
     /** The image the nodes run. */
@@ -85,25 +52,26 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly sentinelMasterName: pulumi.Output<string | undefined>;
     /** ioredis options for a Sentinel-aware client on the Docker host; undefined without sentinel. */
     public readonly sentinelClient: pulumi.Output<SentinelClientRecipe | undefined>;
-    /** What the containers run: the built image's ID, or the given image name. */
-    private readonly imageRef: pulumi.Output<string>;
 
     constructor(name: string, args: RedisReplicationGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("redis:index:ReplicationGroup", name, {}, opts);
-        const { password: passwordInput, dockerContext, ...spec } = args;
+        super(GROUP_TYPE, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: FORMER_GROUP_TYPE }] });
+        const { spec, late } = splitArgs(args);
         const plan = parseGroupConfig(spec, { name });
-        const password = this.checkedPassword(plan, passwordInput);
+        const password = this.checkedPassword(plan, args.password);
         this.warnAbout(plan);
 
         // Every other resource waits for it: nothing exists before the inputs are known good.
-        const preflight = new Preflight(`${name}-preflight`, { ...preflightTargets(plan), password }, { parent: this });
+        const preflight = new Preflight(
+            `${name}-preflight`,
+            { ...preflightTargets(plan, late.existingNetwork ?? plan.network.existing), password },
+            { parent: this },
+        );
         const after = { parent: this, dependsOn: [preflight] };
-        const image = plan.image.name ? undefined : this.buildImage(name, plan, dockerContext, after);
-        this.imageName = image ? image.imageName : pulumi.output(plan.image.name!);
-        // The tag stays the same across rebuilds; the image ID (repoDigest of a local build) does not,
-        // so containers follow a rebuilt image.
-        this.imageRef = image ? image.repoDigest : this.imageName;
-        this.networkName = plan.network.existing ? pulumi.output(plan.network.existing) : this.createNetwork(name, plan, after).name;
+        const { imageName, imageRef } = this.image(name, plan, late, args.dockerContext, after);
+        this.imageName = imageName;
+        this.networkName = plan.network.existing
+            ? (late.existingNetwork ?? pulumi.output(plan.network.existing))
+            : this.createNetwork(name, plan, after).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
         const live = new LiveConfig(`${name}-live-config`, { ...liveTargets(plan), settings: splitSettings(plan).live, password }, after);
@@ -111,7 +79,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             name,
             plan,
             parent: this,
-            image: this.imageRef,
+            image: imageRef,
             networkName: this.networkName,
             password,
             before: [live],
@@ -124,8 +92,9 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.replicaEndpoints = pulumi.output(plan.replicas.map(endpoint));
         this.masterContainerName = nodes.master.name;
         this.replicaContainerNames = pulumi.all(nodes.replicas.map((c) => c.name));
-        this.masterUrl = urlOf(plan, plan.master, password);
-        this.replicaUrls = pulumi.all(plan.replicas.map((node) => urlOf(plan, node, password)));
+        this.masterUrl = hostUrlOf(plan, plan.master, password);
+        this.replicaUrls = pulumi.all(plan.replicas.map((node) => hostUrlOf(plan, node, password)));
+        this.connection = connectionOf(plan, password);
         this.replication = pulumi.output({
             verified: check.verified,
             master: check.currentMaster,
@@ -139,7 +108,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         });
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
-        this.sentinelClient = pulumi.output(plan.sentinel ? sentinelRecipe(plan, connectHost(plan)) : undefined);
+        this.sentinelClient = pulumi.output(sentinelRecipe(plan));
 
         this.registerOutputs({
             masterEndpoint: this.masterEndpoint,
@@ -150,12 +119,33 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             subnet: this.subnet,
             masterUrl: this.masterUrl,
             replicaUrls: this.replicaUrls,
+            connection: this.connection,
             replication: this.replication,
             imageName: this.imageName,
             sentinelEndpoints: this.sentinelEndpoints,
             sentinelMasterName: this.sentinelMasterName,
             sentinelClient: this.sentinelClient,
         });
+    }
+
+    /**
+     * The image the nodes run: the given one, or docker/Dockerfile (or the given context) built.
+     * `imageRef` is what the containers are created from: the tag stays the same across rebuilds,
+     * the image ID (repoDigest of a local build) does not, so containers follow a rebuilt image.
+     */
+    private image(
+        name: string,
+        plan: GroupPlan,
+        late: LateNames,
+        dockerContext: pulumi.Input<string> | undefined,
+        opts: pulumi.CustomResourceOptions,
+    ): { imageName: pulumi.Output<string>; imageRef: pulumi.Output<string> } {
+        if (plan.image.name !== undefined) {
+            const given = late.imageName ?? pulumi.output(plan.image.name);
+            return { imageName: given, imageRef: given };
+        }
+        const built = this.buildImage(name, plan, dockerContext, opts);
+        return { imageName: built.imageName, imageRef: built.repoDigest };
     }
 
     /**
@@ -239,75 +229,6 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             { ...opts, deleteBeforeReplace: true },
         );
     }
-}
-
-/** What the preflight checks on the Docker engine: each node's host port and IP by property path, and the names. */
-function preflightTargets(plan: GroupPlan): Omit<PreflightArgs, "password"> {
-    const nodes: [string, NodePlan][] = [
-        ["master", plan.master],
-        ...plan.replicas.map((n, i): [string, NodePlan] => [`replicas[${i}]`, n]),
-        ...(plan.sentinel?.nodes ?? []).map((n, i): [string, NodePlan] => [`sentinel.nodes[${i}]`, n]),
-    ];
-    const dataNodes = [plan.master, ...plan.replicas];
-    return {
-        group: plan.name,
-        auth: plan.auth,
-        hostIp: plan.hostIp,
-        hostPorts: nodes.map(([path, n]) => ({ path: `${path}.hostPort`, value: n.hostPort })),
-        ips: nodes.map(([path, n]) => ({ path: `${path}.ip`, value: n.ip })),
-        subnet: plan.network.existing ? undefined : plan.network.subnet,
-        existingNetwork: plan.network.existing,
-        names: {
-            containers: nodes.map(([, n]) => containerName(plan, n)),
-            networks: plan.network.existing ? [] : [`${plan.name}-net`],
-            volumes: plan.persistence.volume === "named" ? dataNodes.map((n) => `${containerName(plan, n)}-data`) : [],
-        },
-    };
-}
-
-/** The data nodes and sentinels, as the live configuration reaches them. */
-function liveTargets(plan: GroupPlan): { dataNodes: RolloutNode[]; sentinel?: LiveSentinels; timeoutMs: number } {
-    const target = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node) });
-    return {
-        dataNodes: [plan.master, ...plan.replicas].map((node) => ({ ...target(node), ip: node.ip })),
-        sentinel: plan.sentinel && { masterName: plan.sentinel.masterName, nodes: plan.sentinel.nodes.map(target) },
-        timeoutMs: plan.checkTimeoutSeconds * 1000,
-    };
-}
-
-/** What the check must find, by container name, endpoint and address. */
-function checkTargets(plan: GroupPlan): Omit<ReplicationCheckArgs, "password" | "containerIds"> {
-    const target = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node), ip: node.ip });
-    return {
-        masterContainer: containerName(plan, plan.master),
-        masterEndpoint: endpointOf(plan, plan.master),
-        masterIp: plan.master.ip,
-        masterPort: REDIS_PORT,
-        replicas: plan.replicas.map(target),
-        expectedReplicas: plan.replicas.length,
-        sentinel: plan.sentinel && {
-            masterName: plan.sentinel.masterName,
-            quorum: plan.sentinel.quorum,
-            sentinels: plan.sentinel.nodes.map((node) => ({ ...target(node), port: SENTINEL_PORT })),
-        },
-        timeoutMs: plan.checkTimeoutSeconds * 1000,
-        pollIntervalMs: plan.checkPollIntervalMs,
-    };
-}
-
-function urlOf(plan: GroupPlan, node: NodePlan, password: pulumi.Output<string> | undefined): pulumi.Output<string> {
-    return password
-        ? pulumi.secret(pulumi.interpolate`redis://default:${password.apply(encodeURIComponent)}@${endpointOf(plan, node)}`)
-        : pulumi.output(`redis://${endpointOf(plan, node)}`);
-}
-
-/** Sentinels report container IPs; the natMap turns them into the ports published on the host. */
-function sentinelRecipe(plan: GroupPlan, host: string): SentinelClientRecipe {
-    const sentinel = plan.sentinel!;
-    const natMap: Record<string, HostPort> = {};
-    for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
-    for (const node of sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
-    return { sentinels: sentinel.nodes.map((node) => ({ host, port: node.hostPort })), name: sentinel.masterName, natMap };
 }
 
 /** A path relative to the program's directory, so state doesn't change with the checkout's location. */

@@ -6,7 +6,7 @@ export { GroupConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { cpusReadBack } from "./dockerForms";
 export { assertPassword, passwordProblems } from "./password";
-export { OWNED_DIRECTIVES } from "./redisConfig";
+export { directiveText, OWNED_DIRECTIVES } from "./redisConfig";
 export { isLiveDirective, settingsOf, splitSettings } from "./liveSettings";
 export { LIVE_DIRECTIVES, RESTART_DIRECTIVES } from "./redisDirectives";
 export type { SplitSettings } from "./liveSettings";

@@ -61,7 +61,11 @@ export function nodeContext(r: Reader, network: NetworkLayout): NodeContext {
 }
 
 /** The master and the replicas; their addresses are in the context's book afterwards. */
-export function readDataNodes(ctx: NodeContext, masterValue: unknown, replicasValue: unknown): { master: NodePlan; replicas: NodePlan[] } {
+export function readDataNodes(
+    ctx: NodeContext,
+    masterValue: unknown,
+    replicas: { list: unknown; count: unknown },
+): { master: NodePlan; replicas: NodePlan[] } {
     const { r, network, book } = ctx;
     const m = r.object(masterValue, "master", ["ip", "hostPort"]) ?? {};
     const defaultIp = network.cidr ? intToIp(nextFree(network.cidr.base + 1, network.gatewayInt)) : undefined;
@@ -72,12 +76,27 @@ export function readDataNodes(ctx: NodeContext, masterValue: unknown, replicasVa
     else ipInt = book.claimIp(ip, "master.ip");
     book.claimPort(hostPort, "master.hostPort");
     const master: NodePlan = { role: "master", key: "master", ip: ip ?? "", hostPort };
-    return { master, replicas: readReplicas(ctx, replicasValue ?? DEFAULT_REPLICA_COUNT, ipInt, hostPort) };
+    return { master, replicas: readReplicas(ctx, replicas, ipInt, hostPort) };
 }
 
-/** Replicas as listed, or `count` of them at the addresses and ports after the master's. */
-function readReplicas(ctx: NodeContext, value: unknown, masterIp: number | undefined, masterPort: number): NodePlan[] {
+/**
+ * The replicas: `replicas` as a list (or, as stack config may write it, a count), or
+ * `replicaCount` of them at the addresses and ports after the master's. Not both.
+ */
+function readReplicas(
+    ctx: NodeContext,
+    given: { list: unknown; count: unknown },
+    masterIp: number | undefined,
+    masterPort: number,
+): NodePlan[] {
     const { r } = ctx;
+    if (!isAbsent(given.count)) {
+        if (!isAbsent(given.list)) r.fail("replicaCount", "give either replicas (a list) or replicaCount, not both");
+        const count = r.integer(given.count, "replicaCount", 1, MAX_REPLICAS);
+        if (count === undefined || masterIp === undefined) return [];
+        return followingNodes(ctx, "replicas", "replica", count, masterIp, masterPort + 1);
+    }
+    const value = isAbsent(given.list) ? DEFAULT_REPLICA_COUNT : given.list;
     if (typeof value === "number") {
         const count = r.integer(value, "replicas", 1, MAX_REPLICAS);
         if (count === undefined || masterIp === undefined) return [];

@@ -32,6 +32,7 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "network",
     "master",
     "replicas",
+    "replicaCount",
     "hostIp",
     "auth",
     "persistence",
@@ -60,7 +61,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const name = readName(r, top.name, defaults.name);
     const network = readNetwork(r, top.network);
     const nodes = nodeContext(r, network);
-    const { master, replicas } = readDataNodes(nodes, top.master, top.replicas);
+    const { master, replicas } = readDataNodes(nodes, top.master, { list: top.replicas, count: top.replicaCount });
     const sentinel = readSentinel(nodes, top.sentinel, name, { master, replicas });
     const { hostIp, auth } = readAccess(r, top);
     const persistence = readPersistence(r, top.persistence);

@@ -58,11 +58,16 @@ export function readRedisConfig(r: Reader, value: unknown, isTypedSet: (typedPat
         } else if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
             r.fail(path, `must be a string, number or boolean, got ${describe(v)}`);
         } else {
-            const text = typeof v === "boolean" ? (v ? "yes" : "no") : String(v);
+            const text = directiveText(v);
             if (/[\r\n]/.test(text)) r.fail(path, "must be on one line");
             else if (text.trim() === "") r.fail(path, "must not be empty");
             else out[directive] = text;
         }
     }
     return out;
+}
+
+/** A directive's value as redis.conf text: booleans as yes/no. */
+export function directiveText(value: string | number | boolean): string {
+    return typeof value === "boolean" ? (value ? "yes" : "no") : String(value);
 }

@@ -94,6 +94,8 @@ export interface GroupSpec {
     master?: NodeAddressSpec;
     /** Replicas as a list of addresses, or a count whose addresses follow the master's. Default 2. */
     replicas?: NodeAddressSpec[] | number;
+    /** How many replicas, their addresses and ports following the master's; instead of `replicas`. */
+    replicaCount?: number;
     /** Host address the ports are published on. Default 127.0.0.1. */
     hostIp?: string;
     /** Password auth (requirepass/masterauth). Default true; off means protected-mode no. */

@@ -5,7 +5,7 @@
 // a replica.
 import Redis from "ioredis";
 import { performance } from "perf_hooks";
-import type { SentinelClientRecipe } from "../components/replicationGroup";
+import type { SentinelClientRecipe } from "../components/outputs";
 import { dockerClient } from "./docker";
 import { pollUntil } from "./poll";
 import { parseInfo, withClient } from "./redisClient";

@@ -3,7 +3,7 @@
 // when. Every loop is bounded by stop().
 import Redis, { RedisOptions } from "ioredis";
 import { performance } from "perf_hooks";
-import type { SentinelClientRecipe } from "../components/replicationGroup";
+import type { SentinelClientRecipe } from "../components/outputs";
 import { pollUntil } from "./poll";
 import { clientOptions } from "./redisClient";
 

@@ -22,13 +22,13 @@ export interface PreflightArgs {
     ips: AtPath<string>[];
     /** The subnet of the network the group creates; undefined when it joins one. */
     subnet?: string;
-    /** The network the group joins instead. */
-    existingNetwork?: string;
+    /** The network the group joins instead; may be known only at deployment. */
+    existingNetwork?: pulumi.Input<string>;
     /** The names the group gives its containers, network and volumes. */
     names: { containers: string[]; networks: string[]; volumes: string[] };
 }
 
-export type PreflightInputs = Omit<PreflightArgs, "password"> & { password?: string };
+export type PreflightInputs = Omit<PreflightArgs, "password" | "existingNetwork"> & { password?: string; existingNetwork?: string };
 
 /** One problem, as config errors report it. */
 export interface Problem {

@@ -91,21 +91,31 @@ export interface ReplicationCheckInputs {
 
 /** What the check saw on one replica when it passed. */
 export interface ReplicaStatus {
+    /** Container name. */
     name: string;
+    /** host:port where the check reached it. */
     endpoint: string;
+    /** master_link_status: "up" when the check passed. */
     linkStatus: string;
+    /** The replica's replication offset. */
     offset: number;
+    /** How many bytes it was behind the master's offset. */
     lagBytes: number;
 }
 
 /** What one sentinel reported when the check passed. */
 export interface SentinelStatus {
+    /** Container name. */
     name: string;
+    /** host:port where the check reached it. */
     endpoint: string;
     /** ip:port of the master, as the sentinel reports it. */
     master: string;
+    /** How many replicas the sentinel lists for the master. */
     numSlaves: number;
+    /** How many other sentinels it knows. */
     numOtherSentinels: number;
+    /** The quorum it reports. */
     quorum: number;
 }
 

@@ -95,7 +95,7 @@ describe("live 1: live settings change on the running nodes; a refused value lea
             s.args({
                 maxmemoryPolicy: "allkeys-lru",
                 replication: { minReplicasToWrite: 1 },
-                redisConfig: { "lazyfree-lazy-eviction": "yes", databases: 32 },
+                redisConfig: { "lazyfree-lazy-eviction": "yes", databases: "32" },
             }),
         );
         assert.deepStrictEqual(opsOf(result.steps, isContainer), [

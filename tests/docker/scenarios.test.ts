@@ -284,7 +284,7 @@ describe("scenario 3: replica fault: a replica crashes, comes back, and catches 
         const g: RedisReplicationGroup = new RedisReplicationGroup(NAME, {
             network: { subnet: "10.231.3.0/24" },
             master: { hostPort: MASTER_PORT },
-            replicas: 2,
+            replicaCount: 2,
             password: pulumi.secret(PASSWORD),
             image: { baseImage: base },
         });
@@ -372,7 +372,7 @@ describe("scenario 4: master restart with AOF loses no acknowledged write; retai
         const g: RedisReplicationGroup = new RedisReplicationGroup(NAME, {
             network: { subnet: "10.231.4.0/24" },
             master: { hostPort: PORTS[0] },
-            replicas: 2,
+            replicaCount: 2,
             persistence: { appendonly: true, retain: true },
             password: pulumi.secret(PASSWORD),
             image: { baseImage: base },
@@ -476,7 +476,7 @@ describe("scenario 5: broken deploy: a replica with the wrong masterauth fails `
         const g: RedisReplicationGroup = new RedisReplicationGroup(NAME, {
             network: { subnet: "10.231.5.0/24" },
             master: { hostPort: 16350 },
-            replicas: 2,
+            replicaCount: 2,
             password: pulumi.secret(PASSWORD),
             image: { baseImage: base },
             checkTimeoutSeconds: 4,

@@ -198,7 +198,7 @@ describe("update 4: with sentinels, a failover away from the master comes before
     });
 
     it("after that failover, scales 2 -> 3 -> 2: the new replica follows the current master, the sentinels forget the removed one", async () => {
-        const up3 = await s.up(s.args({ resources: { cpus: 2 }, sentinel: {}, replicas: 3 }));
+        const up3 = await s.up(s.args({ resources: { cpus: 2 }, sentinel: {}, replicaCount: 3 }));
         assert.deepStrictEqual(
             opsOf(up3.steps, (x) => isContainer(x) && x.op !== "same"),
             ["create upd4-replica-3"],
@@ -206,7 +206,7 @@ describe("update 4: with sentinels, a failover away from the master comes before
         assert.notStrictEqual(up3.replication.master, "rr-upd-4-master", "still the promoted node");
         assert.strictEqual(up3.replication.replicas.length, 3);
         assert.ok(up3.replication.sentinels!.every((x) => x.numSlaves === 3));
-        const up2 = await s.up(s.args({ resources: { cpus: 2 }, sentinel: {}, replicas: 2 }));
+        const up2 = await s.up(s.args({ resources: { cpus: 2 }, sentinel: {}, replicaCount: 2 }));
         assert.deepStrictEqual(
             opsOf(up2.steps, (x) => isContainer(x) && x.op !== "same"),
             ["delete upd4-replica-3"],
@@ -231,7 +231,7 @@ describe("update 5 and 6: scaling 2 -> 4 -> 1 leaves the master and the survivin
     after(async () => s.destroy());
 
     it("scales up 2 -> 4: the new replicas are created and synced, nothing else replaced, the check expects 4", async () => {
-        const result = await s.up(s.args({ replicas: 4 }));
+        const result = await s.up(s.args({ replicaCount: 4 }));
         assert.deepStrictEqual(opsOf(result.steps, isContainer), [
             "same upd5-replica-1",
             "same upd5-replica-2",
@@ -245,7 +245,7 @@ describe("update 5 and 6: scaling 2 -> 4 -> 1 leaves the master and the survivin
     });
 
     it("scales down 4 -> 1: the removed replicas are detached before the check and deleted after it", async () => {
-        const result = await s.up(s.args({ replicas: 1 }));
+        const result = await s.up(s.args({ replicaCount: 1 }));
         assert.deepStrictEqual(
             opsOf(result.steps, (x) => isContainer(x) && x.op !== "delete"),
             ["same upd5-replica-1", "same upd5-master"],

@@ -8,6 +8,8 @@ export interface Registration {
     dependencies: string[];
     /** The deleteBeforeReplace option; false when not set. */
     deleteBeforeReplace: boolean;
+    /** The types its alias specs name. */
+    aliasTypes: string[];
 }
 
 const registrations = new Map<string, Registration>();
@@ -18,7 +20,12 @@ export function recordRegistrations(): Map<string, Registration> {
     if (!installed) {
         installed = true;
         onRegistration((type, name, reg) =>
-            registrations.set(name, { type, dependencies: reg.dependencies, deleteBeforeReplace: reg.deleteBeforeReplace ?? false }),
+            registrations.set(name, {
+                type,
+                dependencies: reg.dependencies,
+                deleteBeforeReplace: reg.deleteBeforeReplace ?? false,
+                aliasTypes: reg.aliasTypes,
+            }),
         );
     }
     return registrations;

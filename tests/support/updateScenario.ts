@@ -83,7 +83,7 @@ export function scenario(n: number, family: ScenarioFamily = UPDATE_SCENARIOS) {
         name: `rr-${family.prefix}-${n}`,
         network: { subnet: `10.${family.subnetOctet}.${n}.0/24` },
         master: { hostPort: masterPort },
-        replicas: 2,
+        replicaCount: 2,
         image: { baseImage: base },
         password: PASSWORD,
         checkTimeoutSeconds: 60,

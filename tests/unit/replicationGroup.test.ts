@@ -166,12 +166,19 @@ describe("RedisReplicationGroup (mocks)", function () {
     });
 
     it("parents every child on the component, named after it", () => {
-        const children = urns().filter((urn) => urn.includes("redis:index:ReplicationGroup$") && urn.endsWith(`::${name}-master`));
+        const parentType = `${components.GROUP_TYPE}$`;
+        const children = urns().filter((urn) => urn.includes(parentType) && urn.endsWith(`::${name}-master`));
         assert.strictEqual(children.length, 1, "the master container's URN has the component as parent");
         for (const r of registered.filter((r) => r.name.startsWith(`${name}-`))) {
             const urn = urns().find((u) => u.endsWith(`::${r.name}`));
-            assert.ok(urn?.includes("redis:index:ReplicationGroup$"), `${r.name} is not a child of the group: ${urn}`);
+            assert.ok(urn?.includes(parentType), `${r.name} is not a child of the group: ${urn}`);
         }
+    });
+
+    it("registers as <package>:index:<class>, aliased to its former type so earlier stacks keep every resource", () => {
+        assert.strictEqual(components.GROUP_TYPE, "redis-replication:index:RedisReplicationGroup");
+        assert.strictEqual(registrations.get(name)?.type, components.GROUP_TYPE);
+        assert.deepStrictEqual(registrations.get(name)?.aliasTypes, ["redis:index:ReplicationGroup"]);
     });
 
     it("builds docker/Dockerfile with the pinned base image as a build arg, and pushes nothing", () => {
@@ -280,11 +287,24 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.strictEqual(check!.inputs.pollIntervalMs, 10);
     });
 
-    it("marks the connection URLs secret, and nothing else of the outputs", async () => {
-        assert.strictEqual(await pulumi.isSecret(group.masterUrl), true);
-        assert.strictEqual(await pulumi.isSecret(group.replicaUrls), true);
+    it("marks the outputs that hold the password secret (the URLs, the connection), and nothing else of the outputs", async () => {
+        const outputs = Object.entries(group).filter(([key, v]) => pulumi.Output.isInstance(v) && key !== "urn");
+        assert.strictEqual(outputs.length, 14);
+        const secret = [];
+        for (const [key, v] of outputs) if (await pulumi.isSecret(v as pulumi.Output<unknown>)) secret.push(key);
+        assert.deepStrictEqual(secret.sort(), ["connection", "masterUrl", "replicaUrls"]);
         assert.strictEqual(await promiseOf(group.masterUrl), `redis://default:${PASSWORD}@127.0.0.1:6380`);
-        assert.strictEqual(await pulumi.isSecret(group.masterEndpoint), false);
+    });
+
+    it("hands a container on the group's network its connection: static IPs, port 6379, the password and the URL", async () => {
+        const { master, replicas } = await promiseOf(group.connection);
+        const node = (ip: string) => ({ host: ip, port: 6379, password: PASSWORD, url: `redis://default:${PASSWORD}@${ip}:6379` });
+        assert.deepStrictEqual({ ...master, sentinels: undefined }, { ...node("10.89.0.2"), sentinels: undefined });
+        assert.deepStrictEqual(
+            replicas.map((r) => ({ ...r, sentinels: undefined })),
+            ["10.89.0.3", "10.89.0.4"].map((ip) => ({ ...node(ip), sentinels: undefined })),
+        );
+        assert.strictEqual(master.sentinels, undefined, "no sentinels without Sentinel");
     });
 
     it("exports endpoints, container names, the network, and the check's result", async () => {
@@ -308,7 +328,7 @@ describe("RedisReplicationGroup (mocks)", function () {
         const second = new components.RedisReplicationGroup("second", {
             network: { subnet: "10.88.0.0/24" },
             master: { hostPort: 7380 },
-            replicas: 1,
+            replicaCount: 1,
             password: PASSWORD,
         });
         await promiseOf(second.replication);
@@ -328,7 +348,7 @@ describe("RedisReplicationGroup (mocks)", function () {
             const g = new components.RedisReplicationGroup(`always${run}`, {
                 network: { subnet: `10.87.${run}.0/24` },
                 master: { hostPort: 7390 + run * 2 },
-                replicas: 1,
+                replicaCount: 1,
                 password: PASSWORD,
                 verify: "always",
             });
@@ -344,7 +364,7 @@ describe("RedisReplicationGroup (mocks)", function () {
             network: { existing: "shared-net", subnet: "10.87.0.0/24" },
             image: { name: "redis-replication/prebuilt:1" },
             master: { ip: "10.87.0.10", hostPort: 7480 },
-            replicas: 1,
+            replicaCount: 1,
             password: PASSWORD,
         });
         await promiseOf(reuse.replication);
@@ -359,7 +379,7 @@ describe("RedisReplicationGroup (mocks)", function () {
         const onHost = new components.RedisReplicationGroup("onhost", {
             network: { subnet: "10.86.0.0/24" },
             master: { hostPort: 7580 },
-            replicas: 1,
+            replicaCount: 1,
             persistence: { volume: "hostPath", hostPath: "/srv/redis" },
             password: PASSWORD,
         });
@@ -381,7 +401,7 @@ describe("RedisReplicationGroup (mocks)", function () {
             () => new components.RedisReplicationGroup("bad", { replicas: [{ ip: "10.89.0.300", hostPort: 1 }], password: PASSWORD }),
             /replicas\[0\]\.ip: 10\.89\.0\.300 is not an IPv4 address/,
         );
-        assert.throws(() => new components.RedisReplicationGroup("nopass", { replicas: 1 }), /password: required/);
+        assert.throws(() => new components.RedisReplicationGroup("nopass", { replicaCount: 1 }), /password: required/);
         assert.strictEqual(registered.length, before);
     });
 
@@ -389,7 +409,7 @@ describe("RedisReplicationGroup (mocks)", function () {
         const open = new components.RedisReplicationGroup("open", {
             network: { subnet: "10.85.0.0/24" },
             master: { hostPort: 7680 },
-            replicas: 1,
+            replicaCount: 1,
             auth: false,
         });
         await promiseOf(open.replication);

@@ -51,7 +51,7 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
             name: "redis-sent",
             network: { subnet: "10.90.0.0/24" },
             master: { ip: "10.90.0.2", hostPort: 6480 },
-            replicas: 2,
+            replicaCount: 2,
             sentinel: { masterName: "cache" },
             password: pulumi.secret(PASSWORD),
         });
@@ -155,12 +155,25 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
         assert.strictEqual(await pulumi.isSecret(group.sentinelClient), false, "the recipe holds no password");
     });
 
+    it("gives every role's connection the sentinels on the group's network, where they report the master", async () => {
+        const { master, replicas } = await promiseOf(group.connection);
+        const sentinels = {
+            endpoints: ["10.90.0.254", "10.90.0.253", "10.90.0.252"].map((host) => ({ host, port: 26379 })),
+            masterName: "cache",
+        };
+        for (const node of [master, ...replicas]) assert.deepStrictEqual(node.sentinels, sentinels);
+        assert.deepStrictEqual(
+            [master, ...replicas].map((n) => `${n.host}:${n.port}`),
+            ["10.90.0.2:6379", "10.90.0.3:6379", "10.90.0.4:6379"],
+        );
+    });
+
     it("gives the check no sentinel input, and exports empty sentinel outputs, without sentinel", async () => {
         const components = await import("../../components");
         const plain = new components.RedisReplicationGroup("plain", {
             network: { subnet: "10.91.0.0/24" },
             master: { hostPort: 6580 },
-            replicas: 1,
+            replicaCount: 1,
             password: PASSWORD,
         });
         await promiseOf(plain.replication);

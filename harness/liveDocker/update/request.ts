@@ -15,6 +15,7 @@ interface Request {
     getDeletebeforereplace(): boolean;
     getDeletebeforereplacedefined(): boolean;
     getRetainondelete(): boolean;
+    getAliasesList(): { hasSpec(): boolean; getSpec(): { getType(): string } | undefined }[];
 }
 
 interface MonitorPrototype {
@@ -37,6 +38,10 @@ function readRequest(monitor: MonitorPrototype, req: Request): Registration {
         propertyDependencies,
         deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
         retainOnDelete: req.getRetainondelete(),
+        aliasTypes: req
+            .getAliasesList()
+            .filter((a) => a.hasSpec())
+            .map((a) => a.getSpec()?.getType() ?? ""),
     };
 }
 
@@ -69,5 +74,5 @@ export function takeRegistration(type: string, name: string): Registration {
     stash = undefined;
     if (s !== undefined && s.type === type && s.name === name) return s.reg;
     const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`;
-    return { urn, parent: "", dependencies: [], propertyDependencies: {}, retainOnDelete: false };
+    return { urn, parent: "", dependencies: [], propertyDependencies: {}, retainOnDelete: false, aliasTypes: [] };
 }

@@ -30,6 +30,8 @@ export interface Registration {
     /** The deleteBeforeReplace option, undefined when not set. */
     deleteBeforeReplace?: boolean;
     retainOnDelete: boolean;
+    /** The types its alias specs name ("" for an alias of another kind); the engine's, not this model's, to follow. */
+    aliasTypes: string[];
 }
 
 /** One resource in the state: as registered, and what its provider returned. */

@@ -1,0 +1,69 @@
+// The component's arguments, shaped for every Pulumi language: interfaces only, no unions, a
+// JSDoc on every field (it becomes the description in each language's SDK), and `Input<T>` where
+// a caller may pass another resource's output. The stack config keeps its own shape (config/types.ts).
+import type * as pulumi from "@pulumi/pulumi";
+import type { NodeAddressSpec, PersistenceSpec, ReplicationSpec, ResourcesSpec, SentinelSpec } from "../config";
+
+/** The group's Docker network: one the group creates, or an existing one it joins. */
+export interface NetworkArgs {
+    /** Subnet of the network the group creates, e.g. 10.89.0.0/24. With `existing`, optional and only used to check IPs. Default 10.89.0.0/24. */
+    subnet?: string;
+    /** Gateway of the created network. Default the subnet's first host address. */
+    gateway?: string;
+    /** Name of an existing Docker network to join instead of creating one; may be another resource's output. */
+    existing?: pulumi.Input<string>;
+}
+
+/** The image the nodes run. */
+export interface ImageArgs {
+    /** Run this existing image and build nothing; may be another resource's output (e.g. a docker.Image's imageName). */
+    name?: pulumi.Input<string>;
+    /** Base image for docker/Dockerfile. Default the pinned official Redis image. */
+    baseImage?: string;
+}
+
+/** Arguments for a replication group. Give `replicas` or `replicaCount`, not both. */
+export interface RedisReplicationGroupArgs {
+    /** Prefix of container, network and volume names; a valid Docker name. Default the resource's name. */
+    name?: string;
+    /** The Docker network. Default a new network on 10.89.0.0/24. */
+    network?: NetworkArgs;
+    /** The master's address. Default the first free host address and host port 6380. */
+    master?: NodeAddressSpec;
+    /** The replicas, each with its static IP and host port. Instead of `replicaCount`. */
+    replicas?: NodeAddressSpec[];
+    /** How many replicas, their IPs and host ports following the master's. Instead of `replicas`. Default 2. */
+    replicaCount?: number;
+    /** Host address the ports are published on. Default 127.0.0.1. */
+    hostIp?: string;
+    /** Password auth (requirepass/masterauth). Default true; false also turns protected mode off, so it needs hostIp on loopback. */
+    auth?: boolean;
+    /** requirepass/masterauth of every node and the sentinels (secret); required unless auth is false. A new one is rotated live, with no container replaced. */
+    password?: pulumi.Input<string>;
+    /** Persistence and volumes. Default AOF on, a named volume per node. */
+    persistence?: PersistenceSpec;
+    /** Typed replication settings. */
+    replication?: ReplicationSpec;
+    /** maxmemory, e.g. "256mb". Default none. */
+    maxmemory?: string;
+    /** maxmemory-policy. Default noeviction. */
+    maxmemoryPolicy?: string;
+    /** Other redis.conf directives, name to value; those the group owns are refused. */
+    redisConfig?: Record<string, string>;
+    /** Container limits. Default none. */
+    resources?: ResourcesSpec;
+    /** Which image to run. Default docker/Dockerfile built on the pinned Redis image. */
+    image?: ImageArgs;
+    /** Directory with the Dockerfile to build, relative to the program. Default the package's docker/. */
+    dockerContext?: pulumi.Input<string>;
+    /** Docker restart policy: no, on-failure, always or unless-stopped. Default unless-stopped. */
+    restart?: string;
+    /** How long the replication check may wait for every link, in seconds. Default 60. */
+    checkTimeoutSeconds?: number;
+    /** The check's first poll interval in ms; it backs off to max(this, 50). Default 10. */
+    checkPollIntervalMs?: number;
+    /** Redis Sentinel for automatic failover; present (even empty) means on. Default off. */
+    sentinel?: SentinelSpec;
+    /** When the replication check runs: "changes" (an `up` that changes the group) or "always" (every `up`). Default "changes". */
+    verify?: string;
+}
