@@ -1,5 +1,6 @@
 // What unit tests see of Pulumi's mock monitor: its sentinel values and how it hands secrets to
 // newResource. Outputs as promises and unwrapped inputs are in harness/pulumi.ts.
+import type * as pulumi from "@pulumi/pulumi";
 import { DYNAMIC_PREFIX } from "../../harness/docker";
 
 /** The engine's "not known yet" value during preview. */
@@ -21,4 +22,42 @@ export function stateOf(type: string, inputs: Record<string, unknown>): Record<s
     if (type === `${DYNAMIC_PREFIX}/redis:NodeBoot`) return { ...inputs, boot: inputs.current };
     if (type === `${DYNAMIC_PREFIX}/redis:LiveConfig`) return { ...inputs, generation: 1, changed: [], admittedPassword: false };
     return { ...inputs };
+}
+
+/** One registration as the mocks saw it. */
+export interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** What a local build's repoDigest is under the mocks. */
+export const MOCK_IMAGE_ID = `sha256:${"ab".repeat(32)}`;
+
+/** Mocks that push every registration onto `registered` and return plausible outputs: a passing check, a built image. */
+export function recordingMocks(registered: Registered[]): pulumi.runtime.Mocks {
+    return {
+        newResource(args) {
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+            const state = stateOf(args.type, args.inputs);
+            if (args.type === "docker:index/image:Image") state.repoDigest = MOCK_IMAGE_ID;
+            if (args.type === CHECK_TYPE) {
+                Object.assign(state, {
+                    masterReplId: "0123456789abcdef",
+                    currentMaster: args.inputs.masterContainer,
+                    currentMasterEndpoint: args.inputs.masterEndpoint,
+                    durationMs: 42,
+                    passedAt: "2026-11-21T00:00:00.000Z",
+                    replicaStatus: (args.inputs.replicas as { name: string; endpoint: string }[]).map((r) => ({
+                        ...r,
+                        linkStatus: "up",
+                        offset: 100,
+                        lagBytes: 0,
+                    })),
+                });
+            }
+            return { id: `${args.name}-id`, state };
+        },
+        call: (args) => args.inputs,
+    };
 }

@@ -7,44 +7,15 @@ import { parseGoDuration } from "../../harness/liveDocker/container/body";
 import { goDurationString } from "../../harness/liveDocker/container/readBack";
 import { promiseOf } from "../../harness/pulumi";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
-import { CHECK_TYPE, isSecretValue, reveal, stateOf } from "../support/mocks";
+import { CHECK_TYPE, isSecretValue, MOCK_IMAGE_ID, recordingMocks, Registered, reveal } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 
-interface Registered {
-    type: string;
-    name: string;
-    inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
 const registered: Registered[] = [];
 const PASSWORD = "unit-test-Passw0rd";
-const IMAGE_ID = `sha256:${"ab".repeat(32)}`;
+const IMAGE_ID = MOCK_IMAGE_ID;
 const registrations = recordRegistrations();
-
-const mocks: pulumi.runtime.Mocks = {
-    newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const state = stateOf(args.type, args.inputs);
-        if (args.type === "docker:index/image:Image") state.repoDigest = IMAGE_ID;
-        if (args.type === CHECK_TYPE) {
-            Object.assign(state, {
-                masterReplId: "0123456789abcdef",
-                currentMaster: args.inputs.masterContainer,
-                currentMasterEndpoint: args.inputs.masterEndpoint,
-                durationMs: 42,
-                passedAt: "2026-11-21T00:00:00.000Z",
-                replicaStatus: (args.inputs.replicas as { name: string; endpoint: string }[]).map((r) => ({
-                    ...r,
-                    linkStatus: "up",
-                    offset: 100,
-                    lagBytes: 0,
-                })),
-            });
-        }
-        return { id: `${args.name}-id`, state };
-    },
-    call: (args) => args.inputs,
-};
+const mocks = recordingMocks(registered);
 
 const ofType = (type: string, prefix: string) => registered.filter((r) => r.type === type && r.name.startsWith(prefix));
 /** URNs of everything registered, from the mock monitor: the type chain shows each resource's parent. */
@@ -373,6 +344,27 @@ describe("RedisReplicationGroup (mocks)", function () {
         const master = registered.find((r) => r.name === "reuse-master")!;
         assert.strictEqual(master.inputs.image, "redis-replication/prebuilt:1");
         assert.strictEqual(master.inputs.networksAdvanced[0].name, "shared-net");
+    });
+
+    it("takes the existing network and the image as other resources' outputs: the preflight checks the network once known", async () => {
+        const late = new components.RedisReplicationGroup("late", {
+            network: { existing: pulumi.output("shared-late"), subnet: "10.85.0.0/24" },
+            image: { name: Promise.resolve("redis-replication/prebuilt:2") },
+            master: { ip: "10.85.0.10", hostPort: 7680 },
+            replicaCount: 1,
+            password: PASSWORD,
+        });
+        await promiseOf(late.replication);
+        assert.strictEqual(ofType("docker:index/network:Network", "late").length, 0);
+        assert.strictEqual(ofType("docker:index/image:Image", "late").length, 0);
+        const master = registered.find((r) => r.name === "late-master")!;
+        assert.strictEqual(master.inputs.image, "redis-replication/prebuilt:2");
+        assert.strictEqual(master.inputs.networksAdvanced[0].name, "shared-late");
+        const preflight = registered.find((r) => r.name === "late-preflight")!;
+        assert.strictEqual(preflight.inputs.existingNetwork, "shared-late");
+        assert.deepStrictEqual(preflight.inputs.names.networks, []);
+        assert.strictEqual(await promiseOf(late.networkName), "shared-late");
+        assert.strictEqual(await promiseOf(late.imageName), "redis-replication/prebuilt:2");
     });
 
     it("prepares host-path directories, owned by the redis user, before the containers", async () => {

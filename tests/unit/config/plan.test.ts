@@ -154,6 +154,14 @@ const badConfigs: [string, unknown, string, RegExp][] = [
     ],
     ["replicas as a string", { ...ONE_MASTER_TWO_REPLICAS, replicas: "two" }, "replicas", /count or a list/],
     [
+        "replicas and replicaCount both",
+        { ...ONE_MASTER_TWO_REPLICAS, replicaCount: 2 },
+        "replicaCount",
+        /either replicas \(a list\) or replicaCount, not both/,
+    ],
+    ["replicaCount zero", { replicaCount: 0 }, "replicaCount", /out of range 1-32/],
+    ["replicaCount as a list", { replicaCount: [{ ip: "10.89.0.3", hostPort: 6381 }] }, "replicaCount", /whole number/],
+    [
         "existing network without subnet needs master.ip",
         { network: { existing: "shared" }, replicas: 1 },
         "master.ip",
@@ -368,6 +376,11 @@ describe("parseGroupConfig", () => {
                 ["10.90.0.6", 7003],
             ],
         );
+    });
+
+    it("plans replicaCount as it plans a count in replicas", () => {
+        const base = { network: { subnet: "10.90.0.0/24" }, master: { ip: "10.90.0.2", hostPort: 7000 } };
+        assert.deepStrictEqual(parseGroupConfig({ ...base, replicaCount: 3 }), parseGroupConfig({ ...base, replicas: 3 }));
     });
 
     it("defaults everything from an empty config, and takes the name default from the caller", () => {
