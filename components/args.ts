@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { NodeAddressSpec, PersistenceSpec, ReplicationSpec, ResourcesSpec, SentinelSpec } from "../config";
 
 /** The group's Docker network: one the group creates, or an existing one it joins. */
-export interface NetworkArgs {
+export interface GroupNetwork {
     /** Subnet of the network the group creates, e.g. 10.89.0.0/24. With `existing`, optional and only used to check IPs. Default 10.89.0.0/24. */
     subnet?: string;
     /** Gateway of the created network. Default the subnet's first host address. */
@@ -15,7 +15,7 @@ export interface NetworkArgs {
 }
 
 /** The image the nodes run. */
-export interface ImageArgs {
+export interface GroupImage {
     /** Run this existing image and build nothing; may be another resource's output (e.g. a docker.Image's imageName). */
     name?: pulumi.Input<string>;
     /** Base image for docker/Dockerfile. Default the pinned official Redis image. */
@@ -27,7 +27,7 @@ export interface RedisReplicationGroupArgs {
     /** Prefix of container, network and volume names; a valid Docker name. Default the resource's name. */
     name?: string;
     /** The Docker network. Default a new network on 10.89.0.0/24. */
-    network?: NetworkArgs;
+    network?: GroupNetwork;
     /** The master's address. Default the first free host address and host port 6380. */
     master?: NodeAddressSpec;
     /** The replicas, each with its static IP and host port. Instead of `replicaCount`. */
@@ -53,7 +53,7 @@ export interface RedisReplicationGroupArgs {
     /** Container limits. Default none. */
     resources?: ResourcesSpec;
     /** Which image to run. Default docker/Dockerfile built on the pinned Redis image. */
-    image?: ImageArgs;
+    image?: GroupImage;
     /** Directory with the Dockerfile to build, relative to the program. Default the package's docker/. */
     dockerContext?: pulumi.Input<string>;
     /** Docker restart policy: no, on-failure, always or unless-stopped. Default unless-stopped. */

@@ -20,6 +20,8 @@ export interface ScenarioOptions {
     testLabel: string;
     /** Stack name given to the mocks. */
     stack: string;
+    /** Project name given to the mocks (its config namespace). Default this project's. */
+    project?: string;
     /** Runs after the backend made a resource and before the program sees it (fault injection). */
     afterCreate?: (args: pulumi.runtime.MockResourceArgs, result: pulumi.runtime.MockResourceResult) => Promise<void>;
 }
@@ -55,7 +57,7 @@ export async function startScenario(name: string, opts: ScenarioOptions): Promis
             return result;
         },
     };
-    await pulumi.runtime.setMocks(mocks, PROJECT, opts.stack);
+    await pulumi.runtime.setMocks(mocks, opts.project ?? PROJECT, opts.stack);
     return {
         name,
         backend,

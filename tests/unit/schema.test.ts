@@ -37,7 +37,7 @@ function typeOf(p: Property): string {
 /** Every arg of RedisReplicationGroupArgs, with its type; all optional. */
 const ARGS: Record<string, string> = {
     name: "string",
-    network: "NetworkArgs",
+    network: "GroupNetwork",
     master: "NodeAddressSpec",
     replicas: "array<NodeAddressSpec>",
     replicaCount: "number",
@@ -50,7 +50,7 @@ const ARGS: Record<string, string> = {
     maxmemoryPolicy: "string",
     redisConfig: "map<string>",
     resources: "ResourcesSpec",
-    image: "ImageArgs",
+    image: "GroupImage",
     dockerContext: "string",
     restart: "string",
     checkTimeoutSeconds: "number",
@@ -123,9 +123,9 @@ describe("component schema (served to every Pulumi language)", function () {
         const inputs = schema.resources[TOKEN]!.inputProperties;
         const notPlain = Object.keys(inputs).filter((k) => !inputs[k]!.plain);
         assert.deepStrictEqual(notPlain, ["password", "dockerContext"]);
-        assert.strictEqual(schema.types["redis-replication:index:NetworkArgs"]!.properties.existing!.plain, undefined);
-        assert.strictEqual(schema.types["redis-replication:index:ImageArgs"]!.properties.name!.plain, undefined);
-        assert.strictEqual(inputs.network!.$ref, ref("NetworkArgs"));
+        assert.strictEqual(schema.types["redis-replication:index:GroupNetwork"]!.properties.existing!.plain, undefined);
+        assert.strictEqual(schema.types["redis-replication:index:GroupImage"]!.properties.name!.plain, undefined);
+        assert.strictEqual(inputs.network!.$ref, ref("GroupNetwork"));
     });
 
     it("marks every property that holds the password secret, and no other", () => {
