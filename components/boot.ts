@@ -22,13 +22,15 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
     const { plan } = ctx;
     const pw = plan.auth ? PASSWORD_PLACEHOLDER : undefined;
     const { volume, hostPath } = plan.persistence;
-    return pulumi.all([ctx.image, ctx.networkName, follows]).apply(([image, network, of]) =>
-        crypto
+    return pulumi.all([ctx.image, ctx.networkName, follows]).apply(([image, network, of]) => {
+        // An existing network as the name it has, whether the caller gave it as text or as an output.
+        const networkPlan = plan.network.existing === undefined ? plan.network : { ...plan.network, existing: network };
+        return crypto
             .createHash("sha256")
-            .update(JSON.stringify([image, network, plan.network, node, plan.hostIp, volume, hostPath, plan.resources.cpus, plan.name]))
+            .update(JSON.stringify([image, network, networkPlan, node, plan.hostIp, volume, hostPath, plan.resources.cpus, plan.name]))
             .update(node.role === "sentinel" ? renderSentinelConf(node, plan, pw, of) : renderRedisConf(node, plan, pw, of, {}))
-            .digest("hex"),
-    );
+            .digest("hex");
+    });
 }
 
 /** The node's NodeBoot: the password and live settings its container is created with. */

@@ -60,18 +60,13 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const password = this.checkedPassword(plan, args.password);
         this.warnAbout(plan);
 
+        const existingNetwork = late.existingNetwork ?? plan.network.existing;
         // Every other resource waits for it: nothing exists before the inputs are known good.
-        const preflight = new Preflight(
-            `${name}-preflight`,
-            { ...preflightTargets(plan, late.existingNetwork ?? plan.network.existing), password },
-            { parent: this },
-        );
+        const preflight = new Preflight(`${name}-preflight`, { ...preflightTargets(plan, existingNetwork), password }, { parent: this });
         const after = { parent: this, dependsOn: [preflight] };
         const { imageName, imageRef } = this.image(name, plan, late, args.dockerContext, after);
         this.imageName = imageName;
-        this.networkName = plan.network.existing
-            ? (late.existingNetwork ?? pulumi.output(plan.network.existing))
-            : this.createNetwork(name, plan, after).name;
+        this.networkName = existingNetwork !== undefined ? pulumi.output(existingNetwork) : this.createNetwork(name, plan, after).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
         const live = new LiveConfig(`${name}-live-config`, { ...liveTargets(plan), settings: splitSettings(plan).live, password }, after);

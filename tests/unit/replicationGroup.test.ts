@@ -367,6 +367,24 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.strictEqual(await promiseOf(late.imageName), "redis-replication/prebuilt:2");
     });
 
+    it("fingerprints a node alike whether the existing network came as text or as an output: switching fails nothing over", async () => {
+        const args = (existing: pulumi.Input<string>) => ({
+            name: "fp",
+            network: { existing, subnet: "10.84.0.0/24" },
+            image: { name: "redis-replication/prebuilt:3" },
+            master: { ip: "10.84.0.10", hostPort: 7780 },
+            replicaCount: 1,
+            password: PASSWORD,
+        });
+        await promiseOf(new components.RedisReplicationGroup("fp-text", args("shared-fp")).replication);
+        await promiseOf(new components.RedisReplicationGroup("fp-output", args(pulumi.output("shared-fp"))).replication);
+        for (const key of ["master", "replica-1"]) {
+            const fingerprint = (group: string) => registered.find((r) => r.name === `${group}-${key}-boot`)!.inputs.fingerprint as string;
+            assert.match(fingerprint("fp-text"), /^[0-9a-f]{64}$/);
+            assert.strictEqual(fingerprint("fp-output"), fingerprint("fp-text"), key);
+        }
+    });
+
     it("prepares host-path directories, owned by the redis user, before the containers", async () => {
         const onHost = new components.RedisReplicationGroup("onhost", {
             network: { subnet: "10.86.0.0/24" },
