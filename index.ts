@@ -14,6 +14,7 @@ export const subnet = redis.subnet;
 export const masterUrl = redis.masterUrl;
 export const replicaUrls = redis.replicaUrls;
 export const connection = redis.connection;
+export const adminPassword = redis.adminPassword;
 export const replication = redis.replication;
 export const sentinelEndpoints = redis.sentinelEndpoints;
 export const sentinelClient = redis.sentinelClient;

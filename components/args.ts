@@ -40,6 +40,8 @@ export interface RedisReplicationGroupArgs {
     auth?: boolean;
     /** requirepass/masterauth of every node and the sentinels (secret); required unless auth is false. A new one is rotated live, with no container replaced. */
     password?: pulumi.Input<string>;
+    /** Commands the application user (`default`) may not run, beside the admin ones (CONFIG, REPLICAOF, SHUTDOWN, ...). Default FLUSHALL and FLUSHDB; [] allows them. */
+    disabledCommands?: string[];
     /** Persistence and volumes. Default AOF on, a named volume per node. */
     persistence?: PersistenceSpec;
     /** Typed replication settings. */

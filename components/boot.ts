@@ -6,6 +6,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlan, splitSettings } from "../config";
+import { defaultUserRules, GroupCredentials } from "./acl";
 import { NodeBoot } from "./liveConfig";
 import type { BootSettings } from "./liveConfig";
 import type { NodeContext } from "./nodes";
@@ -13,6 +14,8 @@ import { renderRedisConf, renderSentinelConf } from "./redisConf";
 
 /** Stands for the password in a fingerprint: a new password replaces no container. */
 const PASSWORD_PLACEHOLDER = "<password>";
+/** Stand for the group's own users' passwords: they are generated once, and a digest of them would be theirs. */
+const CREDS_PLACEHOLDER: GroupCredentials = { admin: "<admin>", replication: "<replication>", sentinel: "<sentinel>" };
 
 /**
  * A digest of every input whose change replaces the node's container, directly or through its
@@ -20,7 +23,7 @@ const PASSWORD_PLACEHOLDER = "<password>";
  */
 export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulumi.Input<string>): pulumi.Output<string> {
     const { plan } = ctx;
-    const pw = plan.auth ? PASSWORD_PLACEHOLDER : undefined;
+    const secrets = { password: plan.auth ? PASSWORD_PLACEHOLDER : undefined, creds: CREDS_PLACEHOLDER };
     const { volume, hostPath } = plan.persistence;
     return pulumi.all([ctx.image, ctx.networkName, follows]).apply(([image, network, of]) => {
         // An existing network as the name it has, whether the caller gave it as text or as an output.
@@ -28,7 +31,12 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
         return crypto
             .createHash("sha256")
             .update(JSON.stringify([image, network, networkPlan, node, plan.hostIp, volume, hostPath, plan.resources.cpus, plan.name]))
-            .update(node.role === "sentinel" ? renderSentinelConf(node, plan, pw, of) : renderRedisConf(node, plan, pw, of, {}))
+            .update(
+                node.role === "sentinel"
+                    ? renderSentinelConf(node, plan, secrets, of)
+                    : // Live settings and the application user's rules change on the running node.
+                      renderRedisConf(node, plan, secrets, { replicaOf: of, live: {}, defaultRules: "" }),
+            )
             .digest("hex");
     });
 }
@@ -36,6 +44,7 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
 /** The node's NodeBoot: the password and live settings its container is created with. */
 export function bootOf(ctx: NodeContext, node: NodePlan, fingerprint: pulumi.Output<string>): pulumi.Output<BootSettings> {
     const live = node.role === "sentinel" ? {} : splitSettings(ctx.plan).live;
-    const current = pulumi.output(ctx.password).apply((password) => ({ password, live }));
+    const defaultRules = node.role === "sentinel" ? undefined : defaultUserRules(ctx.plan);
+    const current = pulumi.output(ctx.password).apply((password) => ({ password, live, defaultRules }));
     return new NodeBoot(`${ctx.name}-${node.key}-boot`, { fingerprint, current }, { parent: ctx.parent, dependsOn: ctx.preflight }).boot;
 }

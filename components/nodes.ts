@@ -9,6 +9,7 @@ import * as command from "@pulumi/command";
 import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
 import {
     HEALTHCHECK_TEST,
+    NodeSecrets,
     REDIS_CONF_PATH,
     REDIS_PORT,
     renderRedisConf,
@@ -17,6 +18,8 @@ import {
     SENTINEL_HEALTHCHECK_TEST,
     SENTINEL_PORT,
 } from "./redisConf";
+import type { GroupCredentials } from "./acl";
+import type { BootSettings } from "./liveConfig";
 import { bootOf, nodeFingerprint } from "./boot";
 import { NodeHandover, NodeRejoin, RolloutNode, RolloutSentinel } from "./rollout";
 
@@ -35,6 +38,10 @@ export interface NodeContext {
     image: pulumi.Output<string>;
     networkName: pulumi.Output<string>;
     password: pulumi.Output<string> | undefined;
+    /** The group's own users' passwords (secret). */
+    creds: pulumi.Output<GroupCredentials>;
+    /** How the rollout logs in: the admin user, its password secret. */
+    admin: { username: string; password: pulumi.Output<string> };
     /** What the first node's replacement waits for (the live configuration). */
     before: pulumi.Resource[];
     /** What every node resource waits for: the preflight. */
@@ -113,7 +120,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
                 node: rolloutNode(plan, node),
                 replicaOf,
                 dataNodes,
-                password: ctx.password,
+                ...ctx.admin,
                 containerId: container.id,
                 timeoutMs,
                 removesLeavers: last || undefined,
@@ -128,7 +135,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         nodeContainer(ctx, node, {
             config: {
                 file: SENTINEL_CONF_PATH,
-                content: configContent(ctx, node, monitor, (pw, at) => renderSentinelConf(node, plan, pw, at)),
+                content: configContent(ctx, node, monitor, (secrets, at) => renderSentinelConf(node, plan, secrets, at)),
             },
             internalPort: SENTINEL_PORT,
             healthcheck: SENTINEL_HEALTHCHECK_TEST,
@@ -146,7 +153,9 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
     return nodeContainer(ctx, node, {
         config: {
             file: REDIS_CONF_PATH,
-            content: configContent(ctx, node, replicaOf, (pw, of, live) => renderRedisConf(node, ctx.plan, pw, of, live)),
+            content: configContent(ctx, node, replicaOf, (secrets, of, boot) =>
+                renderRedisConf(node, ctx.plan, secrets, { replicaOf: of, live: boot.live, defaultRules: boot.defaultRules }),
+            ),
         },
         internalPort: REDIS_PORT,
         healthcheck: HEALTHCHECK_TEST,
@@ -160,11 +169,11 @@ function configContent(
     ctx: NodeContext,
     node: NodePlan,
     follows: pulumi.Output<string>,
-    render: (password: string | undefined, follows: string, live: Record<string, string>) => string,
+    render: (secrets: NodeSecrets, follows: string, boot: BootSettings) => string,
 ): pulumi.Output<string> {
     const boot = bootOf(ctx, node, nodeFingerprint(ctx, node, follows));
-    const content = pulumi.all([boot, follows]).apply(([b, of]) => render(b.password, of, b.live));
-    return ctx.password ? pulumi.secret(content) : content;
+    // Secret: it holds the replication and sentinel users' passwords, and the group's when auth is on.
+    return pulumi.secret(pulumi.all([boot, follows, ctx.creds]).apply(([b, of, creds]) => render({ password: b.password, creds }, of, b)));
 }
 
 /** With sentinels, the NodeHandover before a data node: it fails over only when the node's fingerprint changes. */
@@ -189,7 +198,7 @@ function handoverFor(
             fingerprint: opts.fingerprint,
             dataNodes: opts.dataNodes,
             sentinel: opts.sentinel,
-            password: ctx.password,
+            ...ctx.admin,
             timeoutMs: opts.timeoutMs,
         },
         { parent: ctx.parent, dependsOn: opts.dependsOn },

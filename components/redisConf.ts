@@ -1,13 +1,21 @@
 // Pure rendering of each node's redis.conf. Replication is set up here, by configuration,
 // so a restarted or replaced container comes back into the group on its own.
 import { GroupPlan, NodePlan, splitSettings } from "../config";
+import {
+    ADMIN_USER,
+    adminUser,
+    defaultUserRules,
+    GroupCredentials,
+    HEALTHCHECK_USER,
+    REPLICATION_USER,
+    SENTINEL_USER,
+    userLines,
+} from "./acl";
 
 /** Where the image expects its config; the container's upload writes it before start. */
 export const REDIS_CONF_PATH = "/usr/local/etc/redis/redis.conf";
 export const REDIS_PORT = 6379;
 export const SENTINEL_PORT = 26379;
-/** An ACL user that can only PING, so the image's healthcheck needs no real password. */
-export const HEALTHCHECK_USER = "healthcheck";
 export const HEALTHCHECK_TEST = [
     "CMD",
     "redis-cli",
@@ -22,19 +30,31 @@ export const HEALTHCHECK_TEST = [
 /** The same healthcheck, on a sentinel's port. */
 export const SENTINEL_HEALTHCHECK_TEST = [...HEALTHCHECK_TEST.slice(0, 2), "-p", String(SENTINEL_PORT), ...HEALTHCHECK_TEST.slice(2)];
 
+/** What a node's config holds that no one else may see: the group's password and its own users' passwords. */
+export interface NodeSecrets {
+    /** The application user's password; undefined only when plan.auth is false. */
+    password: string | undefined;
+    creds: GroupCredentials;
+}
+
+/** What a node's config may take from elsewhere than the plan. */
+export interface RenderOptions {
+    /** ip:port of the master to follow, "" for none. Default the plan's: the master follows none. */
+    replicaOf?: string;
+    /** The settings a running node takes with CONFIG SET. Default the plan's. */
+    live?: Record<string, string>;
+    /** The application user's command rules. Default the plan's. */
+    defaultRules?: string;
+}
+
 /**
- * The redis.conf of one node. `password` is undefined only when plan.auth is false. `replicaOf`,
- * the ip:port of the master to follow ("" for none), defaults to the plan's: the master follows none.
- * `live`, the settings a running node takes with CONFIG SET, defaults to the plan's; a node
- * created earlier keeps the live settings it was created with (see components/boot.ts).
+ * The redis.conf of one node, with its ACL users (components/acl.ts). A node created earlier keeps
+ * the live settings and application rules it was created with (see components/boot.ts): LiveConfig
+ * changes them on the running node.
  */
-export function renderRedisConf(
-    node: NodePlan,
-    plan: GroupPlan,
-    password: string | undefined,
-    replicaOf?: string,
-    live?: Record<string, string>,
-): string {
+export function renderRedisConf(node: NodePlan, plan: GroupPlan, secrets: NodeSecrets, opts: RenderOptions = {}): string {
+    const { replicaOf, live } = opts;
+    const { password, creds } = secrets;
     if (plan.auth && !password) throw new Error(`${plan.name}-${node.key}: auth is on but no password was given`);
     const lines: string[] = [
         `# ${plan.name}-${node.key} (${node.role}), rendered by RedisReplicationGroup. Redis and pulumi up rewrite it (CONFIG REWRITE).`,
@@ -42,19 +62,16 @@ export function renderRedisConf(
         "bind 0.0.0.0",
         `port ${REDIS_PORT}`,
         "dir /data",
-        `user ${HEALTHCHECK_USER} on nopass -@all +ping`,
+        "# Clients log in as default; the group itself as admin, replication and sentinel.",
+        ...userLines(plan.auth ? password : undefined, opts.defaultRules ?? defaultUserRules(plan), creds),
+        plan.auth
+            ? "# Protected mode stays on: it is the password that lets other containers in."
+            : "# group.auth is false: without a password, protected mode would refuse the replicas.",
+        `protected-mode ${plan.auth ? "yes" : "no"}`,
+        "# Every node can follow a master, so every node carries the replication user.",
+        `masteruser ${REPLICATION_USER}`,
+        `masterauth ${creds.replication}`,
     ];
-    if (plan.auth) {
-        lines.push(
-            "# Protected mode stays on: it is the password that lets other containers in.",
-            "protected-mode yes",
-            `requirepass ${password}`,
-            "# Every node can follow a master, so every node carries masterauth.",
-            `masterauth ${password}`,
-        );
-    } else {
-        lines.push("# group.auth is false: without a password, protected mode would refuse the replicas.", "protected-mode no");
-    }
     const split = splitSettings(plan);
     const restart = Object.entries(split.restart);
     if (restart.length > 0) lines.push("# Read only at start: a change replaces the node.", ...restart.map(directiveLine));
@@ -85,12 +102,14 @@ export function sentinelAuthLines(password: string): string[] {
 export const SENTINEL_CONF_PATH = "/data/sentinel.conf";
 
 /**
- * The sentinel.conf of one sentinel. Sentinels use the group's password for the nodes and each
- * other. `monitor`, the ip:port of the master to monitor, defaults to the plan's master: after a
- * failover, a new sentinel must start from the master as it is.
+ * The sentinel.conf of one sentinel. Sentinels log in to the nodes as the sentinel user, and to
+ * each other with the group's password, which clients use too. `monitor`, the ip:port of the
+ * master to monitor, defaults to the plan's master: after a failover, a new sentinel must start
+ * from the master as it is.
  */
-export function renderSentinelConf(node: NodePlan, plan: GroupPlan, password: string | undefined, monitor?: string): string {
+export function renderSentinelConf(node: NodePlan, plan: GroupPlan, secrets: NodeSecrets, monitor?: string): string {
     const sentinel = plan.sentinel;
+    const { password, creds } = secrets;
     if (!sentinel) throw new Error(`${plan.name}: renderSentinelConf needs group.sentinel`);
     if (plan.auth && !password) throw new Error(`${plan.name}-${node.key}: auth is on but no password was given`);
     const name = sentinel.masterName;
@@ -100,6 +119,8 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, password: st
         `port ${SENTINEL_PORT}`,
         "dir /data",
         `user ${HEALTHCHECK_USER} on nopass -@all +ping`,
+        "# The check, the live configuration and the rollout log in as admin, as on the data nodes.",
+        `user ${ADMIN_USER} ${adminUser(creds)}`,
         // Containers keep their IPs, so sentinels and nodes are announced by IP; no hostnames.
         "sentinel resolve-hostnames no",
     ];
@@ -107,7 +128,7 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, password: st
     if (plan.auth) lines.push(...sentinelAuthLines(password!));
     const [ip, port] = (monitor ?? `${plan.master.ip}:${REDIS_PORT}`).split(":");
     lines.push(`sentinel monitor ${name} ${ip} ${port} ${sentinel.quorum}`);
-    if (plan.auth) lines.push(`sentinel auth-pass ${name} ${password}`);
+    lines.push(`sentinel auth-user ${name} ${SENTINEL_USER}`, `sentinel auth-pass ${name} ${creds.sentinel}`);
     lines.push(
         `sentinel down-after-milliseconds ${name} ${sentinel.downAfterMilliseconds}`,
         `sentinel failover-timeout ${name} ${sentinel.failoverTimeout}`,

@@ -3,8 +3,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { assertPassword, GroupPlan, NodePlan, parseGroupConfig, splitSettings } from "../config";
+import { aclSettings, ADMIN_USER } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
+import { groupCredentials } from "./credentials";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
+import type { Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
 import { createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
 import { connectionOf, GroupConnection, hostUrlOf, ReplicationStatus, SentinelClientRecipe, sentinelRecipe } from "./outputs";
@@ -40,6 +43,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly masterUrl: pulumi.Output<string>;
     /** redis:// URLs of the replicas on the Docker host, password included (secret). */
     public readonly replicaUrls: pulumi.Output<string[]>;
+    /** The admin user's password (secret), generated once: what an operator logs in with for CONFIG, ACL or REPLICAOF, which the application user may not run. */
+    public readonly adminPassword: pulumi.Output<string>;
     /** How a container on the group's network reaches each role: host, port, password and URL (secret), and the sentinels. */
     public readonly connection: pulumi.Output<GroupConnection>;
     /** The replication check's result. */
@@ -69,7 +74,20 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.networkName = existingNetwork !== undefined ? pulumi.output(existingNetwork) : this.createNetwork(name, plan, after).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const live = new LiveConfig(`${name}-live-config`, { ...liveTargets(plan), settings: splitSettings(plan).live, password }, after);
+        const creds = groupCredentials(name, after);
+        // How the check, the live configuration and the rollout log in.
+        const admin = { username: ADMIN_USER, password: creds.admin };
+        const live = new LiveConfig(
+            `${name}-live-config`,
+            {
+                ...liveTargets(plan),
+                settings: splitSettings(plan).live,
+                password,
+                acl: creds.apply((c) => aclSettings(plan, c)),
+                admin: loginOf(admin),
+            },
+            after,
+        );
         const nodes = createNodes({
             name,
             plan,
@@ -77,10 +95,12 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             image: imageRef,
             networkName: this.networkName,
             password,
+            creds,
+            admin,
             before: [live],
             preflight: [preflight],
         });
-        const check = this.verify(name, plan, nodes, live, password);
+        const check = this.verify(name, plan, nodes, live, { password, admin });
 
         const endpoint = (node: NodePlan) => endpointOf(plan, node);
         this.masterEndpoint = pulumi.output(endpoint(plan.master));
@@ -90,6 +110,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.masterUrl = hostUrlOf(plan, plan.master, password);
         this.replicaUrls = pulumi.all(plan.replicas.map((node) => hostUrlOf(plan, node, password)));
         this.connection = connectionOf(plan, password);
+        this.adminPassword = creds.admin;
         this.replication = pulumi.output({
             verified: check.verified,
             master: check.currentMaster,
@@ -115,6 +136,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             masterUrl: this.masterUrl,
             replicaUrls: this.replicaUrls,
             connection: this.connection,
+            adminPassword: this.adminPassword,
             replication: this.replication,
             imageName: this.imageName,
             sentinelEndpoints: this.sentinelEndpoints,
@@ -152,18 +174,23 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         plan: GroupPlan,
         nodes: GroupNodes,
         live: LiveConfig,
-        password: pulumi.Output<string> | undefined,
+        logins: { password: pulumi.Output<string> | undefined; admin: { username: string; password: pulumi.Output<string> } },
     ): ReplicationCheck {
         const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
         const deployed = [...nodes.rejoins, ...nodes.sentinels];
+        const { password, admin } = logins;
         const commit =
             password &&
-            new PasswordCommit(`${name}-password-commit`, { ...liveTargets(plan), password }, { parent: this, dependsOn: deployed });
+            new PasswordCommit(
+                `${name}-password-commit`,
+                { ...liveTargets(plan), password, admin: loginOf(admin) },
+                { parent: this, dependsOn: deployed },
+            );
         return new ReplicationCheck(
             `${name}-check`,
             {
                 ...checkTargets(plan),
-                password,
+                ...admin,
                 containerIds: containers.map((c) => c.id),
                 configGeneration: live.generation,
                 // A new value on every run makes the check run on every `up`.
@@ -224,6 +251,11 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             { ...opts, deleteBeforeReplace: true },
         );
     }
+}
+
+/** A login as one value, for the resources that take it so. */
+function loginOf(login: { username: string; password: pulumi.Output<string> }): pulumi.Output<Login> {
+    return login.password.apply((password) => ({ username: login.username, password }));
 }
 
 /** A path relative to the program's directory, so state doesn't change with the checkout's location. */

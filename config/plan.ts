@@ -15,6 +15,7 @@ import {
     RESTART_POLICIES,
     VERIFY_MODES,
 } from "./defaults";
+import { readDisabledCommands } from "./acl";
 import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
 import { ipToInt } from "./ipv4";
@@ -35,6 +36,7 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "replicaCount",
     "hostIp",
     "auth",
+    "disabledCommands",
     "persistence",
     "replication",
     "maxmemory",
@@ -64,6 +66,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const { master, replicas } = readDataNodes(nodes, top.master, { list: top.replicas, count: top.replicaCount });
     const sentinel = readSentinel(nodes, top.sentinel, name, { master, replicas });
     const { hostIp, auth } = readAccess(r, top);
+    const disabledCommands = readDisabledCommands(r, top.disabledCommands);
     const persistence = readPersistence(r, top.persistence);
     const replication = readReplication(r, top.replication, replicas.length);
     const { maxmemory, maxmemoryPolicy } = readMemory(r, top.maxmemory, top.maxmemoryPolicy);
@@ -83,6 +86,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         replicas,
         hostIp,
         auth,
+        disabledCommands,
         persistence,
         replication,
         maxmemory,

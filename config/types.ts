@@ -100,6 +100,8 @@ export interface GroupSpec {
     hostIp?: string;
     /** Password auth (requirepass/masterauth). Default true; off means protected-mode no. */
     auth?: boolean;
+    /** Commands the application user (`default`) may not run, beside the admin ones. Default FLUSHALL and FLUSHDB. */
+    disabledCommands?: string[];
     /** Persistence and volumes. */
     persistence?: PersistenceSpec;
     /** Typed replication settings. */
@@ -184,6 +186,8 @@ export interface GroupPlan {
     replicas: NodePlan[];
     hostIp: string;
     auth: boolean;
+    /** Lower-case command names the application user may not run. */
+    disabledCommands: string[];
     persistence: PersistencePlan;
     replication: ReplicationPlan;
     maxmemory?: string;

@@ -45,10 +45,14 @@ export class LinkWatcher {
         this.loop = this.run();
     }
 
-    /** Starts watching the master's links; every replica must be linked now. */
-    static async start(masterPort: number, replicaPorts: number[], password: string | undefined): Promise<LinkWatcher> {
-        const master = await connect(masterPort, password);
-        const replicas = await Promise.all(replicaPorts.map(async (port) => ({ port, client: await connect(port, password) })));
+    /**
+     * Starts watching the master's links; every replica must be linked now. It logs in as `username`
+     * (CLIENT LIST is an admin command: the group's admin user), default when unset.
+     */
+    static async start(masterPort: number, replicaPorts: number[], password: string | undefined, username?: string): Promise<LinkWatcher> {
+        const login = { username };
+        const master = await connect(masterPort, password, login);
+        const replicas = await Promise.all(replicaPorts.map(async (port) => ({ port, client: await connect(port, password, login) })));
         const ids = await replicaIds(master);
         if (ids.length !== replicaPorts.length)
             throw new Error(`the master has ${ids.length} replica links, expected ${replicaPorts.length}`);

@@ -10,7 +10,7 @@ export const PACKAGE_NAME = "redis-replication";
 /** The properties that hold the password: the component's inputs and outputs, and those of its object types. */
 export const SECRET_PROPERTIES = {
     inputs: ["password"],
-    outputs: ["masterUrl", "replicaUrls"],
+    outputs: ["masterUrl", "replicaUrls", "adminPassword"],
     types: { NodeConnection: ["password", "url"] } as Record<string, string[]>,
 };
 

@@ -1,11 +1,12 @@
-// Connections of the live configuration: each node authenticated with the first password it
-// accepts (during a rotation, a node may take the old, the new, or both). Serialized with the
-// providers (see the rules at the top of ../replicationCheck/provider.ts).
+// Connections of the live configuration: each node authenticated with the first login it accepts
+// (the admin user, or, on a node from before the group had one, the default user with the old
+// or the new password). Serialized with the providers (see the rules at the top of
+// ../replicationCheck/provider.ts).
 import type { Redis as RedisClient } from "ioredis";
 import { failFastOptions } from "../replicationCheck/connection";
 import { errorMessage } from "../replicationCheck/messages";
 import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
-import type { LiveTarget } from "./types";
+import type { LiveTarget, Login } from "./types";
 
 /** A node or sentinel with its connection. */
 export interface LiveClient extends LiveTarget {
@@ -19,16 +20,23 @@ export function redacted(err: unknown, passwords: (string | undefined)[]): strin
     return msg;
 }
 
-/** Connects to the target with the first of `passwords` it accepts. Throws, naming the target. */
-export async function connectAny(target: LiveTarget, passwords: (string | undefined)[], opTimeout: number): Promise<LiveClient> {
+/** The passwords of the logins, to keep out of error messages. */
+export function passwordsOf(logins: Login[]): (string | undefined)[] {
+    return logins.map((l) => l.password);
+}
+
+/** Connects to the target with the first of `logins` it accepts. Throws, naming the target. */
+export async function connectAny(target: LiveTarget, logins: Login[], opTimeout: number): Promise<LiveClient> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Redis } = require("ioredis") as typeof import("ioredis");
     const where = parseEndpoint(target.endpoint);
     if (!where) throw new Error(`${target.name}: bad endpoint ${target.endpoint}`);
-    const tries = passwords.length === 0 ? [undefined] : [...new Set(passwords)];
+    const seen = new Set<string>();
+    const tries = (logins.length === 0 ? [{}] : logins).filter((l) => !seen.has(JSON.stringify(l)) && seen.add(JSON.stringify(l)));
     let last = "";
-    for (const password of tries) {
-        const client = new Redis(failFastOptions(where.host, where.port, password, opTimeout, "pulumi-replication-config"));
+    for (const login of tries) {
+        const options = failFastOptions(where.host, where.port, login.password, opTimeout, "pulumi-replication-config", login.username);
+        const client = new Redis(options);
         // A refused AUTH closes the connection: the command then fails with "Connection is closed",
         // and the refusal itself comes as an error event.
         let refused: Error | undefined;
@@ -39,7 +47,7 @@ export async function connectAny(target: LiveTarget, passwords: (string | undefi
             return { ...target, client };
         } catch (err) {
             client.disconnect();
-            last = redacted(refused ?? err, tries);
+            last = redacted(refused ?? err, passwordsOf(tries));
             if (!/WRONGPASS|NOAUTH|invalid password/i.test(last)) break;
         }
     }
@@ -47,8 +55,8 @@ export async function connectAny(target: LiveTarget, passwords: (string | undefi
 }
 
 /** Connects to every target, or to none: on a failure the others are closed again. */
-export async function connectAll(targets: LiveTarget[], passwords: (string | undefined)[], opTimeout: number): Promise<LiveClient[]> {
-    const settled = await Promise.allSettled(targets.map((t) => connectAny(t, passwords, opTimeout)));
+export async function connectAll(targets: LiveTarget[], logins: Login[], opTimeout: number): Promise<LiveClient[]> {
+    const settled = await Promise.allSettled(targets.map((t) => connectAny(t, logins, opTimeout)));
     const clients = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = settled.flatMap((s) => (s.status === "rejected" ? [errorMessage(s.reason)] : []));
     if (failed.length > 0) {

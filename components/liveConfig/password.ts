@@ -1,8 +1,10 @@
-// Password rotation in two steps, so no client and no link ever meets a refusal. Before the
+// Password rotation in two steps, so no client and no link ever meets a refusal. The group's
+// password is the application user's (default) on the nodes and the sentinels; replicas and
+// sentinels log in to the nodes as their own users, which the rotation leaves alone. Before the
 // rollout: every node and sentinel admits the new password beside the old one (ACL keeps both),
-// and everything that authenticates to another (masterauth, Sentinel's auth-pass and
-// sentinel-pass) switches to the new one. After the rollout: the old one is retired. Links made
-// with the old password stay up: Redis checks a password only when a connection authenticates.
+// and the sentinels log in to each other with the new one (sentinel-pass). After the rollout:
+// the old one is retired. Links made with the old password stay up: Redis checks a password only
+// when a connection authenticates.
 // Serialized with the providers (see the rules at the top of ../replicationCheck/provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { errorMessage } from "../replicationCheck/messages";
@@ -12,7 +14,7 @@ import { LiveClient, run } from "./connection";
  * Waits until the sentinel has its links back (each change above drops them) and can reach its
  * quorum again: the next sentinel changes only then, so the group never loses its quorum.
  */
-async function waitSentinelBack(s: LiveClient, masterName: string, waitMs: number): Promise<void> {
+export async function waitSentinelBack(s: LiveClient, masterName: string, waitMs: number): Promise<void> {
     const next = backoff(10, 200, Date.now() + waitMs);
     let last = "";
     do {
@@ -29,7 +31,7 @@ async function waitSentinelBack(s: LiveClient, masterName: string, waitMs: numbe
     throw new Error(`${s.name}: its links did not come back after the password change within ${waitMs} ms: ${last}`);
 }
 
-/** Step 1: both passwords are taken everywhere; nodes and sentinels authenticate with `next`. */
+/** Step 1: both passwords are taken everywhere; sentinels authenticate to each other with `next`. */
 export async function admitPassword(
     data: LiveClient[],
     sentinels: LiveClient[],
@@ -40,14 +42,12 @@ export async function admitPassword(
     const secrets = [next, prev];
     for (const node of data) {
         await run(node, secrets, "ACL", "SETUSER", "default", `>${next}`);
-        await run(node, secrets, "CONFIG", "SET", "masterauth", next);
         await run(node, secrets, "CONFIG", "REWRITE");
     }
     // Every sentinel takes `next` before any sentinel uses it towards the others.
     for (const s of sentinels) await run(s, secrets, "ACL", "SETUSER", "default", `>${next}`);
-    // One sentinel at a time; each change drops and remakes that sentinel's links, with `next`.
+    // One sentinel at a time; the change drops and remakes that sentinel's links, with `next`.
     for (const s of sentinels) {
-        await run(s, secrets, "SENTINEL", "SET", masterName!, "auth-pass", next);
         // Also flushes the sentinel's config, the ACL above included.
         await run(s, secrets, "SENTINEL", "CONFIG", "SET", "sentinel-pass", next);
         await waitSentinelBack(s, masterName!, waitMs);
@@ -58,8 +58,7 @@ export async function admitPassword(
 export async function retireOtherPasswords(data: LiveClient[], sentinels: LiveClient[], next: string, prev?: string): Promise<void> {
     const secrets = [next, prev];
     for (const node of data) {
-        // requirepass resets the default user's passwords to this one.
-        await run(node, secrets, "CONFIG", "SET", "requirepass", next);
+        await run(node, secrets, "ACL", "SETUSER", "default", "resetpass", `>${next}`);
         await run(node, secrets, "CONFIG", "REWRITE");
     }
     for (const s of sentinels) {

@@ -8,25 +8,49 @@
 // they reach: modules are required inside functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { differs, newId } from "../replicationCheck/providerParts";
+import { applyDefaultRules, ensureGroupUsers } from "./acl";
 import { closeAll, connectAll, LiveClient, replicasFirst } from "./connection";
 import { admitPassword, retireOtherPasswords } from "./password";
 import { applySettings, changedSettings } from "./settings";
-import type { LiveConfigInputs, LiveConfigOutputs, LiveTarget, NodeBootInputs, NodeBootOutputs, PasswordCommitInputs } from "./types";
+import type {
+    AclSettings,
+    LiveConfigInputs,
+    LiveConfigOutputs,
+    LiveTarget,
+    Login,
+    NodeBootInputs,
+    NodeBootOutputs,
+    PasswordCommitInputs,
+} from "./types";
 
 /** The targets of `news` that `olds` had too: what was running before this `up`. */
 function stillDeclared<T extends LiveTarget>(olds: T[] | undefined, news: T[] | undefined): T[] {
     return (news ?? []).filter((n) => (olds ?? []).some((o) => o.name === n.name));
 }
 
-/** Connects to the data nodes and sentinels with the passwords, runs `work`, and closes them. */
+/**
+ * The logins to try: the admin user, then the default user with each password, which is how a
+ * node from before the group had an admin user takes a login.
+ */
+function loginsOf(admin: Login, passwords: (string | undefined)[]): Login[] {
+    return [admin, ...passwords.map((password) => ({ password }))];
+}
+
+/** Whether anything but the application user's rules differs: the group's own users and logins. */
+function groupUsersDiffer(olds: AclSettings | undefined, news: AclSettings): boolean {
+    const users = (acl: AclSettings | undefined) => JSON.stringify(acl && { ...acl, defaultRules: undefined });
+    return users(olds) !== users(news);
+}
+
+/** Connects to the data nodes and sentinels with the first login each takes, runs `work`, and closes them. */
 async function withGroup(
     data: LiveTarget[],
     sentinels: LiveTarget[],
-    passwords: (string | undefined)[],
+    logins: Login[],
     timeoutMs: number,
     work: (data: LiveClient[], sentinels: LiveClient[]) => Promise<void>,
 ): Promise<void> {
-    const clients = await connectAll([...data, ...sentinels], passwords, Math.min(timeoutMs, 5000));
+    const clients = await connectAll([...data, ...sentinels], logins, Math.min(timeoutMs, 5000));
     try {
         await work(clients.slice(0, data.length), clients.slice(data.length));
     } finally {
@@ -36,7 +60,7 @@ async function withGroup(
 
 export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInputs, LiveConfigOutputs> = {
     async diff(_id, olds, news) {
-        return { changes: differs(olds as never, news as never, ["dataNodes", "sentinel", "settings", "password"]), replaces: [] };
+        return { changes: differs(olds as never, news as never, ["dataNodes", "sentinel", "settings", "password", "acl"]), replaces: [] };
     },
     async create(inputs) {
         // A first deploy: the containers are created with these settings.
@@ -45,26 +69,27 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
     async update(_id, olds, news) {
         const changes = changedSettings(olds.settings, news.settings);
         const rotate = olds.password !== undefined && news.password !== undefined && olds.password !== news.password;
+        const acl = JSON.stringify(olds.acl) !== JSON.stringify(news.acl) ? news.acl : undefined;
         const changed = Object.entries(changes).map(([d, v]) => `${d} ${v}`);
+        if (acl) changed.push(`acl default ${acl.defaultRules}`);
         if (changed.length === 0 && !rotate)
             return { outs: { ...news, generation: olds.generation, changed: olds.changed, admittedPassword: false } };
-        const sameSentinels = olds.sentinel && news.sentinel ? stillDeclared(olds.sentinel.nodes, news.sentinel.nodes) : [];
-        await withGroup(
-            stillDeclared(olds.dataNodes, news.dataNodes),
-            sameSentinels,
-            [olds.password, news.password],
-            news.timeoutMs,
-            async (data, sentinels) => {
-                const ordered = await replicasFirst(data);
-                await applySettings(ordered, changes);
-                if (rotate)
-                    await admitPassword(ordered, sentinels, news.sentinel?.masterName, {
-                        next: news.password!,
-                        prev: olds.password,
-                        waitMs: news.timeoutMs,
-                    });
-            },
-        );
+        const data = stillDeclared(olds.dataNodes, news.dataNodes);
+        const sentinels = olds.sentinel && news.sentinel ? stillDeclared(olds.sentinel.nodes, news.sentinel.nodes) : [];
+        const passwords = [olds.password, news.password];
+        const logins = loginsOf(news.admin, passwords);
+        const masterName = news.sentinel?.masterName;
+        // First the group's own users, so that from then on every node takes the admin login.
+        if (acl && groupUsersDiffer(olds.acl, acl))
+            await withGroup(data, sentinels, logins, news.timeoutMs, (d, s) =>
+                ensureGroupUsers(d, s, masterName, acl, { passwords, waitMs: news.timeoutMs }),
+            );
+        await withGroup(data, sentinels, logins, news.timeoutMs, async (d, s) => {
+            const ordered = await replicasFirst(d);
+            await applySettings(ordered, changes);
+            if (rotate) await admitPassword(ordered, s, masterName, { next: news.password!, prev: olds.password, waitMs: news.timeoutMs });
+            if (acl) await applyDefaultRules(ordered, acl, passwords);
+        });
         return { outs: { ...news, generation: olds.generation + 1, changed, admittedPassword: rotate } };
     },
 };
@@ -79,7 +104,8 @@ export const passwordCommitProvider: pulumi.dynamic.ResourceProvider<PasswordCom
     async update(_id, olds, news) {
         if (olds.password !== news.password) {
             const sentinels = news.sentinel?.nodes ?? [];
-            await withGroup(news.dataNodes, sentinels, [news.password, olds.password], news.timeoutMs, async (data, s) =>
+            const logins = loginsOf(news.admin, [news.password, olds.password]);
+            await withGroup(news.dataNodes, sentinels, logins, news.timeoutMs, async (data, s) =>
                 retireOtherPasswords(data, s, news.password, olds.password),
             );
         }

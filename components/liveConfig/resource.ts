@@ -23,7 +23,15 @@ export class LiveConfig extends pulumi.dynamic.Resource {
     constructor(name: string, args: LiveConfigArgs, opts?: pulumi.CustomResourceOptions) {
         const props = { generation: undefined, changed: undefined, admittedPassword: undefined, ...args };
         const password = args.password === undefined ? undefined : pulumi.secret(args.password);
-        super(liveConfigProvider, name, { ...props, password }, withSecretOutputs(opts, ["password"]), "redis", "LiveConfig");
+        const secrets = { password, acl: pulumi.secret(args.acl), admin: pulumi.secret(args.admin) };
+        super(
+            liveConfigProvider,
+            name,
+            { ...props, ...secrets },
+            withSecretOutputs(opts, ["password", "acl", "admin"]),
+            "redis",
+            "LiveConfig",
+        );
     }
 }
 
@@ -33,8 +41,8 @@ export class PasswordCommit extends pulumi.dynamic.Resource {
         super(
             passwordCommitProvider,
             name,
-            { ...args, password: pulumi.secret(args.password) },
-            withSecretOutputs(opts, ["password"]),
+            { ...args, password: pulumi.secret(args.password), admin: pulumi.secret(args.admin) },
+            withSecretOutputs(opts, ["password", "admin"]),
             "redis",
             "PasswordCommit",
         );

@@ -11,6 +11,26 @@ export interface LiveTarget {
     endpoint: string;
 }
 
+/** A user and a password to log in with; no user means `default`. */
+export interface Login {
+    username?: string;
+    password?: string;
+}
+
+/** The group's own ACL users, as LiveConfig makes sure every running node and sentinel has them. */
+export interface AclSettings {
+    /** The application user's command rules (without its password). */
+    defaultRules: string;
+    /** The group's own users on the data nodes: name to full rules, passwords hashed. */
+    users: Record<string, string>;
+    /** The admin user on the sentinels: full rules, password hashed. */
+    sentinelAdmin: string;
+    /** masteruser and masterauth: how a replica logs in to its master. */
+    replication: Required<Login>;
+    /** Sentinel's auth-user and auth-pass: how a sentinel logs in to the nodes. */
+    sentinel: Required<Login>;
+}
+
 /** The sentinels, when the group has them. */
 export interface LiveSentinels {
     /** The name they monitor the master under. */
@@ -26,8 +46,12 @@ export interface LiveConfigArgs {
     sentinel?: pulumi.Input<LiveSentinels>;
     /** The live settings, directive to value as CONFIG SET takes it. */
     settings: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** requirepass of the nodes and sentinels; undefined when auth is off. Kept as a secret. */
+    /** The application user's password on the nodes and sentinels; undefined when auth is off. Kept as a secret. */
     password?: pulumi.Input<string>;
+    /** The group's own ACL users. Kept as a secret. */
+    acl: pulumi.Input<AclSettings>;
+    /** What the live configuration logs in as: the admin user. Kept as a secret. */
+    admin: pulumi.Input<Login>;
     /** How long a sentinel may take to get its links back after a password change, in ms; connects and commands wait at most 5 s. */
     timeoutMs: pulumi.Input<number>;
 }
@@ -38,6 +62,9 @@ export interface LiveConfigInputs {
     sentinel?: LiveSentinels;
     settings: Record<string, string>;
     password?: string;
+    /** Absent in the state of a LiveConfig made before the group had ACL users. */
+    acl?: AclSettings;
+    admin: Login;
     timeoutMs: number;
 }
 
@@ -57,6 +84,8 @@ export interface PasswordCommitArgs {
     sentinel?: pulumi.Input<LiveSentinels>;
     /** The current password. Kept as a secret. */
     password: pulumi.Input<string>;
+    /** What the commit logs in as: the admin user. Kept as a secret. */
+    admin: pulumi.Input<Login>;
     timeoutMs: pulumi.Input<number>;
 }
 
@@ -64,6 +93,7 @@ export interface PasswordCommitInputs {
     dataNodes: RolloutNode[];
     sentinel?: LiveSentinels;
     password: string;
+    admin: Login;
     timeoutMs: number;
 }
 
@@ -72,6 +102,8 @@ export interface BootSettings {
     password?: string;
     /** The live settings. */
     live: Record<string, string>;
+    /** The application user's command rules; absent in a NodeBoot made before they were. */
+    defaultRules?: string;
 }
 
 /** Arguments of a NodeBoot: what the node's container is created with. */

@@ -17,8 +17,8 @@ export function describeError(ctx: CheckContext, node: NodeState, err: unknown):
             what: `password mismatch (${msg})`,
             hint:
                 ctx.password === undefined
-                    ? "the node requires a password (requirepass) but the check was given none"
-                    : "the password given to the check is not the node's requirepass",
+                    ? "the node requires a password but the check was given none"
+                    : `the node does not take the check's password for user ${ctx.username ?? "default"}`,
             fatal: true,
         };
     }
@@ -56,10 +56,12 @@ export function failFastOptions(
     password: string | undefined,
     opTimeout: number,
     connectionName: string,
+    username?: string,
 ): RedisOptions {
     return {
         host,
         port,
+        username,
         password,
         connectionName,
         lazyConnect: true,
@@ -81,7 +83,7 @@ export async function ensureConnected(ctx: CheckContext, node: NodeState): Promi
         return node.client;
     }
     node.client?.disconnect();
-    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx.password, ctx.opTimeout, CLIENT_NAME));
+    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx.password, ctx.opTimeout, CLIENT_NAME, ctx.username));
     ctx.clients.push(client);
     node.client = client;
     node.lastError = undefined;

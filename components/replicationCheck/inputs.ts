@@ -39,8 +39,9 @@ export function validateInputs(news: Record<string, unknown>): pulumi.dynamic.Ch
     r.port("masterPort", news.masterPort);
     r.positive("timeoutMs", news.timeoutMs);
     r.positive("pollIntervalMs", news.pollIntervalMs);
-    if (news.password !== undefined && r.known(news.password) && typeof news.password !== "string") {
-        r.fail("password", "must be a string");
+    for (const key of ["username", "password"]) {
+        const v = news[key];
+        if (v !== undefined && r.known(v) && typeof v !== "string") r.fail(key, "must be a string");
     }
     const ids = news.containerIds;
     if (r.known(ids) && (!Array.isArray(ids) || ids.some((id) => r.known(id) && typeof id !== "string"))) {

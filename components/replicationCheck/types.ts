@@ -58,7 +58,9 @@ export interface ReplicationCheckArgs {
     expectedReplicas: pulumi.Input<number>;
     /** Sentinels to verify; then the master is whichever node they report, and every other node must be its replica. */
     sentinel?: pulumi.Input<SentinelCheckArgs>;
-    /** requirepass of every node (and sentinel), made secret; undefined means auth is off. */
+    /** The user the check logs in as on every node and sentinel. Default `default`. */
+    username?: pulumi.Input<string>;
+    /** That user's password, made secret; undefined when the nodes take none. */
     password?: pulumi.Input<string>;
     /** How long to wait for the group to become healthy, in ms. Default 60000. */
     timeoutMs?: pulumi.Input<number>;
@@ -81,6 +83,7 @@ export interface ReplicationCheckInputs {
     replicas: ReplicaTarget[];
     expectedReplicas: number;
     sentinel?: SentinelCheck;
+    username?: string;
     password?: string;
     timeoutMs?: number;
     pollIntervalMs?: number;

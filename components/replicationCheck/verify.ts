@@ -52,6 +52,7 @@ function newContext(inputs: ReplicationCheckInputs, timeoutMs: number): CheckCon
     const crypto = require("crypto") as typeof import("crypto");
     return {
         Redis,
+        username: inputs.username ?? undefined,
         password: inputs.password ?? undefined,
         opTimeout: Math.min(2000, Math.max(500, timeoutMs)),
         clients: [],

@@ -8,6 +8,7 @@ import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
 /** The clients of one wait, by endpoint. */
 export interface Connections {
     Redis: typeof import("ioredis").Redis;
+    username?: string;
     password?: string;
     opTimeout: number;
     clients: Map<string, RedisClient>;
@@ -18,10 +19,10 @@ export function addressOf(node: { ip: string; port?: number }): string {
     return `${node.ip}:${node.port ?? 6379}`;
 }
 
-export function openConnections(password: string | undefined, opTimeout: number): Connections {
+export function openConnections(login: { username?: string; password?: string }, opTimeout: number): Connections {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Redis } = require("ioredis") as typeof import("ioredis");
-    return { Redis, password: password ?? undefined, opTimeout, clients: new Map() };
+    return { Redis, username: login.username ?? undefined, password: login.password ?? undefined, opTimeout, clients: new Map() };
 }
 
 export function closeConnections(conns: Connections): void {
@@ -37,7 +38,9 @@ async function clientFor(conns: Connections, endpoint: string): Promise<RedisCli
     const where = parseEndpoint(endpoint);
     if (!where) throw new Error(`bad endpoint ${endpoint}`);
     let lastError: Error | undefined;
-    const client = new conns.Redis(failFastOptions(where.host, where.port, conns.password, conns.opTimeout, "pulumi-replication-rollout"));
+    const client = new conns.Redis(
+        failFastOptions(where.host, where.port, conns.password, conns.opTimeout, "pulumi-replication-rollout", conns.username),
+    );
     client.on("error", (err: Error) => (lastError = err));
     conns.clients.set(endpoint, client);
     try {

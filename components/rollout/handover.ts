@@ -57,7 +57,7 @@ async function failOver(conns: Connections, inputs: NodeHandoverInputs, deadline
  * starts them last).
  */
 export async function followCurrent(inputs: NodeHandoverInputs): Promise<HandoverResult> {
-    const conns = openConnections(inputs.password, 1000);
+    const conns = openConnections(inputs, 1000);
     try {
         const current = await masterAddress(conns, inputs);
         if (current === undefined) return { replicaOf: inputs.deployedReplicaOf };
@@ -74,7 +74,7 @@ export async function followCurrent(inputs: NodeHandoverInputs): Promise<Handove
  * resync. Paused clients get READONLY once it is a replica, and ask the sentinels again.
  */
 export async function handOver(inputs: NodeHandoverInputs): Promise<HandoverResult> {
-    const conns = openConnections(inputs.password, 2000);
+    const conns = openConnections(inputs, 2000);
     const node = inputs.node.endpoint;
     try {
         const current = await masterAddress(conns, inputs);

@@ -64,7 +64,7 @@ async function detach(conns: Connections, nodes: RolloutNode[]): Promise<void> {
 export async function removeLeavers(olds: NodeRejoinInputs, news: NodeRejoinInputs): Promise<string[]> {
     const gone = olds.dataNodes.filter((o) => !news.dataNodes.some((n) => addressOf(n) === addressOf(o)));
     if (gone.length === 0) return [];
-    const conns = openConnections(news.password, 2000);
+    const conns = openConnections(news, 2000);
     try {
         await detach(conns, gone);
         const sentinel = news.sentinel;

@@ -88,7 +88,7 @@ async function lookAtReplica(
 export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolean | "auto"): Promise<RejoinResult> {
     const started = Date.now();
     const deadline = started + inputs.timeoutMs;
-    const conns = openConnections(inputs.password, Math.min(2000, Math.max(500, inputs.timeoutMs)));
+    const conns = openConnections(inputs, Math.min(2000, Math.max(500, inputs.timeoutMs)));
     const master = inputs.dataNodes.find((n) => addressOf(n) === inputs.replicaOf);
     try {
         const state = {

@@ -30,7 +30,9 @@ export interface NodeRejoinArgs {
     replicaOf: pulumi.Input<string>;
     /** Every data node, to find the master's endpoint by its address. */
     dataNodes: pulumi.Input<pulumi.Input<RolloutNode>[]>;
-    /** requirepass of the nodes, made secret; undefined when auth is off. */
+    /** The user the wait logs in as on the nodes and sentinels. Default `default`. */
+    username?: pulumi.Input<string>;
+    /** That user's password, made secret; undefined when the nodes take none. */
     password?: pulumi.Input<string>;
     /** The node's container id: a new one means the node was replaced, and the wait runs again. */
     containerId: pulumi.Input<string>;
@@ -50,6 +52,7 @@ export interface NodeRejoinInputs {
     node: RolloutNode;
     replicaOf: string;
     dataNodes: RolloutNode[];
+    username?: string;
     password?: string;
     containerId: string;
     timeoutMs: number;
@@ -83,7 +86,9 @@ export interface NodeHandoverArgs {
     dataNodes: pulumi.Input<pulumi.Input<RolloutNode>[]>;
     /** The sentinels. */
     sentinel: pulumi.Input<RolloutSentinel>;
-    /** requirepass of the nodes and sentinels, made secret; undefined when auth is off. */
+    /** The user the handover logs in as on the nodes and sentinels. Default `default`. */
+    username?: pulumi.Input<string>;
+    /** That user's password, made secret; undefined when the nodes take none. */
     password?: pulumi.Input<string>;
     /** How long a failover may take, in ms. */
     timeoutMs: pulumi.Input<number>;
@@ -96,6 +101,7 @@ export interface NodeHandoverInputs {
     fingerprint: string;
     dataNodes: RolloutNode[];
     sentinel: RolloutSentinel;
+    username?: string;
     password?: string;
     timeoutMs: number;
 }

@@ -5,6 +5,7 @@ import { createContainer } from "./container";
 import { createDynamic } from "./dynamic";
 import { createImage } from "./image";
 import { createNetwork } from "./network";
+import { createRandomPassword, RANDOM_PASSWORD } from "./random";
 import type { Handler } from "./types";
 import { createVolume } from "./volume";
 
@@ -14,6 +15,7 @@ const HANDLERS: Record<string, Handler> = {
     "docker:index/volume:Volume": createVolume,
     "docker:index/container:Container": createContainer,
     "command:local:Command": createCommand,
+    [RANDOM_PASSWORD]: createRandomPassword,
 };
 
 /** The handler that creates `type`, or undefined when the backend does not support it. */

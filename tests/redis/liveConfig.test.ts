@@ -12,7 +12,9 @@ import {
     PasswordCommitInputs,
     passwordCommitProvider,
 } from "../../components/liveConfig";
+import { aclSettings, ADMIN_USER } from "../../components/acl";
 import type { RolloutNode } from "../../components/rollout";
+import { DEFAULT_DISABLED_COMMANDS } from "../../config";
 import { LinkWatcher } from "../../harness/linkWatcher";
 import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
 import { PasswordProbe } from "../../harness/passwordProbe";
@@ -22,6 +24,11 @@ import { RedisFleet, RedisNode, requireRedisServer, waitLinked } from "../suppor
 import { HOST, MONITORED, PASSWORD, reportedMaster, startSentinelGroup } from "../support/sentinelGroup";
 
 const NEXT = "rotated-Pa55word-2";
+const CREDS = { admin: "admin-Live-Pa55", replication: "repl-Live-Pa55", sentinel: "sentinel-Live-Pa55" };
+const ACL = aclSettings({ disabledCommands: [...DEFAULT_DISABLED_COMMANDS] }, CREDS);
+const ADMIN = { username: ADMIN_USER, password: CREDS.admin };
+/** ioredis options that log in as admin, as the group's own tools do. */
+const AS_ADMIN = { username: ADMIN_USER };
 const asNode = (n: RedisNode): RolloutNode => ({ name: n.name, endpoint: n.endpoint, ip: HOST, port: n.port });
 
 async function load(provider: pulumi.dynamic.ResourceProvider): Promise<pulumi.dynamic.ResourceProvider> {
@@ -33,10 +40,12 @@ async function load(provider: pulumi.dynamic.ResourceProvider): Promise<pulumi.d
     return loadSerializedProvider(sf.text);
 }
 
-/** CONFIG GET of one directive on each node. */
-async function valuesOf(nodes: RedisNode[], directive: string, password = PASSWORD): Promise<string[]> {
+/** CONFIG GET of one directive on each node, as admin. */
+async function valuesOf(nodes: RedisNode[], directive: string): Promise<string[]> {
     return Promise.all(
-        nodes.map((n) => withClient(n.port, password, async (c) => ((await c.call("CONFIG", "GET", directive)) as string[])[1]!)),
+        nodes.map((n) =>
+            withClient(n.port, CREDS.admin, async (c) => ((await c.call("CONFIG", "GET", directive)) as string[])[1]!, AS_ADMIN),
+        ),
     );
 }
 
@@ -52,12 +61,16 @@ describe("live configuration providers, serialized, against redis-server", funct
     });
     afterEach(async () => fleet.stopAll());
 
-    /** A master and two linked replicas; the replicas' extra config lines are `replicaConfig`. */
-    async function group(replicaConfig: string[] = []): Promise<RedisNode[]> {
-        const master = await fleet.start({ name: "live-master", password: PASSWORD });
+    /**
+     * A master and two linked replicas with the group's ACL users; the replicas' extra config lines
+     * are `replicaConfig`. `legacy`: one password for everything, as groups had before ACL users.
+     */
+    async function group(replicaConfig: string[] = [], legacy = false): Promise<RedisNode[]> {
+        const creds = legacy ? undefined : CREDS;
+        const master = await fleet.start({ name: "live-master", password: PASSWORD, creds });
         const replicas = await Promise.all(
             [1, 2].map((i) =>
-                fleet.start({ name: `live-replica-${i}`, password: PASSWORD, replicaOf: master.port, extraConfig: replicaConfig }),
+                fleet.start({ name: `live-replica-${i}`, password: PASSWORD, creds, replicaOf: master.port, extraConfig: replicaConfig }),
             ),
         );
         await waitLinked(master, 2);
@@ -68,6 +81,8 @@ describe("live configuration providers, serialized, against redis-server", funct
         dataNodes: nodes.map(asNode),
         settings,
         password,
+        acl: ACL,
+        admin: ADMIN,
         timeoutMs: 5000,
         generation: 1,
         changed: [],
@@ -113,7 +128,8 @@ describe("live configuration providers, serialized, against redis-server", funct
         const watcher = await LinkWatcher.start(
             master!.port,
             replicas.map((r) => r.port),
-            PASSWORD,
+            CREDS.admin,
+            ADMIN_USER,
         );
         const probe = new PasswordProbe(
             [
@@ -133,7 +149,7 @@ describe("live configuration providers, serialized, against redis-server", funct
         assert.deepStrictEqual(await Promise.all(nodes.map((n) => authWith(n.port, NEXT))), ["ok", "ok", "ok"]);
         // The client switches before the old password is retired: none of its connections may fail.
         probe.password = NEXT;
-        const committed: PasswordCommitInputs = { dataNodes: nodes.map(asNode), password: NEXT, timeoutMs: 5000 };
+        const committed: PasswordCommitInputs = { dataNodes: nodes.map(asNode), password: NEXT, admin: ADMIN, timeoutMs: 5000 };
         await commit.update!("id", { ...committed, password: PASSWORD }, committed);
         await probe.stop();
         const links = await watcher.stop();
@@ -150,12 +166,12 @@ describe("live configuration providers, serialized, against redis-server", funct
     });
 
     it("with sentinels: they take the new password too, keep their quorum and can still fail over", async () => {
-        const g = await startSentinelGroup(fleet);
+        const g = await startSentinelGroup(fleet, CREDS);
         const nodes = [g.master, ...g.replicas];
         const sentinel = { masterName: MONITORED, nodes: g.sentinels.map((s) => ({ name: s.name, endpoint: s.endpoint })) };
         const olds = { ...outputsFor(nodes, {}), sentinel };
         await live.update!("id", olds, { ...inputsOf(olds), password: NEXT });
-        const committed: PasswordCommitInputs = { dataNodes: nodes.map(asNode), sentinel, password: NEXT, timeoutMs: 5000 };
+        const committed: PasswordCommitInputs = { dataNodes: nodes.map(asNode), sentinel, password: NEXT, admin: ADMIN, timeoutMs: 5000 };
         await commit.update!("id", { ...committed, password: PASSWORD }, committed);
         assert.deepStrictEqual(await Promise.all(g.sentinels.map((s) => authWith(s.port, PASSWORD))), [
             "WRONGPASS",
@@ -171,6 +187,64 @@ describe("live configuration providers, serialized, against redis-server", funct
         await withClient(g.sentinels[0]!.port, NEXT, (c) => c.call("SENTINEL", "FAILOVER", MONITORED));
         await pollUntil(
             "a replica promoted by the sentinels",
+            20_000,
+            async () => (await reportedMaster(g.sentinels[1]!)) !== `${HOST}:${g.master.port}`,
+            20,
+        );
+    });
+
+    it("brings a group from before ACL users to them, dropping no link: the application user loses FLUSHALL and REPLICAOF, replicas log in as replication", async () => {
+        const nodes = await group([], true);
+        const [master, ...replicas] = nodes;
+        // The watcher's own user: the default user is about to lose CLIENT LIST.
+        for (const n of nodes)
+            await withClient(n.port, PASSWORD, (c) => c.call("ACL", "SETUSER", "watcher", "on", ">watch-Pa55", "~*", "+@all"));
+        const watcher = await LinkWatcher.start(
+            master!.port,
+            replicas.map((r) => r.port),
+            "watch-Pa55",
+            "watcher",
+        );
+        const { acl: _none, ...legacy } = outputsFor(nodes, { hz: "10" });
+        const news = inputsOf(outputsFor(nodes, { hz: "10" }));
+        assert.strictEqual((await live.diff!("id", legacy, news)).changes, true);
+        const { outs } = await live.update!("id", legacy, news);
+        const links = await watcher.stop();
+        assert.deepStrictEqual([links.drops, links.fullSyncs, links.partialSyncs], [0, 0, 0], "no link dropped or resynced");
+        assert.strictEqual(outs!.generation, 2);
+        for (const n of nodes) {
+            await withClient(n.port, PASSWORD, async (c) => {
+                await assert.rejects(c.call("FLUSHALL"), /NOPERM/, `${n.name}: FLUSHALL`);
+                await assert.rejects(c.call("REPLICAOF", "NO", "ONE"), /NOPERM/, `${n.name}: REPLICAOF`);
+                assert.strictEqual(await c.call("PING"), "PONG");
+            });
+        }
+        assert.deepStrictEqual(await valuesOf(nodes, "masteruser"), ["replication", "replication", "replication"]);
+        await replicas[0]!.stop();
+        await replicas[0]!.restart();
+        await waitLinked(master!, 2);
+        assert.deepStrictEqual(await valuesOf([replicas[0]!], "masteruser"), ["replication"], "from its rewritten config file");
+    });
+
+    it("with sentinels from before ACL users: they get the admin user, log in to the nodes as the sentinel user, keep their quorum and fail over", async () => {
+        const g = await startSentinelGroup(fleet);
+        const nodes = [g.master, ...g.replicas];
+        const sentinel = { masterName: MONITORED, nodes: g.sentinels.map((s) => ({ name: s.name, endpoint: s.endpoint })) };
+        const { acl: _none, ...legacy } = { ...outputsFor(nodes, {}), sentinel };
+        await live.update!("id", legacy, inputsOf({ ...outputsFor(nodes, {}), sentinel }));
+        for (const s of g.sentinels) {
+            const reply = await withClient(
+                s.port,
+                CREDS.admin,
+                async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED)),
+                AS_ADMIN,
+            );
+            assert.match(reply, /^OK 3 usable Sentinels/, `${s.name}: ${reply}`);
+            assert.match(fs.readFileSync(s.confFile, "utf8"), new RegExp(`^sentinel auth-user ${MONITORED} sentinel$`, "m"), s.name);
+        }
+        await withClient(g.sentinels[0]!.port, PASSWORD, (c) => c.call("SENTINEL", "FAILOVER", MONITORED));
+        await pollUntil(
+            "a replica promoted by the sentinels, as the sentinel user",
             20_000,
             async () => (await reportedMaster(g.sentinels[1]!)) !== `${HOST}:${g.master.port}`,
             20,

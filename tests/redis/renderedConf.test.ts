@@ -14,6 +14,8 @@ import { pollUntil } from "../../harness/poll";
 import { LOCAL_POLL_MS, requireRedisServer } from "../support/redisProcesses";
 
 const PASSWORD = "rendered-Passw0rd";
+const CREDS = { admin: "admin-Rendered-1", replication: "repl-Rendered-1", sentinel: "sentinel-Rendered-1" };
+const SECRETS = { password: PASSWORD, creds: CREDS };
 const HOST = "127.0.0.1";
 const PORTS = { master: 17250, replica: 17251, sentinel: 17252 };
 
@@ -46,7 +48,7 @@ describe("rendered configs on real Redis", function () {
     });
 
     /** Starts redis-server on the rendered text, overriding only host-specific settings. */
-    async function start(conf: string, port: number, overrides: string[], password: string | undefined): Promise<Redis> {
+    async function start(conf: string, port: number, overrides: string[], login: { username?: string; password?: string }): Promise<Redis> {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-conf-"));
         dirs.push(dir);
         const file = path.join(dir, "node.conf");
@@ -56,7 +58,7 @@ describe("rendered configs on real Redis", function () {
             stdio: "ignore",
         });
         procs.push(proc);
-        const client = new Redis({ host: HOST, port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+        const client = new Redis({ host: HOST, port, ...login, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
         client.on("error", () => undefined);
         clients.push(client);
         await pollUntil(
@@ -90,7 +92,11 @@ describe("rendered configs on real Redis", function () {
         );
 
     it("runs the master's config: auth required, protected mode on, AOF on, no sync delay", async () => {
-        const master = await start(renderRedisConf(plan.master, plan, PASSWORD), PORTS.master, [], PASSWORD);
+        // The group's own tools log in as admin: the application user may not read the config.
+        const master = await start(renderRedisConf(plan.master, plan, SECRETS), PORTS.master, [], {
+            username: "admin",
+            password: CREDS.admin,
+        });
         const config = Object.fromEntries(
             ((await master.call("CONFIG", "GET", "*")) as string[]).reduce<[string, string][]>(
                 (pairs, v, i, all) => (i % 2 === 0 ? [...pairs, [v, all[i + 1]!]] : pairs),
@@ -116,12 +122,70 @@ describe("rendered configs on real Redis", function () {
         assert.throws(() => cli(["get", "k"]), /NOPERM/);
     });
 
-    it("runs the replica's config: linked with masterauth, read-only", async () => {
+    it("gives each user only its job: the application user gets NOPERM on admin commands and FLUSHALL, replication and sentinel only theirs", async () => {
+        /** What a user's command gets: "OK" when allowed, else the error's first word. */
+        const as = async (username: string, password: string, ...command: string[]): Promise<string> => {
+            const c = new Redis({
+                host: HOST,
+                port: PORTS.master,
+                username,
+                password,
+                lazyConnect: true,
+                retryStrategy: () => null,
+                protocol: 2,
+            });
+            // A refused login closes the connection; the refusal itself comes as an error event.
+            let refused: Error | undefined;
+            c.on("error", (err: Error) => (refused ??= err));
+            clients.push(c);
+            try {
+                await c.connect();
+                await c.call(command[0]!, ...command.slice(1));
+                return "OK";
+            } catch (err) {
+                return (refused ?? (err as Error)).message.split(" ")[0]!;
+            } finally {
+                c.disconnect();
+            }
+        };
+        const matrix: [string, string, string[], string][] = [
+            ["default", PASSWORD, ["SET", "acl:k", "v"], "OK"],
+            ["default", PASSWORD, ["INFO", "replication"], "OK"],
+            ["default", PASSWORD, ["ROLE"], "OK"],
+            ["default", PASSWORD, ["WAIT", "0", "10"], "OK"],
+            ["default", PASSWORD, ["CONFIG", "GET", "masterauth"], "NOPERM"],
+            ["default", PASSWORD, ["FLUSHALL"], "NOPERM"],
+            ["default", PASSWORD, ["FLUSHDB"], "NOPERM"],
+            ["default", PASSWORD, ["REPLICAOF", "127.0.0.1", "1"], "NOPERM"],
+            ["default", PASSWORD, ["CONFIG", "SET", "maxmemory", "1mb"], "NOPERM"],
+            ["default", PASSWORD, ["ACL", "SETUSER", "x"], "NOPERM"],
+            ["default", PASSWORD, ["SHUTDOWN"], "NOPERM"],
+            ["admin", CREDS.admin, ["CONFIG", "GET", "maxmemory"], "OK"],
+            ["admin", CREDS.admin, ["ACL", "LIST"], "OK"],
+            ["replication", CREDS.replication, ["PING"], "OK"],
+            ["replication", CREDS.replication, ["GET", "acl:k"], "NOPERM"],
+            ["replication", CREDS.replication, ["CONFIG", "GET", "*"], "NOPERM"],
+            ["sentinel", CREDS.sentinel, ["INFO"], "OK"],
+            ["sentinel", CREDS.sentinel, ["ROLE"], "OK"],
+            ["sentinel", CREDS.sentinel, ["GET", "acl:k"], "NOPERM"],
+            ["sentinel", CREDS.sentinel, ["FLUSHALL"], "NOPERM"],
+            ["healthcheck", "healthcheck", ["GET", "acl:k"], "NOPERM"],
+            ["admin", PASSWORD, ["PING"], "WRONGPASS"],
+        ];
+        const seen: string[] = [];
+        for (const [user, password, command] of matrix) seen.push(await as(user, password, ...command));
+        assert.deepStrictEqual(
+            matrix.map(([user, , command], i) => `${user} ${command[0]}: ${seen[i]}`),
+            matrix.map(([user, , command, expected]) => `${user} ${command[0]}: ${expected}`),
+        );
+    });
+
+    it("runs the replica's config: linked as the replication user, read-only", async () => {
         const replica = await start(
-            renderRedisConf(plan.replicas[0]!, plan, PASSWORD),
+            renderRedisConf(plan.replicas[0]!, plan, SECRETS),
             PORTS.replica,
             ["--replicaof", HOST, String(PORTS.master)],
-            PASSWORD,
+            { password: PASSWORD },
         );
         await pollUntil("the replica's link", 10_000, async () => (await info(replica))["master_link_status"] === "up", 20);
         await assert.rejects(replica.set("k", "v"), /READONLY/);
@@ -129,7 +193,9 @@ describe("rendered configs on real Redis", function () {
 
     it("runs a sentinel's config: password required, the master monitored with the rendered settings", async () => {
         const sentinelNode = plan.sentinel!.nodes[0]!;
-        const sentinel = await start(renderSentinelConf(sentinelNode, plan, PASSWORD), PORTS.sentinel, ["--sentinel"], PASSWORD);
+        const sentinel = await start(renderSentinelConf(sentinelNode, plan, SECRETS), PORTS.sentinel, ["--sentinel"], {
+            password: PASSWORD,
+        });
         const fields = (await sentinel.call("SENTINEL", "MASTER", "rendered")) as string[];
         const master = Object.fromEntries(fields.flatMap((v, i) => (i % 2 === 0 ? [[v, fields[i + 1]]] : [])));
         assert.strictEqual(master["ip"], "127.0.0.2");

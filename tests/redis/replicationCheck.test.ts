@@ -144,7 +144,7 @@ describe("ReplicationCheck provider against redis-server", function () {
         log("wrong password", run.ms);
         assert.ok(run.error);
         const why =
-            "password mismatch (WRONGPASS invalid username-password pair or user is disabled.): the password given to the check is not the node's requirepass";
+            "password mismatch (WRONGPASS invalid username-password pair or user is disabled.): the node does not take the check's password for user default";
         assert.deepStrictEqual(run.error.message.split("\n"), [
             `master redis-test-master (${g.master.endpoint}): ${why}`,
             `replica redis-test-replica-1 (${g.replicas[0]!.endpoint}): ${why}`,
@@ -164,7 +164,7 @@ describe("ReplicationCheck provider against redis-server", function () {
         assert.ok(none.error);
         assert.strictEqual(
             none.error.message.split("\n")[0],
-            `master redis-test-master (${g.master.endpoint}): password mismatch (NOAUTH Authentication required.): the node requires a password (requirepass) but the check was given none`,
+            `master redis-test-master (${g.master.endpoint}): password mismatch (NOAUTH Authentication required.): the node requires a password but the check was given none`,
         );
         assert.deepStrictEqual(
             (await Promise.all(counts.map((c) => c()))).map((c) => c.connections),

@@ -17,8 +17,12 @@ export const isSecretValue = (v: unknown): boolean => typeof v === "object" && v
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const reveal = (v: any): any => (isSecretValue(v) ? v.value : v);
 
-/** A mock's state for a resource: its inputs, plus what the live configuration's providers add on create. */
-export function stateOf(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+/** The mocks' RandomPassword result: named after the resource, so a test can tell whose it is. */
+export const mockPassword = (resourceName: string): string => `mock-${resourceName}`;
+
+/** A mock's state for a resource: its inputs, plus what the live configuration's providers and random add on create. */
+export function stateOf(type: string, inputs: Record<string, unknown>, name: string): Record<string, unknown> {
+    if (type === "random:index/randomPassword:RandomPassword") return { ...inputs, result: mockPassword(name) };
     if (type === `${DYNAMIC_PREFIX}/redis:NodeBoot`) return { ...inputs, boot: inputs.current };
     if (type === `${DYNAMIC_PREFIX}/redis:LiveConfig`) return { ...inputs, generation: 1, changed: [], admittedPassword: false };
     return { ...inputs };
@@ -39,7 +43,7 @@ export function recordingMocks(registered: Registered[]): pulumi.runtime.Mocks {
     return {
         newResource(args) {
             registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-            const state = stateOf(args.type, args.inputs);
+            const state = stateOf(args.type, args.inputs, args.name);
             if (args.type === "docker:index/image:Image") state.repoDigest = MOCK_IMAGE_ID;
             if (args.type === CHECK_TYPE) {
                 Object.assign(state, {

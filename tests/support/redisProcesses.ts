@@ -7,7 +7,9 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Redis, RedisOptions } from "ioredis";
+import { ADMIN_USER, adminUser, defaultUserRules, GroupCredentials, REPLICATION_USER, userLines } from "../../components/acl";
 import { sentinelAuthLines } from "../../components/redisConf";
+import { DEFAULT_DISABLED_COMMANDS } from "../../config";
 import type { ReplicationCheckInputs } from "../../components/replicationCheck";
 import { pollUntil } from "../../harness/poll";
 import { clientOptions } from "../../harness/redisClient";
@@ -52,8 +54,10 @@ export function requireRedisServer(ctx: Mocha.Context): string {
 export interface RedisNodeOptions {
     /** For messages. Default redis-<port>. */
     name?: string;
-    /** requirepass and masterauth (a sentinel: requirepass only). */
+    /** requirepass and masterauth (a sentinel: requirepass only); with `creds`, the default user's password. */
     password?: string;
+    /** The group's own users as the component renders them (components/acl.ts): replicas log in as the replication user, sentinels get the admin user. */
+    creds?: GroupCredentials;
     /** Port of a master on 127.0.0.1 to replicate from. */
     replicaOf?: number;
     /** replica-read-only; default true. */
@@ -185,11 +189,21 @@ async function terminate(proc: ChildProcess, hard: boolean): Promise<void> {
     }
 }
 
+/** A data node's users and how it logs in to its master: the component's ACL users, or one password for all. */
+function authLines(opts: RedisNodeOptions): string[] {
+    if (opts.creds) {
+        const rules = defaultUserRules({ disabledCommands: [...DEFAULT_DISABLED_COMMANDS] });
+        return [...userLines(opts.password, rules, opts.creds), `masteruser ${REPLICATION_USER}`, `masterauth ${opts.creds.replication}`];
+    }
+    return opts.password ? [`requirepass ${opts.password}`, `masterauth ${opts.password}`] : [];
+}
+
 /** The config of a data node or, with opts.sentinel, of a sentinel. */
 function renderConf(port: number, dir: string, logFile: string, opts: RedisNodeOptions): string[] {
     const common = [`port ${port}`, `bind ${HOST}`, "protected-mode yes", `dir ${dir}`, `logfile ${logFile}`, "daemonize no"];
     if (opts.sentinel) {
-        return [...common, ...(opts.password ? sentinelAuthLines(opts.password) : []), ...opts.sentinel];
+        const admin = opts.creds ? [`user ${ADMIN_USER} ${adminUser(opts.creds)}`] : [];
+        return [...common, ...admin, ...(opts.password ? sentinelAuthLines(opts.password) : []), ...opts.sentinel];
     }
     return [
         ...common,
@@ -198,7 +212,7 @@ function renderConf(port: number, dir: string, logFile: string, opts: RedisNodeO
         "repl-diskless-sync yes",
         "repl-diskless-sync-delay 0",
         "shutdown-timeout 0",
-        ...(opts.password ? [`requirepass ${opts.password}`, `masterauth ${opts.password}`] : []),
+        ...authLines(opts),
         ...(opts.replicaOf !== undefined ? [`replicaof ${HOST} ${opts.replicaOf}`] : []),
         `replica-read-only ${opts.readOnly === false ? "no" : "yes"}`,
         ...(opts.extraConfig ?? []),

@@ -1,5 +1,6 @@
 // A master, two replicas and three sentinels on 127.0.0.1, from a RedisFleet: the Sentinel
 // fixture of the redis tier, with the replication check's inputs for it.
+import { GroupCredentials, SENTINEL_USER } from "../../components/acl";
 import type { ReplicationCheckInputs } from "../../components/replicationCheck";
 import { RedisFleet, RedisNode, waitLinked } from "./redisProcesses";
 
@@ -14,22 +15,30 @@ export interface SentinelGroup {
     inputs: ReplicationCheckInputs;
 }
 
-/** A master, two replicas (linked) and three sentinels with quorum 2; plus the check's inputs. */
-export async function startSentinelGroup(fleet: RedisFleet): Promise<SentinelGroup> {
-    const master = await fleet.start({ name: "sent-master", password: PASSWORD });
+/**
+ * A master, two replicas (linked) and three sentinels with quorum 2; plus the check's inputs.
+ * With `creds`, the group's own ACL users as the component renders them: replicas log in as the
+ * replication user, sentinels to the nodes as the sentinel user.
+ */
+export async function startSentinelGroup(fleet: RedisFleet, creds?: GroupCredentials): Promise<SentinelGroup> {
+    const master = await fleet.start({ name: "sent-master", password: PASSWORD, creds });
     const replicas = await Promise.all(
-        [1, 2].map((i) => fleet.start({ name: `sent-replica-${i}`, password: PASSWORD, replicaOf: master.port })),
+        [1, 2].map((i) => fleet.start({ name: `sent-replica-${i}`, password: PASSWORD, creds, replicaOf: master.port })),
     );
+    const nodeLogin = creds
+        ? [`sentinel auth-user ${MONITORED} ${SENTINEL_USER}`, `sentinel auth-pass ${MONITORED} ${creds.sentinel}`]
+        : [`sentinel auth-pass ${MONITORED} ${PASSWORD}`];
     await waitLinked(master, 2);
     const sentinels = await Promise.all(
         [1, 2, 3].map((i) =>
             fleet.start({
                 name: `sent-sentinel-${i}`,
                 password: PASSWORD,
+                creds,
                 sentinel: [
                     "sentinel resolve-hostnames no",
                     `sentinel monitor ${MONITORED} ${HOST} ${master.port} 2`,
-                    `sentinel auth-pass ${MONITORED} ${PASSWORD}`,
+                    ...nodeLogin,
                     `sentinel down-after-milliseconds ${MONITORED} 1000`,
                     `sentinel failover-timeout ${MONITORED} 10000`,
                     `sentinel parallel-syncs ${MONITORED} 1`,

@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type * as Components from "../../components";
+import { hashedPassword } from "../../components/acl";
 import type * as Provider from "../../provider/provider";
 import { promiseOf } from "../../harness/pulumi";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
@@ -78,11 +79,11 @@ describe("component provider: construct, as another language's program reaches t
     it("arrives with the password as a secret and redisConfig's values as strings", () => {
         const master = viaConstruct.find((r) => r.name === `${NAME}-master`)!;
         const upload = reveal(master.inputs.uploads)[0].content as string;
-        assert.match(upload, new RegExp(`^requirepass ${PASSWORD}$`, "m"));
+        assert.match(upload, new RegExp(`^user default on ${hashedPassword(PASSWORD)} `, "m"));
         assert.match(upload, /^lazyfree-lazy-eviction yes$/m);
-        const check = viaConstruct.find((r) => r.name === `${NAME}-check`)!;
-        assert.strictEqual(reveal(check.inputs.password), PASSWORD);
-        assert.notStrictEqual(check.inputs.password, PASSWORD, "the check's password input is a secret");
+        const live = viaConstruct.find((r) => r.name === `${NAME}-live-config`)!;
+        assert.strictEqual(reveal(live.inputs.password), PASSWORD);
+        assert.notStrictEqual(live.inputs.password, PASSWORD, "the live configuration's password input is a secret");
     });
 
     it("returns every output of the schema; those the schema marks secret go back to the caller as secrets", async () => {

@@ -89,7 +89,9 @@ describe("live settings", () => {
 
     it("renders the live settings a container was created with, not the plan's", () => {
         const plan = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, maxmemoryPolicy: "allkeys-lru", redisConfig: { databases: 4 } });
-        const conf = renderRedisConf(plan.master, plan, "pw", "", { ...splitSettings(plan).live, "maxmemory-policy": "noeviction" });
+        const creds = { admin: "a", replication: "r", sentinel: "s" };
+        const live = { ...splitSettings(plan).live, "maxmemory-policy": "noeviction" };
+        const conf = renderRedisConf(plan.master, plan, { password: "pw", creds }, { replicaOf: "", live });
         assert.match(conf, /^maxmemory-policy noeviction$/m);
         assert.doesNotMatch(conf, /allkeys-lru/);
         assert.match(conf, /^databases 4$/m, "restart settings always come from the plan");

@@ -1,6 +1,7 @@
 // Pure rendering of redis.conf and sentinel.conf from a plan.
 import * as assert from "assert";
 import { parseGroupConfig } from "../../config";
+import { hashedPassword } from "../../components/acl";
 import { renderRedisConf, renderSentinelConf, SENTINEL_CONF_PATH } from "../../components/redisConf";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
 
@@ -8,6 +9,9 @@ const plan = parseGroupConfig(ONE_MASTER_TWO_REPLICAS);
 const master = plan.master;
 const replica = plan.replicas[0]!;
 const password = "s3cret-Passw0rd";
+const creds = { admin: "admin-Passw0rd", replication: "repl-Passw0rd", sentinel: "sentinel-Passw0rd" };
+const secrets = { password, creds };
+const noAuth = { password: undefined, creds };
 
 /** The directive lines of a rendered config. */
 const lines = (conf: string) => conf.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
@@ -26,46 +30,67 @@ const valueOf = (conf: string, directive: string) =>
 
 describe("renderRedisConf", () => {
     it("makes the master listen on 6379 on all container interfaces, with auth and protected mode", () => {
-        const conf = renderRedisConf(master, plan, password);
+        const conf = renderRedisConf(master, plan, secrets);
         assert.deepStrictEqual(valueOf(conf, "bind"), ["0.0.0.0"]);
         assert.deepStrictEqual(valueOf(conf, "port"), ["6379"]);
         assert.deepStrictEqual(valueOf(conf, "protected-mode"), ["yes"]);
-        assert.deepStrictEqual(valueOf(conf, "requirepass"), [password]);
-        assert.deepStrictEqual(valueOf(conf, "masterauth"), [password]);
+        assert.deepStrictEqual(valueOf(conf, "requirepass"), [], "the password is the default user's, hashed");
         assert.deepStrictEqual(valueOf(conf, "replicaof"), []);
         assert.deepStrictEqual(valueOf(conf, "dir"), ["/data"]);
     });
 
-    it("points a replica at the master's static IP, read-only", () => {
-        const conf = renderRedisConf(replica, plan, password);
+    it("points a replica at the master's static IP, read-only, logging in as the replication user", () => {
+        const conf = renderRedisConf(replica, plan, secrets);
         assert.deepStrictEqual(valueOf(conf, "replicaof"), ["10.89.0.2 6379"]);
         assert.deepStrictEqual(valueOf(conf, "replica-read-only"), ["yes"]);
-        assert.deepStrictEqual(valueOf(conf, "masterauth"), [password]);
+        assert.deepStrictEqual(valueOf(conf, "masteruser"), ["replication"]);
+        assert.deepStrictEqual(valueOf(conf, "masterauth"), [creds.replication]);
+    });
+
+    it("gives each user only its job, every password hashed: the application user loses the admin commands and FLUSHALL/FLUSHDB", () => {
+        assert.deepStrictEqual(valueOf(renderRedisConf(master, plan, secrets), "user"), [
+            "healthcheck on nopass -@all +ping",
+            `default on ${hashedPassword(password)} ~* &* +@all -@admin +role -flushall -flushdb`,
+            `admin on ${hashedPassword(creds.admin)} ~* &* +@all`,
+            `replication on ${hashedPassword(creds.replication)} +psync +replconf +ping`,
+            `sentinel on ${hashedPassword(creds.sentinel)} allchannels +multi +slaveof +replicaof +ping +exec +subscribe +config|rewrite +role +publish +info +client|setname +client|kill +script|kill`,
+        ]);
+        const conf = renderRedisConf(master, plan, secrets);
+        for (const secret of [password, creds.admin, creds.sentinel]) assert.ok(!conf.includes(secret), "a password in plain text");
+    });
+
+    it("takes disabledCommands, and the rules a node was created with over the plan's", () => {
+        const open = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, disabledCommands: ["KEYS", "config|set"] });
+        const users = (conf: string) => valueOf(conf, "user").find((u) => u.startsWith("default"));
+        assert.strictEqual(
+            users(renderRedisConf(master, open, secrets)),
+            `default on ${hashedPassword(password)} ~* &* +@all -@admin +role -keys -config|set`,
+        );
+        assert.strictEqual(
+            users(renderRedisConf(master, open, secrets, { defaultRules: "~* +@all" })),
+            `default on ${hashedPassword(password)} ~* +@all`,
+        );
     });
 
     it("syncs through disk by default, without Redis's 5 s delay, and keeps AOF on", () => {
         for (const node of [master, replica]) {
-            const conf = renderRedisConf(node, plan, password);
+            const conf = renderRedisConf(node, plan, secrets);
             assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync"), ["no"]);
             assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync-delay"), ["0"]);
             assert.deepStrictEqual(valueOf(conf, "appendonly"), ["yes"]);
         }
     });
 
-    it("defines the ping-only healthcheck user", () => {
-        assert.deepStrictEqual(valueOf(renderRedisConf(master, plan, password), "user"), ["healthcheck on nopass -@all +ping"]);
-    });
-
-    it("turns protected mode off, with no password lines, when auth is off", () => {
+    it("turns protected mode off, and the application user's password, when auth is off; replication still logs in", () => {
         const open = parseGroupConfig({ auth: false, replicas: 1 });
-        const conf = renderRedisConf(open.replicas[0]!, open, undefined);
+        const conf = renderRedisConf(open.replicas[0]!, open, noAuth);
         assert.deepStrictEqual(valueOf(conf, "protected-mode"), ["no"]);
-        assert.deepStrictEqual(valueOf(conf, "requirepass"), []);
-        assert.deepStrictEqual(valueOf(conf, "masterauth"), []);
+        assert.ok(valueOf(conf, "user").includes("default on nopass ~* &* +@all -@admin +role -flushall -flushdb"));
+        assert.deepStrictEqual(valueOf(conf, "masterauth"), [creds.replication]);
     });
 
     it("refuses to render an authenticated node without a password", () => {
-        assert.throws(() => renderRedisConf(master, plan, undefined), /no password/);
+        assert.throws(() => renderRedisConf(master, plan, noAuth), /no password/);
     });
 
     it("writes typed settings, and lets redisConfig replace one without a duplicate line", () => {
@@ -76,7 +101,7 @@ describe("renderRedisConf", () => {
             maxmemory: "256mb",
             redisConfig: { "maxmemory-policy": "allkeys-lru", "tcp-keepalive": 60 },
         });
-        const conf = renderRedisConf(tuned.master, tuned, password);
+        const conf = renderRedisConf(tuned.master, tuned, secrets);
         assert.deepStrictEqual(valueOf(conf, "appendonly"), ["no"]);
         assert.deepStrictEqual(valueOf(conf, "save"), ['""']);
         assert.deepStrictEqual(valueOf(conf, "min-replicas-to-write"), ["1"]);
@@ -88,14 +113,14 @@ describe("renderRedisConf", () => {
 
     it("turns diskless sync on, with its delay, when asked", () => {
         const stock = parseGroupConfig({ replicas: 1, replication: { disklessSync: true, disklessSyncDelay: 5 } });
-        const conf = renderRedisConf(stock.master, stock, password);
+        const conf = renderRedisConf(stock.master, stock, secrets);
         assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync"), ["yes"]);
         assert.deepStrictEqual(valueOf(conf, "repl-diskless-sync-delay"), ["5"]);
     });
 
     it("writes RDB save rules on one line", () => {
         const rdb = parseGroupConfig({ replicas: 1, persistence: { save: ["3600 1", "300 100"] } });
-        assert.deepStrictEqual(valueOf(renderRedisConf(rdb.master, rdb, password), "save"), ["3600 1 300 100"]);
+        assert.deepStrictEqual(valueOf(renderRedisConf(rdb.master, rdb, secrets), "save"), ["3600 1 300 100"]);
     });
 });
 
@@ -103,17 +128,19 @@ describe("renderSentinelConf", () => {
     const withSentinel = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, sentinel: { masterName: "cache", downAfterMilliseconds: 1500 } });
     const node = withSentinel.sentinel!.nodes[0]!;
 
-    it("monitors the master's static IP on 6379 with the quorum, password and timings; its own password as the rotation changes it", () => {
-        assert.deepStrictEqual(lines(renderSentinelConf(node, withSentinel, password)), [
+    it("monitors the master's static IP on 6379 as the sentinel user, with the quorum and timings; its own password as the rotation changes it", () => {
+        assert.deepStrictEqual(lines(renderSentinelConf(node, withSentinel, secrets)), [
             "bind 0.0.0.0",
             "port 26379",
             "dir /data",
             "user healthcheck on nopass -@all +ping",
+            `user admin on ${hashedPassword(creds.admin)} ~* &* +@all`,
             "sentinel resolve-hostnames no",
             `user default on >${password} ~* &* +@all`,
             `sentinel sentinel-pass ${password}`,
             "sentinel monitor cache 10.89.0.2 6379 2",
-            `sentinel auth-pass cache ${password}`,
+            "sentinel auth-user cache sentinel",
+            `sentinel auth-pass cache ${creds.sentinel}`,
             "sentinel down-after-milliseconds cache 1500",
             "sentinel failover-timeout cache 10000",
             "sentinel parallel-syncs cache 1",
@@ -122,14 +149,15 @@ describe("renderSentinelConf", () => {
 
     it("lives in the writable /data, since Sentinel rewrites it", () => assert.strictEqual(SENTINEL_CONF_PATH, "/data/sentinel.conf"));
 
-    it("has no password lines when auth is off", () => {
+    it("has no lines for the group's password when auth is off; it still logs in to the nodes as the sentinel user", () => {
         const open = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, auth: false, sentinel: {} });
-        const conf = lines(renderSentinelConf(open.sentinel!.nodes[0]!, open, undefined));
-        assert.ok(!conf.some((l) => /requirepass|auth-pass|sentinel-pass|user default/.test(l)));
+        const conf = lines(renderSentinelConf(open.sentinel!.nodes[0]!, open, noAuth));
+        assert.ok(!conf.some((l) => /requirepass|sentinel-pass|user default/.test(l)));
+        assert.ok(conf.includes(`sentinel auth-pass ${open.sentinel!.masterName} ${creds.sentinel}`));
     });
 
     it("refuses to render without a password when auth is on, or without sentinel", () => {
-        assert.throws(() => renderSentinelConf(node, withSentinel, undefined), /auth is on but no password/);
-        assert.throws(() => renderSentinelConf(node, plan, password), /needs group.sentinel/);
+        assert.throws(() => renderSentinelConf(node, withSentinel, noAuth), /auth is on but no password/);
+        assert.throws(() => renderSentinelConf(node, plan, secrets), /needs group.sentinel/);
     });
 });

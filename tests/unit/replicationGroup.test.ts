@@ -7,7 +7,8 @@ import { parseGoDuration } from "../../harness/liveDocker/container/body";
 import { goDurationString } from "../../harness/liveDocker/container/readBack";
 import { promiseOf } from "../../harness/pulumi";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
-import { CHECK_TYPE, isSecretValue, MOCK_IMAGE_ID, recordingMocks, Registered, reveal } from "../support/mocks";
+import { hashedPassword } from "../../components/acl";
+import { CHECK_TYPE, isSecretValue, MOCK_IMAGE_ID, mockPassword, recordingMocks, Registered, reveal } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
 
@@ -219,12 +220,26 @@ describe("RedisReplicationGroup (mocks)", function () {
             return uploads[0]!.content;
         };
         assert.doesNotMatch(confOf("master"), /^replicaof/m);
-        assert.match(confOf("master"), new RegExp(`^requirepass ${PASSWORD}$`, "m"));
+        assert.match(
+            confOf("master"),
+            new RegExp(`^user default on ${hashedPassword(PASSWORD)} ~\\* &\\* \\+@all -@admin \\+role -flushall -flushdb$`, "m"),
+        );
+        assert.match(confOf("master"), new RegExp(`^user admin on ${hashedPassword(mockPassword(`${name}-admin-password`))} `, "m"));
         for (const key of ["replica-1", "replica-2"]) {
             assert.match(confOf(key), /^replicaof 10\.89\.0\.2 6379$/m);
             assert.match(confOf(key), /^replica-read-only yes$/m);
-            assert.match(confOf(key), new RegExp(`^masterauth ${PASSWORD}$`, "m"));
+            assert.match(confOf(key), /^masteruser replication$/m);
+            assert.match(confOf(key), new RegExp(`^masterauth ${mockPassword(`${name}-replication-password`)}$`, "m"));
         }
+    });
+
+    it("generates the group's own users' passwords once, with @pulumi/random: letters and digits, 32 of them", () => {
+        const passwords = ofType("random:index/randomPassword:RandomPassword", name);
+        assert.deepStrictEqual(
+            passwords.map((p) => p.name),
+            ["admin", "replication", "sentinel"].map((user) => `${name}-${user}-password`),
+        );
+        for (const p of passwords) assert.deepStrictEqual(p.inputs, { length: 32, special: false });
     });
 
     it("keeps the password out of every command, env and label", () => {
@@ -252,18 +267,19 @@ describe("RedisReplicationGroup (mocks)", function () {
             { name: "redis-unit-replica-1", endpoint: "127.0.0.1:6381", ip: "10.89.0.3" },
             { name: "redis-unit-replica-2", endpoint: "127.0.0.1:6382", ip: "10.89.0.4" },
         ]);
+        assert.strictEqual(check!.inputs.username, "admin", "the check logs in as the admin user");
         assert.ok(isSecretValue(check!.inputs.password), "the check's password is not a secret input");
-        assert.strictEqual(reveal(check!.inputs.password), PASSWORD);
+        assert.strictEqual(reveal(check!.inputs.password), mockPassword(`${name}-admin-password`));
         assert.strictEqual(check!.inputs.timeoutMs, 60000);
         assert.strictEqual(check!.inputs.pollIntervalMs, 10);
     });
 
     it("marks the outputs that hold the password secret (the URLs, the connection), and nothing else of the outputs", async () => {
         const outputs = Object.entries(group).filter(([key, v]) => pulumi.Output.isInstance(v) && key !== "urn");
-        assert.strictEqual(outputs.length, 14);
+        assert.strictEqual(outputs.length, 15);
         const secret = [];
         for (const [key, v] of outputs) if (await pulumi.isSecret(v as pulumi.Output<unknown>)) secret.push(key);
-        assert.deepStrictEqual(secret.sort(), ["connection", "masterUrl", "replicaUrls"]);
+        assert.deepStrictEqual(secret.sort(), ["adminPassword", "connection", "masterUrl", "replicaUrls"]);
         assert.strictEqual(await promiseOf(group.masterUrl), `redis://default:${PASSWORD}@127.0.0.1:6380`);
     });
 

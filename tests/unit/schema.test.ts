@@ -44,6 +44,7 @@ const ARGS: Record<string, string> = {
     hostIp: "string",
     auth: "boolean",
     password: "string",
+    disabledCommands: "array<string>",
     persistence: "PersistenceSpec",
     replication: "ReplicationSpec",
     maxmemory: "string",
@@ -69,6 +70,7 @@ const OUTPUTS: Record<string, string> = {
     subnet: "string",
     masterUrl: "string",
     replicaUrls: "array<string>",
+    adminPassword: "string",
     connection: "GroupConnection",
     replication: "ReplicationStatus",
     imageName: "string",
@@ -143,6 +145,7 @@ describe("component schema (served to every Pulumi language)", function () {
             "args.password",
             "outputs.masterUrl",
             "outputs.replicaUrls",
+            "outputs.adminPassword",
             "NodeConnection.password",
             "NodeConnection.url",
         ]);

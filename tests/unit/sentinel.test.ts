@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import { SENTINEL_HEALTHCHECK_TEST } from "../../components/redisConf";
 import { promiseOf } from "../../harness/pulumi";
-import { CHECK_TYPE, reveal, stateOf } from "../support/mocks";
+import { CHECK_TYPE, mockPassword, reveal, stateOf } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT } from "../support/stackConfig";
 
@@ -29,7 +29,7 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
         const mocks: pulumi.runtime.Mocks = {
             newResource(args) {
                 registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: [] });
-                const state = stateOf(args.type, args.inputs);
+                const state = stateOf(args.type, args.inputs, args.name);
                 if (args.type === CHECK_TYPE) {
                     Object.assign(state, {
                         masterReplId: "0123456789abcdef",
@@ -100,7 +100,9 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
                 `the check does not depend on ${c.name}: ${deps.join(", ")}`,
             );
         }
-        assert.strictEqual(reveal(check.inputs.password), PASSWORD);
+        // The check logs in as admin on the sentinels too: they have the admin user.
+        assert.strictEqual(check.inputs.username, "admin");
+        assert.strictEqual(reveal(check.inputs.password), mockPassword(`${check.name.replace(/-check$/, "")}-admin-password`));
     });
 
     it("hands each data node over before its container: a failover away from a master about to be replaced", () => {

@@ -4,6 +4,7 @@ import { DYNAMIC_PREFIX } from "../../docker";
 import { loadSerializedProvider } from "../../loadSerialized";
 import { buildDigest } from "../image";
 import { isEmpty } from "../inputs";
+import { RANDOM_PASSWORD } from "../random";
 import type { BackendContext } from "../types";
 import { canonical, diffByRules, RuleTable } from "./compare";
 import { BRIDGED_RULES } from "./dockerRules";
@@ -27,6 +28,24 @@ const COMMAND_RULES: RuleTable = {
         ["create", "update", "delete", "environment", "dir", "interpreter", "stdin"].map((k) => [k, { effect: "update" }]),
     ),
 };
+
+/** terraform-provider-random's random_password: every attribute RequiresReplace (resource_password.go). */
+const RANDOM_PASSWORD_RULES: RuleTable = Object.fromEntries(
+    [
+        "length",
+        "special",
+        "upper",
+        "lower",
+        "numeric",
+        "number",
+        "minUpper",
+        "minLower",
+        "minNumeric",
+        "minSpecial",
+        "overrideSpecial",
+        "keepers",
+    ].map((k) => [k, { effect: "replace" }]),
+);
 
 /** Top-level keys whose values differ. */
 function changedKeys(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
@@ -92,6 +111,7 @@ export async function planFor(ctx: BackendContext, old: StateEntry, news: Record
     if (bridged) return byRules(where, bridged, old.outputs, news, bridgedDeleteFirst(old.type, news));
     if (old.type === IMAGE) return imagePlan(ctx, old, news);
     if (old.type === COMMAND) return byRules(where, COMMAND_RULES, old.inputs, news, false);
+    if (old.type === RANDOM_PASSWORD) return byRules(where, RANDOM_PASSWORD_RULES, old.inputs, news, false);
     if (old.type.startsWith(DYNAMIC_PREFIX)) return dynamicPlan(where, old, news);
     throw new Error(`${where}: the update model has no rules for type ${old.type}`);
 }
@@ -106,6 +126,7 @@ export async function dependentNeedsReplace(d: StateEntry, props: string[]): Pro
     const bridged = BRIDGED_RULES[d.type];
     if (bridged) return props.some((p) => bridged[p]?.effect === "replace");
     if (d.type === COMMAND) return props.some((p) => COMMAND_RULES[p]?.effect === "replace");
+    if (d.type === RANDOM_PASSWORD) return props.length > 0;
     if (d.type === IMAGE) return false;
     if (d.type.startsWith(DYNAMIC_PREFIX)) {
         const text = d.outputs.__provider ?? d.inputs.__provider;
