@@ -7,6 +7,7 @@
 // measureLiveConfig sets Pulumi's mocks for its own stacks: measures that keep their own mock
 // monitor must set them again afterwards.
 import type { RedisReplicationGroupArgs } from "../components";
+import { ADMIN_USER } from "../components/acl";
 import { GroupStack } from "../harness/groupStack";
 import { LinkWatcher } from "../harness/linkWatcher";
 import { promiseOf } from "../harness/pulumi";
@@ -67,7 +68,8 @@ async function measureVariant(
             if (!sentinel) liveMs.push(live.ms);
             const recipe = sentinel ? await promiseOf(last.group.sentinelClient) : undefined;
             const writer = recipe ? await AckedWriter.start(recipe, PASSWORDS[pw]!) : await AckedWriter.direct(masterPort, PASSWORDS[pw]!);
-            const watcher = await LinkWatcher.start(masterPort, [masterPort + 1, masterPort + 2], PASSWORDS[pw]!);
+            const admin = await promiseOf(live.group.adminPassword);
+            const watcher = await LinkWatcher.start(masterPort, [masterPort + 1, masterPort + 2], admin, ADMIN_USER);
             pw = 1 - pw;
             try {
                 last = await stack.up(name, args(PASSWORDS[pw]!, policy));

@@ -4,6 +4,8 @@
 // node by node; and a password rotation under a writer and a link watcher fails no command and
 // drops no link, without and with sentinels, after which the old password is refused everywhere.
 import { strict as assert } from "assert";
+import type { Redis } from "ioredis";
+import { ADMIN_USER } from "../../components/acl";
 import { dockerClient } from "../../harness/docker";
 import type { UpResult } from "../../harness/groupStack";
 import { LinkWatcher } from "../../harness/linkWatcher";
@@ -16,11 +18,10 @@ import { changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamil
 const LIVE: ScenarioFamily = { prefix: "live", portBase: 7700, subnetOctet: 97 };
 const NEXT = "rotated-Scenario-Passw0rd";
 
-/** CONFIG GET of one directive on each data node, by host port. */
-async function valuesOf(ports: number[], directive: string, password = PASSWORD): Promise<string[]> {
-    return Promise.all(
-        ports.map((p) => withClient(p, password, async (c) => ((await c.call("CONFIG", "GET", directive)) as string[])[1]!)),
-    );
+/** CONFIG GET of one directive on each data node, by host port, as the admin user. */
+async function valuesOf(ports: number[], directive: string, admin: string): Promise<string[]> {
+    const get = async (c: Redis) => ((await c.call("CONFIG", "GET", directive)) as string[])[1]!;
+    return Promise.all(ports.map((p) => withClient(p, admin, get, { username: ADMIN_USER })));
 }
 
 /** The container IDs of the named containers. */
@@ -57,15 +58,15 @@ describe("live 1: live settings change on the running nodes; a refused value lea
         assert.deepStrictEqual(changed(result.steps), ["update live1-live-config", "update live1-check"]);
         assert.deepStrictEqual(await idsOf(containers), ids);
         assert.strictEqual(result.replication.configGeneration, 2, "the check verified the new generation");
-        assert.deepStrictEqual(await valuesOf(ports, "maxmemory-policy"), ["allkeys-lru", "allkeys-lru", "allkeys-lru"]);
-        assert.deepStrictEqual(await valuesOf(ports, "min-replicas-to-write"), ["1", "1", "1"]);
-        assert.deepStrictEqual(await valuesOf(ports, "lazyfree-lazy-eviction"), ["yes", "yes", "yes"]);
+        assert.deepStrictEqual(await valuesOf(ports, "maxmemory-policy", s.admin), ["allkeys-lru", "allkeys-lru", "allkeys-lru"]);
+        assert.deepStrictEqual(await valuesOf(ports, "min-replicas-to-write", s.admin), ["1", "1", "1"]);
+        assert.deepStrictEqual(await valuesOf(ports, "lazyfree-lazy-eviction", s.admin), ["yes", "yes", "yes"]);
         await dockerClient().getContainer("rr-live-1-replica-1").restart({ t: 5 });
         const restarted = await pollUntil("replica-1 back after its restart", 30_000, () =>
-            valuesOf([ports[1]!], "maxmemory-policy").catch(() => undefined),
+            valuesOf([ports[1]!], "maxmemory-policy", s.admin).catch(() => undefined),
         );
         assert.deepStrictEqual(restarted, ["allkeys-lru"], "the restarted node read it from its rewritten redis.conf");
-        assert.deepStrictEqual(await valuesOf([ports[1]!], "lazyfree-lazy-eviction"), ["yes"]);
+        assert.deepStrictEqual(await valuesOf([ports[1]!], "lazyfree-lazy-eviction", s.admin), ["yes"]);
         const again = await s.up(liveArgs());
         assert.deepStrictEqual(changed(again.steps), [], "the next up is a no-op");
         console.log(`      live change: ${result.ms} ms`);
@@ -84,8 +85,8 @@ describe("live 1: live settings change on the running nodes; a refused value lea
             /rr-live-1-replica-\d refused CONFIG SET lazyfree-lazy-eviction "no", maxmemory "12parsecs": ERR CONFIG SET failed \(possibly related to argument 'maxmemory'\) - argument must be a memory value\. No node was changed\./,
         );
         assert.deepStrictEqual(await idsOf(containers), ids, "no container replaced");
-        assert.deepStrictEqual(await valuesOf(ports, "maxmemory"), ["0", "0", "0"]);
-        assert.deepStrictEqual(await valuesOf(ports, "lazyfree-lazy-eviction"), ["yes", "yes", "yes"]);
+        assert.deepStrictEqual(await valuesOf(ports, "maxmemory", s.admin), ["0", "0", "0"]);
+        assert.deepStrictEqual(await valuesOf(ports, "lazyfree-lazy-eviction", s.admin), ["yes", "yes", "yes"]);
         const back = await s.up(liveArgs());
         assert.deepStrictEqual(changed(back.steps), [], "the declared state is the running one again");
     });
@@ -103,8 +104,8 @@ describe("live 1: live settings change on the running nodes; a refused value lea
             "replace live1-replica-2",
             "replace live1-master",
         ]);
-        assert.deepStrictEqual(await valuesOf(ports, "databases"), ["32", "32", "32"]);
-        assert.deepStrictEqual(await valuesOf(ports, "maxmemory-policy"), ["allkeys-lru", "allkeys-lru", "allkeys-lru"]);
+        assert.deepStrictEqual(await valuesOf(ports, "databases", s.admin), ["32", "32", "32"]);
+        assert.deepStrictEqual(await valuesOf(ports, "maxmemory-policy", s.admin), ["allkeys-lru", "allkeys-lru", "allkeys-lru"]);
         assert.deepStrictEqual(await missing(ports, keys), { [ports[0]!]: 0, [ports[1]!]: 0, [ports[2]!]: 0 });
     });
 });
@@ -117,7 +118,7 @@ async function rotate(
     masterPort: number,
     replicaPorts: number[],
 ) {
-    const watcher = await LinkWatcher.start(masterPort, replicaPorts, PASSWORD);
+    const watcher = await LinkWatcher.start(masterPort, replicaPorts, s.admin, ADMIN_USER);
     let result: UpResult;
     try {
         result = await s.up(s.args({ ...over, password: NEXT }));

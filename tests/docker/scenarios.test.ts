@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { hashedPassword } from "../../components/acl";
 import { containerLog, dockerClient, dockerUnavailableReason, TEST_LABEL } from "../../harness/docker";
 import { ensureBaseImage, removeTestImages } from "../../harness/image";
 import { assertNothingLeft, listLeftovers, requireDocker } from "../../harness/liveDocker";
@@ -134,13 +135,19 @@ describe("scenario 1: the dev stack: one master, two replicas from index.ts and 
                 const text = JSON.stringify((visible as Record<string, unknown>)[key] ?? null);
                 assert.ok(!text.includes(PASSWORD), `${n.name}: ${key} contains the password: ${text}`);
             }
-            // A control: the password is there to be found, in the uploaded redis.conf only.
+            // A control: the password is there to be found, in the uploaded redis.conf only, and
+            // there only as the default user's hash.
             const archive = (await dockerClient()
                 .getContainer(n.name)
                 .getArchive({ path: "/usr/local/etc/redis/redis.conf" })) as NodeJS.ReadableStream;
             const chunks: Buffer[] = [];
             for await (const chunk of archive) chunks.push(chunk as Buffer);
-            assert.ok(Buffer.concat(chunks).includes(`requirepass ${PASSWORD}\n`), `${n.name}: redis.conf has no requirepass line`);
+            const conf = Buffer.concat(chunks);
+            assert.ok(
+                conf.includes(`user default on ${hashedPassword(PASSWORD)} `),
+                `${n.name}: redis.conf has no default user with the hash`,
+            );
+            assert.ok(!conf.includes(PASSWORD), `${n.name}: redis.conf has the password in plain text`);
         }
     });
 
@@ -166,6 +173,7 @@ describe("scenario 2: one master, one replica on a custom subnet on host-path bi
     let s: Scenario | undefined;
     let hostDir = "";
     let replication: ReplicationStatus;
+    let admin = "";
 
     before(async function () {
         await requireDocker(this);
@@ -182,6 +190,7 @@ describe("scenario 2: one master, one replica on a custom subnet on host-path bi
             image: { baseImage: base },
         });
         replication = await promiseOf(g.replication);
+        admin = await promiseOf(g.adminPassword);
     });
     after(async () => {
         try {
@@ -231,7 +240,7 @@ describe("scenario 2: one master, one replica on a custom subnet on host-path bi
     it("lands the rendered redis.conf in <hostPath>/<node>/conf", () => {
         const master = fs.readFileSync(path.join(hostDir, "master", "conf", "redis.conf"), "utf8");
         const replica = fs.readFileSync(path.join(hostDir, "replica-1", "conf", "redis.conf"), "utf8");
-        assert.match(master, /^requirepass /m);
+        assert.match(master, /^user default on #[0-9a-f]{64} /m);
         assert.doesNotMatch(master, /^replicaof /m);
         assert.match(replica, new RegExp(`^replicaof ${MASTER.ip.replace(/\./g, "\\.")} 6379$`, "m"));
     });
@@ -252,7 +261,9 @@ describe("scenario 2: one master, one replica on a custom subnet on host-path bi
             );
             assert.equal(fs.statSync(aofDir).uid, 999, `${node}: appendonlydir owner`);
         }
-        await withClient(MASTER.hostPort, PASSWORD, (m) => m.call("SAVE"));
+        // SAVE is an admin command: the application user may not.
+        await withClient(MASTER.hostPort, PASSWORD, (m) => assert.rejects(m.call("SAVE"), /NOPERM/));
+        await withClient(MASTER.hostPort, admin, (m) => m.call("SAVE"), { username: "admin" });
         const dump = fs.statSync(path.join(hostDir, "master", "data", "dump.rdb"));
         assert.equal(dump.uid, 999, "dump.rdb owner");
     });
@@ -451,24 +462,32 @@ describe("scenario 5: broken deploy: a replica with the wrong masterauth fails `
     before(async function () {
         await requireDocker(this);
         const base = await ensureBaseImage();
-        // The component gives every node the same password (masterauth = requirepass), so a replica
-        // with another one can't be declared. It happens when a node drifts: here, as soon as
-        // replica-2's container runs and before the check starts, its masterauth is changed
-        // through Redis itself and its link re-made (REPLICAOF NO ONE, then the same master
-        // again), exactly as a replica started with a wrong masterauth line would behave.
+        // Every replica logs in to its master as the replication user, with the group's generated
+        // password, so a replica with another one can't be declared. It happens when a node drifts:
+        // here, as soon as replica-2's container runs and before the check starts, its masterauth is
+        // changed through Redis itself (as admin, whose password the test takes from the group's
+        // RandomPassword as the backend makes it) and its link re-made (REPLICAOF NO ONE, then the
+        // same master again), exactly as a replica started with a wrong masterauth line would behave.
         // The deployment then runs on: the check sees the link down and must fail `pulumi up`.
+        let admin = "";
         s = await startScenario("5 broken deploy", {
             testLabel: LABEL,
             stack: "broken",
-            afterCreate: async (args) => {
+            afterCreate: async (args, result) => {
+                if (args.name === `${NAME}-admin-password`) admin = String(result.state.result);
                 if (args.type !== CONTAINER || args.inputs.name !== BROKEN.name) return;
                 await pollUntil(`${BROKEN.name} answering`, 20_000, () =>
-                    withClient(BROKEN.port, PASSWORD, async (r) => {
-                        await r.call("CONFIG", "SET", "masterauth", "not-the-Passw0rd");
-                        await r.call("REPLICAOF", "NO", "ONE");
-                        await r.call("REPLICAOF", MASTER_IP, "6379");
-                        return true;
-                    }),
+                    withClient(
+                        BROKEN.port,
+                        admin,
+                        async (r) => {
+                            await r.call("CONFIG", "SET", "masterauth", "not-the-Passw0rd");
+                            await r.call("REPLICAOF", "NO", "ONE");
+                            await r.call("REPLICAOF", MASTER_IP, "6379");
+                            return true;
+                        },
+                        { username: "admin" },
+                    ),
                 );
             },
         });

@@ -7,6 +7,7 @@ import { dockerClient } from "../../harness/docker";
 import { GroupStack, UpResult } from "../../harness/groupStack";
 import { ensureBaseImage } from "../../harness/image";
 import { requireDocker, UpdateStep } from "../../harness/liveDocker";
+import { promiseOf } from "../../harness/pulumi";
 import { countMissing, withClient } from "../../harness/redisClient";
 import { PROJECT } from "./stackConfig";
 
@@ -79,6 +80,7 @@ export function scenario(n: number, family: ScenarioFamily = UPDATE_SCENARIOS) {
     const masterPort = family.portBase + n * 10;
     let stack: GroupStack | undefined;
     let base = "";
+    let admin = "";
     const args = (over: Partial<RedisReplicationGroupArgs> = {}): RedisReplicationGroupArgs => ({
         name: `rr-${family.prefix}-${n}`,
         network: { subnet: `10.${family.subnetOctet}.${n}.0/24` },
@@ -98,7 +100,11 @@ export function scenario(n: number, family: ScenarioFamily = UPDATE_SCENARIOS) {
             base = await ensureBaseImage();
             stack = await GroupStack.start(`${family.prefix}-${n}`, PROJECT, `${family.prefix}-${n}`);
         },
-        up: (a: RedisReplicationGroupArgs): Promise<UpResult> => stack!.up(name, a),
+        async up(a: RedisReplicationGroupArgs): Promise<UpResult> {
+            const result = await stack!.up(name, a);
+            admin = await promiseOf(result.group.adminPassword);
+            return result;
+        },
         /** The first up with `over`, then 500 keys on the master, acknowledged by both replicas; returns them. */
         async deployWithKeys(ctx: Mocha.Context, over: Partial<RedisReplicationGroupArgs> = {}): Promise<string[]> {
             await this.start(ctx);
@@ -108,6 +114,10 @@ export function scenario(n: number, family: ScenarioFamily = UPDATE_SCENARIOS) {
         destroy: async (): Promise<void> => stack?.destroy(),
         get base(): string {
             return base;
+        },
+        /** The admin user's password, as the last up's output gave it: for what the application user may not run. */
+        get admin(): string {
+            return admin;
         },
     };
 }

@@ -1,0 +1,152 @@
+// Least privilege on the real engine: a 1+2 group with three sentinels, each ACL user able to do
+// exactly its job (user × command), a change of disabledCommands applied to the running nodes
+// with no container replaced, the check passing while the application user may not even run
+// INFO (so it logs in as admin), and a failover carried out by sentinels that log in to the
+// nodes as the sentinel user.
+import { strict as assert } from "assert";
+import { Redis } from "ioredis";
+import { ADMIN_USER } from "../../components/acl";
+import type { SentinelClientRecipe } from "../../components/outputs";
+import { dockerClient } from "../../harness/docker";
+import { pollUntil } from "../../harness/poll";
+import { promiseOf } from "../../harness/pulumi";
+import { withClient } from "../../harness/redisClient";
+import { changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamily, writeAcknowledged } from "../support/updateScenario";
+
+const SECURITY: ScenarioFamily = { prefix: "sec", portBase: 7900, subnetOctet: 99 };
+const HOST = "127.0.0.1";
+
+/** A file of a container, as text. */
+async function fileOf(container: string, file: string): Promise<string> {
+    const archive = (await dockerClient().getContainer(container).getArchive({ path: file })) as NodeJS.ReadableStream;
+    const chunks: Buffer[] = [];
+    for await (const chunk of archive) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+}
+
+/** What a user's command gets on the port: "OK" when allowed, else the error's first word. */
+async function outcome(port: number, username: string, password: string, command: string[]): Promise<string> {
+    // No ready check: it runs INFO, which the application user may be refused.
+    const c = new Redis({
+        host: HOST,
+        port,
+        username,
+        password,
+        lazyConnect: true,
+        retryStrategy: () => null,
+        protocol: 2,
+        enableReadyCheck: false,
+    });
+    // A refused login closes the connection; the refusal itself comes as an error event.
+    let refused: Error | undefined;
+    c.on("error", (err: Error) => (refused ??= err));
+    try {
+        await c.connect();
+        await c.call(command[0]!, ...command.slice(1));
+        return "OK";
+    } catch (err) {
+        return (refused ?? (err as Error)).message.split(" ")[0]!;
+    } finally {
+        c.disconnect();
+    }
+}
+
+describe("security 1: ACL users on the engine, with sentinels", function () {
+    this.timeout(300_000);
+    const s = scenario(1, SECURITY);
+    const ports = [s.masterPort, s.masterPort + 1, s.masterPort + 2];
+    const args = (disabledCommands?: string[]) => s.args({ sentinel: {}, disabledCommands });
+    let keys: string[] = [];
+    let recipe: SentinelClientRecipe;
+    const passwords = { replication: "", sentinel: "" };
+
+    before(async function () {
+        keys = await s.deployWithKeys(this, { sentinel: {} });
+        const first = await s.up(args());
+        recipe = (await promiseOf(first.group.sentinelClient))!;
+        // The replication and sentinel users' passwords are the group's alone; read them where they live.
+        passwords.replication = /^masterauth (\S+)$/m.exec(await fileOf("rr-sec-1-replica-1", "/usr/local/etc/redis/redis.conf"))![1]!;
+        passwords.sentinel = /^sentinel auth-pass \S+ (\S+)$/m.exec(await fileOf("rr-sec-1-sentinel-1", "/data/sentinel.conf"))![1]!;
+    });
+    after(async () => s.destroy());
+
+    it("lets each user do exactly its job, on every data node (user × command → allowed or NOPERM)", async () => {
+        const matrix: [string, string, string[], string][] = [
+            ["default", PASSWORD, ["SET", "sec:k", "v"], "OK"],
+            ["default", PASSWORD, ["ROLE"], "OK"],
+            ["default", PASSWORD, ["FLUSHALL"], "NOPERM"],
+            ["default", PASSWORD, ["FLUSHDB"], "NOPERM"],
+            ["default", PASSWORD, ["REPLICAOF", "NO", "ONE"], "NOPERM"],
+            ["default", PASSWORD, ["CONFIG", "GET", "masterauth"], "NOPERM"],
+            ["default", PASSWORD, ["SHUTDOWN"], "NOPERM"],
+            ["admin", s.admin, ["CONFIG", "GET", "maxmemory"], "OK"],
+            ["admin", s.admin, ["ACL", "WHOAMI"], "OK"],
+            ["replication", passwords.replication, ["PING"], "OK"],
+            ["replication", passwords.replication, ["GET", "sec:k"], "NOPERM"],
+            ["sentinel", passwords.sentinel, ["INFO", "replication"], "OK"],
+            ["sentinel", passwords.sentinel, ["GET", "sec:k"], "NOPERM"],
+            ["sentinel", passwords.sentinel, ["FLUSHALL"], "NOPERM"],
+            ["healthcheck", "any", ["PING"], "OK"],
+            ["healthcheck", "any", ["GET", "sec:k"], "NOPERM"],
+        ];
+        const rows = (f: (row: (typeof matrix)[number], port: number) => Promise<string> | string) =>
+            Promise.all(ports.flatMap((port) => matrix.map(async (row) => `${port} ${row[0]} ${row[2][0]}: ${await f(row, port)}`)));
+        // SET is a write: the replicas answer READONLY, which is theirs to answer, not the ACL's.
+        const expected = await rows(([, , command, result], port) => (port !== s.masterPort && command[0] === "SET" ? "READONLY" : result));
+        assert.deepStrictEqual(await rows(([user, password, command], port) => outcome(port, user, password, command)), expected);
+    });
+
+    it("changes disabledCommands on the running nodes, with no container replaced; the check still passes, as admin", async () => {
+        const result = await s.up(args(["FLUSHALL", "FLUSHDB", "INFO", "KEYS"]));
+        assert.deepStrictEqual(
+            opsOf(result.steps, (x) => isContainer(x) && x.op !== "same"),
+            [],
+        );
+        assert.deepStrictEqual(changed(result.steps), ["update sec1-live-config", "update sec1-check"]);
+        for (const port of ports) {
+            assert.strictEqual(await outcome(port, "default", PASSWORD, ["INFO"]), "NOPERM", `${port}: INFO`);
+            assert.strictEqual(await outcome(port, "default", PASSWORD, ["KEYS", "*"]), "NOPERM", `${port}: KEYS`);
+        }
+        // The check reads INFO on every node: it could not pass as the application user.
+        assert.deepStrictEqual(
+            result.replication.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
+        const back = await s.up(args([]));
+        assert.deepStrictEqual(
+            opsOf(back.steps, (x) => isContainer(x) && x.op !== "same"),
+            [],
+        );
+        assert.strictEqual(await outcome(s.masterPort, "default", PASSWORD, ["INFO"]), "OK");
+        assert.strictEqual(
+            await outcome(s.masterPort, "default", PASSWORD, ["REPLICAOF", "NO", "ONE"]),
+            "NOPERM",
+            "admin commands stay off",
+        );
+    });
+
+    it("fails over with the sentinels logging in to the nodes as the sentinel user; no acknowledged key is lost", async () => {
+        const reported = (port: number) =>
+            withClient(port, PASSWORD, async (c) =>
+                ((await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", recipe.name)) as string[]).join(":"),
+            );
+        const before = await reported(recipe.sentinels[0]!.port);
+        await withClient(recipe.sentinels[0]!.port, PASSWORD, (c) => c.call("SENTINEL", "FAILOVER", recipe.name));
+        const after = await pollUntil("a replica promoted by the sentinels", 30_000, async () => {
+            const now = await reported(recipe.sentinels[1]!.port);
+            return now !== before ? now : false;
+        });
+        const promoted = recipe.natMap[after]!.port;
+        await pollUntil("every node following the new master", 30_000, async () => {
+            const roles = await Promise.all(
+                ports.map((p) => withClient(p, s.admin, async (c) => ((await c.call("ROLE")) as string[])[0], { username: ADMIN_USER })),
+            );
+            return roles.filter((r) => r === "master").length === 1 && roles[ports.indexOf(promoted)] === "master";
+        });
+        const more = await writeAcknowledged(promoted, "after-failover", 100);
+        assert.deepStrictEqual(await missing(ports, [...keys, ...more]), Object.fromEntries(ports.map((p) => [p, 0])));
+        // verify "always": the check runs though nothing else changed, and finds the sentinels' master.
+        const next = await s.up(s.args({ sentinel: {}, disabledCommands: [], verify: "always" }));
+        assert.strictEqual(next.replication.masterEndpoint, `${HOST}:${promoted}`, "the check follows the sentinels' master");
+    });
+});
