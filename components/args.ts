@@ -36,9 +36,9 @@ export interface RedisReplicationGroupArgs {
     replicaCount?: number;
     /** Host address the ports are published on. Default 127.0.0.1. */
     hostIp?: string;
-    /** Password auth (requirepass/masterauth). Default true; false also turns protected mode off, so it needs hostIp on loopback. */
+    /** Password auth for applications (the default user). Default true; false also turns protected mode off, so it needs hostIp on loopback. */
     auth?: boolean;
-    /** requirepass/masterauth of every node and the sentinels (secret); required unless auth is false. A new one is rotated live, with no container replaced. */
+    /** The application user's (default) password on every node and sentinel (secret); required unless auth is false. A new one is rotated live, with no container replaced. */
     password?: pulumi.Input<string>;
     /** Commands the application user (`default`) may not run, beside the admin ones (CONFIG, REPLICAOF, SHUTDOWN, ...). Default FLUSHALL and FLUSHDB; [] allows them. */
     disabledCommands?: string[];

@@ -98,7 +98,7 @@ export interface GroupSpec {
     replicaCount?: number;
     /** Host address the ports are published on. Default 127.0.0.1. */
     hostIp?: string;
-    /** Password auth (requirepass/masterauth). Default true; off means protected-mode no. */
+    /** Password auth for applications (the default user). Default true; off means protected-mode no. */
     auth?: boolean;
     /** Commands the application user (`default`) may not run, beside the admin ones. Default FLUSHALL and FLUSHDB. */
     disabledCommands?: string[];

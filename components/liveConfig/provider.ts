@@ -77,7 +77,8 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
         const data = stillDeclared(olds.dataNodes, news.dataNodes);
         const sentinels = olds.sentinel && news.sentinel ? stillDeclared(olds.sentinel.nodes, news.sentinel.nodes) : [];
         const passwords = [olds.password, news.password];
-        const logins = loginsOf(news.admin, passwords);
+        // The old admin login too: a replaced generated password is taken by the nodes only now.
+        const logins = [news.admin, ...loginsOf(olds.admin ?? news.admin, passwords)];
         const masterName = news.sentinel?.masterName;
         // First the group's own users, so that from then on every node takes the admin login.
         if (acl && groupUsersDiffer(olds.acl, acl))

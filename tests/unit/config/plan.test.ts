@@ -160,6 +160,14 @@ const badConfigs: [string, unknown, string, RegExp][] = [
         /either replicas \(a list\) or replicaCount, not both/,
     ],
     ["replicaCount zero", { replicaCount: 0 }, "replicaCount", /out of range 1-32/],
+    ["disabledCommands as a string", { disabledCommands: "FLUSHALL" }, "disabledCommands", /must be a list of command names/],
+    [
+        "disabledCommands entry with a space",
+        { disabledCommands: ["FLUSHALL", "FLUSH ALL"] },
+        "disabledCommands[1]",
+        /is not a command name/,
+    ],
+    ["disabledCommands entry that is a rule", { disabledCommands: ["+@all"] }, "disabledCommands[0]", /is not a command name/],
     ["replicaCount as a list", { replicaCount: [{ ip: "10.89.0.3", hostPort: 6381 }] }, "replicaCount", /whole number/],
     [
         "existing network without subnet needs master.ip",
@@ -376,6 +384,15 @@ describe("parseGroupConfig", () => {
                 ["10.90.0.6", 7003],
             ],
         );
+    });
+
+    it("plans disabledCommands lower-case and once each; FLUSHALL and FLUSHDB when left out, nothing for []", () => {
+        assert.deepStrictEqual(parseGroupConfig({}).disabledCommands, ["flushall", "flushdb"]);
+        assert.deepStrictEqual(parseGroupConfig({ disabledCommands: [] }).disabledCommands, []);
+        assert.deepStrictEqual(parseGroupConfig({ disabledCommands: ["KEYS", "Config|Set", "keys"] }).disabledCommands, [
+            "keys",
+            "config|set",
+        ]);
     });
 
     it("plans replicaCount as it plans a count in replicas", () => {
