@@ -6,7 +6,7 @@
 // - sentinel: what Sentinel sends a node (Redis's Sentinel docs, "Redis access control list authentication").
 // - healthcheck: PING, without a password, for the image's healthcheck.
 import * as crypto from "crypto";
-import type { GroupPlan } from "../config";
+import type { GroupPlan, UserPlan } from "../config";
 import type { AclSettings } from "./liveConfig/types";
 
 export const ADMIN_USER = "admin";
@@ -71,11 +71,20 @@ export function userLines(password: string | undefined, defaultRules: string, cr
     ];
 }
 
-/** The ACL users LiveConfig makes sure every running node and sentinel has. */
-export function aclSettings(plan: Pick<GroupPlan, "disabledCommands">, creds: GroupCredentials): AclSettings {
+/** The configured users' full rules, by name: each on, with its password's hash. `hashes` in the order of `users`. */
+export function configuredUsers(users: UserPlan[], hashes: string[]): Record<string, string> {
+    return Object.fromEntries(users.map((u, i) => [u.name, `on ${hashes[i]} ${u.rules}`]));
+}
+
+/** The ACL users LiveConfig makes sure every running node and sentinel has: the group's own and the configured ones. */
+export function aclSettings(
+    plan: Pick<GroupPlan, "disabledCommands">,
+    creds: GroupCredentials,
+    configured: Record<string, string> = {},
+): AclSettings {
     return {
         defaultRules: defaultUserRules(plan),
-        users: builtInUsers(creds),
+        users: { ...builtInUsers(creds), ...configured },
         sentinelAdmin: adminUser(creds),
         replication: { username: REPLICATION_USER, password: creds.replication },
         sentinel: { username: SENTINEL_USER, password: creds.sentinel },

@@ -22,6 +22,16 @@ export interface GroupImage {
     baseImage?: string;
 }
 
+/** An ACL user of the group's, beside its own. */
+export interface AclUserArgs {
+    /** The user name; not one of the group's own (default, admin, replication, sentinel, healthcheck). */
+    name: string;
+    /** Its password (secret), 8 characters or more; in redis.conf only as its hash. */
+    password: pulumi.Input<string>;
+    /** Its ACL rules, e.g. "~cache:* +@read +@write": key and channel patterns, commands and categories. */
+    rules: string;
+}
+
 /** Arguments for a replication group. Give `replicas` or `replicaCount`, not both. */
 export interface RedisReplicationGroupArgs {
     /** Prefix of container, network and volume names; a valid Docker name. Default the resource's name. */
@@ -42,6 +52,8 @@ export interface RedisReplicationGroupArgs {
     password?: pulumi.Input<string>;
     /** Commands the application user (`default`) may not run, beside the admin ones (CONFIG, REPLICAOF, SHUTDOWN, ...). Default FLUSHALL and FLUSHDB; [] allows them. */
     disabledCommands?: string[];
+    /** More ACL users, each with its own password and rules; added, changed and removed on the running nodes. */
+    users?: AclUserArgs[];
     /** Persistence and volumes. Default AOF on, a named volume per node. */
     persistence?: PersistenceSpec;
     /** Typed replication settings. */

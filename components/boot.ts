@@ -45,6 +45,8 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
 export function bootOf(ctx: NodeContext, node: NodePlan, fingerprint: pulumi.Output<string>): pulumi.Output<BootSettings> {
     const live = node.role === "sentinel" ? {} : splitSettings(ctx.plan).live;
     const defaultRules = node.role === "sentinel" ? undefined : defaultUserRules(ctx.plan);
-    const current = pulumi.output(ctx.password).apply((password) => ({ password, live, defaultRules }));
+    const current = pulumi
+        .all([ctx.password, ctx.users])
+        .apply(([password, users]) => ({ password, live, defaultRules, users: node.role === "sentinel" ? undefined : users }));
     return new NodeBoot(`${ctx.name}-${node.key}-boot`, { fingerprint, current }, { parent: ctx.parent, dependsOn: ctx.preflight }).boot;
 }

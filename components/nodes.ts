@@ -40,6 +40,8 @@ export interface NodeContext {
     password: pulumi.Output<string> | undefined;
     /** The group's own users' passwords (secret). */
     creds: pulumi.Output<GroupCredentials>;
+    /** The configured users' full rules (passwords hashed), by name (secret). */
+    users: pulumi.Output<Record<string, string>>;
     /** How the rollout logs in: the admin user, its password secret. */
     admin: { username: string; password: pulumi.Output<string> };
     /** What the first node's replacement waits for (the live configuration). */
@@ -154,7 +156,12 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
         config: {
             file: REDIS_CONF_PATH,
             content: configContent(ctx, node, replicaOf, (secrets, of, boot) =>
-                renderRedisConf(node, ctx.plan, secrets, { replicaOf: of, live: boot.live, defaultRules: boot.defaultRules }),
+                renderRedisConf(node, ctx.plan, secrets, {
+                    replicaOf: of,
+                    live: boot.live,
+                    defaultRules: boot.defaultRules,
+                    users: boot.users,
+                }),
             ),
         },
         internalPort: REDIS_PORT,

@@ -45,6 +45,8 @@ export interface RenderOptions {
     live?: Record<string, string>;
     /** The application user's command rules. Default the plan's. */
     defaultRules?: string;
+    /** The configured users' full rules (password hashed), by name. Default none. */
+    users?: Record<string, string>;
 }
 
 /**
@@ -64,6 +66,7 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, secrets: NodeSe
         "dir /data",
         "# Clients log in as default; the group itself as admin, replication and sentinel.",
         ...userLines(plan.auth ? password : undefined, opts.defaultRules ?? defaultUserRules(plan), creds),
+        ...Object.entries(opts.users ?? {}).map(([name, rules]) => `user ${name} ${rules}`),
         plan.auth
             ? "# Protected mode stays on: it is the password that lets other containers in."
             : "# group.auth is false: without a password, protected mode would refuse the replicas.",

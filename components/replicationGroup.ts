@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { assertPassword, GroupPlan, NodePlan, parseGroupConfig, splitSettings } from "../config";
-import { aclSettings, ADMIN_USER } from "./acl";
+import { aclSettings, ADMIN_USER, configuredUsers, hashedPassword } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
 import { groupCredentials } from "./credentials";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
@@ -75,6 +75,9 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.subnet = pulumi.output(plan.network.subnet);
 
         const creds = groupCredentials(name, after);
+        // The configured users' passwords are only ever hashed.
+        const hashes = (args.users ?? []).map((u) => pulumi.secret(pulumi.output(u.password)).apply(hashedPassword));
+        const users = pulumi.secret(pulumi.all(hashes).apply((h) => configuredUsers(plan.users, h)));
         // How the check, the live configuration and the rollout log in.
         const admin = { username: ADMIN_USER, password: creds.admin };
         const live = new LiveConfig(
@@ -83,7 +86,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 ...liveTargets(plan),
                 settings: splitSettings(plan).live,
                 password,
-                acl: creds.apply((c) => aclSettings(plan, c)),
+                acl: pulumi.all([creds, users]).apply(([c, u]) => aclSettings(plan, c, u)),
                 admin: loginOf(admin),
             },
             after,
@@ -96,6 +99,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             networkName: this.networkName,
             password,
             creds,
+            users,
             admin,
             before: [live],
             preflight: [preflight],

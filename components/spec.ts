@@ -16,10 +16,12 @@ export interface LateNames {
 
 /** The settings to plan from, and the names that are known only at deployment. */
 export function splitArgs(args: RedisReplicationGroupArgs): { spec: GroupSpec; late: LateNames } {
-    const { password: _password, dockerContext: _dockerContext, network, image, ...rest } = args;
+    const { password: _password, dockerContext: _dockerContext, network, image, users, ...rest } = args;
     const existing = nowOrLater(network?.existing);
     const imageName = nowOrLater(image?.name);
     const spec: GroupSpec = { ...rest };
+    // A user's password is only hashed: one known later needs no stand-in but one the plan accepts.
+    if (users !== undefined) spec.users = users.map((u) => ({ ...u, password: nowOrLater(u.password).now }));
     // Only keys the caller gave: the plan reports every key it does not know.
     if (network !== undefined) spec.network = existing.later ? { ...network, existing: existing.now } : (network as GroupSpec["network"]);
     if (image !== undefined) spec.image = imageName.later ? { ...image, name: imageName.now } : (image as GroupSpec["image"]);
@@ -37,8 +39,10 @@ function nowOrLater(value: pulumi.Input<string> | undefined): { now?: string; la
  * and redisConfig's numbers and booleans their redis.conf text. For a spec parseGroupConfig accepted.
  */
 export function argsOfStack(spec: GroupSpec): RedisReplicationGroupArgs {
-    const { replicas, redisConfig, ...rest } = spec;
+    const { replicas, redisConfig, users, ...rest } = spec;
     const args: RedisReplicationGroupArgs = { ...rest };
+    // parseGroupConfig took the spec: every user has its name, password and rules.
+    if (users !== undefined) args.users = users as RedisReplicationGroupArgs["users"];
     if (typeof replicas === "number") args.replicaCount = replicas;
     else if (replicas !== undefined) args.replicas = replicas;
     if (redisConfig !== undefined) {

@@ -5,7 +5,8 @@ export { DEFAULT_BASE_IMAGE, DEFAULT_MASTER_HOST_PORT, DEFAULT_REPLICA_COUNT, DE
 export { GroupConfigError } from "./errors";
 export type { ConfigProblem } from "./errors";
 export { cpusReadBack } from "./dockerForms";
-export { DEFAULT_DISABLED_COMMANDS } from "./acl";
+export { DEFAULT_DISABLED_COMMANDS, RESERVED_USERS } from "./acl";
+export type { UserPlan } from "./acl";
 export { assertPassword, passwordProblems } from "./password";
 export { directiveText, OWNED_DIRECTIVES } from "./redisConfig";
 export { isLiveDirective, settingsOf, splitSettings } from "./liveSettings";

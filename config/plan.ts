@@ -15,7 +15,7 @@ import {
     RESTART_POLICIES,
     VERIFY_MODES,
 } from "./defaults";
-import { readDisabledCommands } from "./acl";
+import { readDisabledCommands, readUsers } from "./acl";
 import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
 import { ipToInt } from "./ipv4";
@@ -37,6 +37,7 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "hostIp",
     "auth",
     "disabledCommands",
+    "users",
     "persistence",
     "replication",
     "maxmemory",
@@ -67,6 +68,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const sentinel = readSentinel(nodes, top.sentinel, name, { master, replicas });
     const { hostIp, auth } = readAccess(r, top);
     const disabledCommands = readDisabledCommands(r, top.disabledCommands);
+    const users = readUsers(r, top.users);
     const persistence = readPersistence(r, top.persistence);
     const replication = readReplication(r, top.replication, replicas.length);
     const { maxmemory, maxmemoryPolicy } = readMemory(r, top.maxmemory, top.maxmemoryPolicy);
@@ -87,6 +89,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         hostIp,
         auth,
         disabledCommands,
+        users,
         persistence,
         replication,
         maxmemory,

@@ -1,5 +1,16 @@
 // The shapes of a group's settings: the spec as written (every field optional) and the plan
 // parseGroupConfig makes of it (validated, every default applied).
+import type { UserPlan } from "./acl";
+
+/** An ACL user of the group's, beside its own. */
+export interface UserSpec {
+    /** The user name; not one of the group's own (default, admin, replication, sentinel, healthcheck). */
+    name?: string;
+    /** Its password, 8 characters or more; kept as a secret, and in redis.conf only as its hash. */
+    password?: string;
+    /** Its ACL rules, e.g. "~cache:* +@read +@write": key and channel patterns, commands and categories. */
+    rules?: string;
+}
 
 /** A node's static address on the group's network and its published port on the Docker host. */
 export interface NodeAddressSpec {
@@ -102,6 +113,8 @@ export interface GroupSpec {
     auth?: boolean;
     /** Commands the application user (`default`) may not run, beside the admin ones. Default FLUSHALL and FLUSHDB. */
     disabledCommands?: string[];
+    /** More ACL users, each with its own password and rules. */
+    users?: UserSpec[];
     /** Persistence and volumes. */
     persistence?: PersistenceSpec;
     /** Typed replication settings. */
@@ -188,6 +201,8 @@ export interface GroupPlan {
     auth: boolean;
     /** Lower-case command names the application user may not run. */
     disabledCommands: string[];
+    /** More ACL users, without their passwords. */
+    users: UserPlan[];
     persistence: PersistencePlan;
     replication: ReplicationPlan;
     maxmemory?: string;

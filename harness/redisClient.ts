@@ -46,14 +46,27 @@ export async function withClient<T>(
 }
 
 /** "ok" when a new connection to the port takes the password, else the first word of the refusal (e.g. WRONGPASS). */
-export async function authWith(port: number, password: string): Promise<string> {
-    const c = new Redis(clientOptions(port, password, { connectTimeout: 2000 }));
+export function authWith(port: number, password: string): Promise<string> {
+    return outcomeAs(port, { password });
+}
+
+/**
+ * What one command gets on a new connection as a user (default when unset): "ok", or the first
+ * word of the refusal (WRONGPASS at login; NOPERM, READONLY, ... for the command).
+ */
+export async function outcomeAs(
+    port: number,
+    login: { username?: string; password: string },
+    command: string[] = ["PING"],
+): Promise<string> {
+    // No ready check: it sends INFO, which the user may be refused.
+    const c = new Redis(clientOptions(port, login.password, { connectTimeout: 2000, username: login.username, enableReadyCheck: false }));
     // A refused AUTH comes as an error event; the command then fails with "Connection is closed".
     let refused: Error | undefined;
     c.on("error", (err: Error) => (refused ??= err));
     try {
         await c.connect();
-        await c.ping();
+        await c.call(command[0]!, ...command.slice(1));
         return "ok";
     } catch (err) {
         return (refused ?? (err as Error)).message.split(" ")[0]!;

@@ -13,7 +13,8 @@ function secretsOf(acl: AclSettings, more: (string | undefined)[]): (string | un
 }
 
 /**
- * Step 1, logged in as any user that may: the group's own users on every data node, replicas
+ * Step 1, logged in as any user that may: the group's own users and the configured ones on every
+ * data node (a configured user no longer declared deleted), replicas
  * logging in to their master as the replication user, and on every sentinel the admin user and
  * the sentinel user's login to the nodes (one sentinel at a time, each back before the next).
  */
@@ -22,12 +23,14 @@ export async function ensureGroupUsers(
     sentinels: LiveClient[],
     masterName: string | undefined,
     acl: AclSettings,
-    opts: { passwords: (string | undefined)[]; waitMs: number },
+    opts: { passwords: (string | undefined)[]; waitMs: number; removed: string[] },
 ): Promise<void> {
     const secrets = secretsOf(acl, opts.passwords);
     for (const node of data) {
         for (const [user, rules] of Object.entries(acl.users))
             await run(node, secrets, "ACL", "SETUSER", user, "reset", ...rules.split(" "));
+        // A removed user's open connections are closed with it.
+        if (opts.removed.length > 0) await run(node, secrets, "ACL", "DELUSER", ...opts.removed);
         await run(node, secrets, "CONFIG", "SET", "masteruser", acl.replication.username, "masterauth", acl.replication.password);
         await run(node, secrets, "CONFIG", "REWRITE");
     }

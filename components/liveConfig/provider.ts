@@ -42,6 +42,11 @@ function groupUsersDiffer(olds: AclSettings | undefined, news: AclSettings): boo
     return users(olds) !== users(news);
 }
 
+/** The users `olds` had that `news` no longer has: configured users taken out of the group's config. */
+function removedUsers(olds: AclSettings | undefined, news: AclSettings): string[] {
+    return Object.keys(olds?.users ?? {}).filter((name) => !(name in news.users));
+}
+
 /** Connects to the data nodes and sentinels with the first login each takes, runs `work`, and closes them. */
 async function withGroup(
     data: LiveTarget[],
@@ -83,7 +88,7 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
         // First the group's own users, so that from then on every node takes the admin login.
         if (acl && groupUsersDiffer(olds.acl, acl))
             await withGroup(data, sentinels, logins, news.timeoutMs, (d, s) =>
-                ensureGroupUsers(d, s, masterName, acl, { passwords, waitMs: news.timeoutMs }),
+                ensureGroupUsers(d, s, masterName, acl, { passwords, waitMs: news.timeoutMs, removed: removedUsers(olds.acl, acl) }),
             );
         await withGroup(data, sentinels, logins, news.timeoutMs, async (d, s) => {
             const ordered = await replicasFirst(d);

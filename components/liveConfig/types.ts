@@ -21,7 +21,7 @@ export interface Login {
 export interface AclSettings {
     /** The application user's command rules (without its password). */
     defaultRules: string;
-    /** The group's own users on the data nodes: name to full rules, passwords hashed. */
+    /** The group's own users and the configured ones on the data nodes: name to full rules, passwords hashed. */
     users: Record<string, string>;
     /** The admin user on the sentinels: full rules, password hashed. */
     sentinelAdmin: string;
@@ -104,6 +104,8 @@ export interface BootSettings {
     live: Record<string, string>;
     /** The application user's command rules; absent in a NodeBoot made before they were. */
     defaultRules?: string;
+    /** The configured users' full rules (password hashed), by name. */
+    users?: Record<string, string>;
 }
 
 /** Arguments of a NodeBoot: what the node's container is created with. */

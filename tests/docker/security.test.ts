@@ -4,13 +4,12 @@
 // INFO (so it logs in as admin), and a failover carried out by sentinels that log in to the
 // nodes as the sentinel user.
 import { strict as assert } from "assert";
-import { Redis } from "ioredis";
 import { ADMIN_USER } from "../../components/acl";
 import type { SentinelClientRecipe } from "../../components/outputs";
 import { dockerClient } from "../../harness/docker";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
-import { withClient } from "../../harness/redisClient";
+import { outcomeAs, withClient } from "../../harness/redisClient";
 import { changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamily, writeAcknowledged } from "../support/updateScenario";
 
 const SECURITY: ScenarioFamily = { prefix: "sec", portBase: 7900, subnetOctet: 99 };
@@ -24,38 +23,13 @@ async function fileOf(container: string, file: string): Promise<string> {
     return Buffer.concat(chunks).toString("utf8");
 }
 
-/** What a user's command gets on the port: "OK" when allowed, else the error's first word. */
-async function outcome(port: number, username: string, password: string, command: string[]): Promise<string> {
-    // No ready check: it runs INFO, which the application user may be refused.
-    const c = new Redis({
-        host: HOST,
-        port,
-        username,
-        password,
-        lazyConnect: true,
-        retryStrategy: () => null,
-        protocol: 2,
-        enableReadyCheck: false,
-    });
-    // A refused login closes the connection; the refusal itself comes as an error event.
-    let refused: Error | undefined;
-    c.on("error", (err: Error) => (refused ??= err));
-    try {
-        await c.connect();
-        await c.call(command[0]!, ...command.slice(1));
-        return "OK";
-    } catch (err) {
-        return (refused ?? (err as Error)).message.split(" ")[0]!;
-    } finally {
-        c.disconnect();
-    }
-}
-
 describe("security 1: ACL users on the engine, with sentinels", function () {
     this.timeout(300_000);
     const s = scenario(1, SECURITY);
     const ports = [s.masterPort, s.masterPort + 1, s.masterPort + 2];
-    const args = (disabledCommands?: string[]) => s.args({ sentinel: {}, disabledCommands });
+    const READER = "reader-Security-Passw0rd";
+    const reporting = { name: "reporting", password: READER, rules: "~report:* +@read" };
+    const args = (disabledCommands?: string[], users?: (typeof reporting)[]) => s.args({ sentinel: {}, disabledCommands, users });
     let keys: string[] = [];
     let recipe: SentinelClientRecipe;
     const passwords = { replication: "", sentinel: "" };
@@ -72,40 +46,49 @@ describe("security 1: ACL users on the engine, with sentinels", function () {
 
     it("lets each user do exactly its job, on every data node (user × command → allowed or NOPERM)", async () => {
         const matrix: [string, string, string[], string][] = [
-            ["default", PASSWORD, ["SET", "sec:k", "v"], "OK"],
-            ["default", PASSWORD, ["ROLE"], "OK"],
+            ["default", PASSWORD, ["SET", "sec:k", "v"], "ok"],
+            ["default", PASSWORD, ["ROLE"], "ok"],
             ["default", PASSWORD, ["FLUSHALL"], "NOPERM"],
             ["default", PASSWORD, ["FLUSHDB"], "NOPERM"],
             ["default", PASSWORD, ["REPLICAOF", "NO", "ONE"], "NOPERM"],
             ["default", PASSWORD, ["CONFIG", "GET", "masterauth"], "NOPERM"],
             ["default", PASSWORD, ["SHUTDOWN"], "NOPERM"],
-            ["admin", s.admin, ["CONFIG", "GET", "maxmemory"], "OK"],
-            ["admin", s.admin, ["ACL", "WHOAMI"], "OK"],
-            ["replication", passwords.replication, ["PING"], "OK"],
+            ["admin", s.admin, ["CONFIG", "GET", "maxmemory"], "ok"],
+            ["admin", s.admin, ["ACL", "WHOAMI"], "ok"],
+            ["replication", passwords.replication, ["PING"], "ok"],
             ["replication", passwords.replication, ["GET", "sec:k"], "NOPERM"],
-            ["sentinel", passwords.sentinel, ["INFO", "replication"], "OK"],
+            ["sentinel", passwords.sentinel, ["INFO", "replication"], "ok"],
             ["sentinel", passwords.sentinel, ["GET", "sec:k"], "NOPERM"],
             ["sentinel", passwords.sentinel, ["FLUSHALL"], "NOPERM"],
-            ["healthcheck", "any", ["PING"], "OK"],
+            ["healthcheck", "any", ["PING"], "ok"],
             ["healthcheck", "any", ["GET", "sec:k"], "NOPERM"],
         ];
         const rows = (f: (row: (typeof matrix)[number], port: number) => Promise<string> | string) =>
             Promise.all(ports.flatMap((port) => matrix.map(async (row) => `${port} ${row[0]} ${row[2][0]}: ${await f(row, port)}`)));
         // SET is a write: the replicas answer READONLY, which is theirs to answer, not the ACL's.
         const expected = await rows(([, , command, result], port) => (port !== s.masterPort && command[0] === "SET" ? "READONLY" : result));
-        assert.deepStrictEqual(await rows(([user, password, command], port) => outcome(port, user, password, command)), expected);
+        assert.deepStrictEqual(
+            await rows(([user, password, command], port) => outcomeAs(port, { username: user, password }, command)),
+            expected,
+        );
     });
 
-    it("changes disabledCommands on the running nodes, with no container replaced; the check still passes, as admin", async () => {
-        const result = await s.up(args(["FLUSHALL", "FLUSHDB", "INFO", "KEYS"]));
+    it("changes disabledCommands and adds a user on the running nodes, with no container replaced; the check still passes, as admin", async () => {
+        const result = await s.up(args(["FLUSHALL", "FLUSHDB", "INFO", "KEYS"], [reporting]));
         assert.deepStrictEqual(
             opsOf(result.steps, (x) => isContainer(x) && x.op !== "same"),
             [],
         );
         assert.deepStrictEqual(changed(result.steps), ["update sec1-live-config", "update sec1-check"]);
         for (const port of ports) {
-            assert.strictEqual(await outcome(port, "default", PASSWORD, ["INFO"]), "NOPERM", `${port}: INFO`);
-            assert.strictEqual(await outcome(port, "default", PASSWORD, ["KEYS", "*"]), "NOPERM", `${port}: KEYS`);
+            assert.strictEqual(await outcomeAs(port, { password: PASSWORD }, ["INFO"]), "NOPERM", `${port}: INFO`);
+            assert.strictEqual(await outcomeAs(port, { password: PASSWORD }, ["KEYS", "*"]), "NOPERM", `${port}: KEYS`);
+            const asReporting = (command: string[]) => outcomeAs(port, { username: "reporting", password: READER }, command);
+            assert.deepStrictEqual(
+                [await asReporting(["GET", "report:1"]), await asReporting(["GET", "sec:k"])],
+                ["ok", "NOPERM"],
+                `${port}`,
+            );
         }
         // The check reads INFO on every node: it could not pass as the application user.
         assert.deepStrictEqual(
@@ -117,12 +100,19 @@ describe("security 1: ACL users on the engine, with sentinels", function () {
             opsOf(back.steps, (x) => isContainer(x) && x.op !== "same"),
             [],
         );
-        assert.strictEqual(await outcome(s.masterPort, "default", PASSWORD, ["INFO"]), "OK");
+        assert.strictEqual(await outcomeAs(s.masterPort, { password: PASSWORD }, ["INFO"]), "ok");
         assert.strictEqual(
-            await outcome(s.masterPort, "default", PASSWORD, ["REPLICAOF", "NO", "ONE"]),
+            await outcomeAs(s.masterPort, { password: PASSWORD }, ["REPLICAOF", "NO", "ONE"]),
             "NOPERM",
             "admin commands stay off",
         );
+        for (const port of ports) {
+            assert.strictEqual(
+                await outcomeAs(port, { username: "reporting", password: READER }),
+                "WRONGPASS",
+                `${port}: the user is gone`,
+            );
+        }
     });
 
     it("fails over with the sentinels logging in to the nodes as the sentinel user; no acknowledged key is lost", async () => {

@@ -12,14 +12,14 @@ import {
     PasswordCommitInputs,
     passwordCommitProvider,
 } from "../../components/liveConfig";
-import { aclSettings, ADMIN_USER } from "../../components/acl";
+import { aclSettings, ADMIN_USER, hashedPassword } from "../../components/acl";
 import type { RolloutNode } from "../../components/rollout";
 import { DEFAULT_DISABLED_COMMANDS } from "../../config";
 import { LinkWatcher } from "../../harness/linkWatcher";
 import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
 import { PasswordProbe } from "../../harness/passwordProbe";
 import { pollUntil } from "../../harness/poll";
-import { authWith, withClient } from "../../harness/redisClient";
+import { authWith, outcomeAs, withClient } from "../../harness/redisClient";
 import { RedisFleet, RedisNode, requireRedisServer, waitLinked } from "../support/redisProcesses";
 import { HOST, MONITORED, PASSWORD, reportedMaster, startSentinelGroup } from "../support/sentinelGroup";
 
@@ -191,6 +191,23 @@ describe("live configuration providers, serialized, against redis-server", funct
             async () => (await reportedMaster(g.sentinels[1]!)) !== `${HOST}:${g.master.port}`,
             20,
         );
+    });
+
+    it("adds a configured user on every running node, and deletes it when it is no longer declared", async () => {
+        const nodes = await group();
+        const reader = "reader-Live-Pa55";
+        const withUser = { ...ACL, users: { ...ACL.users, reporting: `on ${hashedPassword(reader)} ~report:* +@read` } };
+        const olds = outputsFor(nodes, {});
+        const added = { ...inputsOf(olds), acl: withUser };
+        assert.strictEqual((await live.diff!("id", olds, added)).changes, true);
+        const { outs } = await live.update!("id", olds, added);
+        const as = (port: number, command: string[]) => outcomeAs(port, { username: "reporting", password: reader }, command);
+        assert.deepStrictEqual(await Promise.all(nodes.map((n) => as(n.port, ["GET", "report:1"]))), ["ok", "ok", "ok"]);
+        assert.deepStrictEqual(await Promise.all(nodes.map((n) => as(n.port, ["SET", "report:1", "x"]))), ["NOPERM", "NOPERM", "NOPERM"]);
+        await live.update!("id", outs as LiveConfigOutputs, inputsOf(olds));
+        assert.deepStrictEqual(await Promise.all(nodes.map((n) => as(n.port, ["PING"]))), ["WRONGPASS", "WRONGPASS", "WRONGPASS"]);
+        for (const n of nodes)
+            assert.doesNotMatch(fs.readFileSync(n.confFile, "utf8"), /^user reporting /m, `${n.name}: rewritten without it`);
     });
 
     it("brings a group from before ACL users to them, dropping no link: the application user loses FLUSHALL and REPLICAOF, replicas log in as replication", async () => {

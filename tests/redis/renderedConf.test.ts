@@ -9,13 +9,18 @@ import * as os from "os";
 import * as path from "path";
 import Redis from "ioredis";
 import { parseGroupConfig } from "../../config";
+import { hashedPassword } from "../../components/acl";
 import { HEALTHCHECK_TEST, renderRedisConf, renderSentinelConf } from "../../components/redisConf";
 import { pollUntil } from "../../harness/poll";
+import { outcomeAs } from "../../harness/redisClient";
 import { LOCAL_POLL_MS, requireRedisServer } from "../support/redisProcesses";
 
 const PASSWORD = "rendered-Passw0rd";
 const CREDS = { admin: "admin-Rendered-1", replication: "repl-Rendered-1", sentinel: "sentinel-Rendered-1" };
 const SECRETS = { password: PASSWORD, creds: CREDS };
+const READER = "reader-Rendered-1";
+/** A configured user, as the component renders it: read-only, on keys under report:. */
+const USERS = { reporting: `on ${hashedPassword(READER)} ~report:* +@read` };
 const HOST = "127.0.0.1";
 const PORTS = { master: 17250, replica: 17251, sentinel: 17252 };
 
@@ -93,7 +98,7 @@ describe("rendered configs on real Redis", function () {
 
     it("runs the master's config: auth required, protected mode on, AOF on, no sync delay", async () => {
         // The group's own tools log in as admin: the application user may not read the config.
-        const master = await start(renderRedisConf(plan.master, plan, SECRETS), PORTS.master, [], {
+        const master = await start(renderRedisConf(plan.master, plan, SECRETS, { users: USERS }), PORTS.master, [], {
             username: "admin",
             password: CREDS.admin,
         });
@@ -123,36 +128,12 @@ describe("rendered configs on real Redis", function () {
     });
 
     it("gives each user only its job: the application user gets NOPERM on admin commands and FLUSHALL, replication and sentinel only theirs", async () => {
-        /** What a user's command gets: "OK" when allowed, else the error's first word. */
-        const as = async (username: string, password: string, ...command: string[]): Promise<string> => {
-            const c = new Redis({
-                host: HOST,
-                port: PORTS.master,
-                username,
-                password,
-                lazyConnect: true,
-                retryStrategy: () => null,
-                protocol: 2,
-            });
-            // A refused login closes the connection; the refusal itself comes as an error event.
-            let refused: Error | undefined;
-            c.on("error", (err: Error) => (refused ??= err));
-            clients.push(c);
-            try {
-                await c.connect();
-                await c.call(command[0]!, ...command.slice(1));
-                return "OK";
-            } catch (err) {
-                return (refused ?? (err as Error)).message.split(" ")[0]!;
-            } finally {
-                c.disconnect();
-            }
-        };
+        const as = (username: string, password: string, ...command: string[]) => outcomeAs(PORTS.master, { username, password }, command);
         const matrix: [string, string, string[], string][] = [
-            ["default", PASSWORD, ["SET", "acl:k", "v"], "OK"],
-            ["default", PASSWORD, ["INFO", "replication"], "OK"],
-            ["default", PASSWORD, ["ROLE"], "OK"],
-            ["default", PASSWORD, ["WAIT", "0", "10"], "OK"],
+            ["default", PASSWORD, ["SET", "acl:k", "v"], "ok"],
+            ["default", PASSWORD, ["INFO", "replication"], "ok"],
+            ["default", PASSWORD, ["ROLE"], "ok"],
+            ["default", PASSWORD, ["WAIT", "0", "10"], "ok"],
             ["default", PASSWORD, ["CONFIG", "GET", "masterauth"], "NOPERM"],
             ["default", PASSWORD, ["FLUSHALL"], "NOPERM"],
             ["default", PASSWORD, ["FLUSHDB"], "NOPERM"],
@@ -160,16 +141,19 @@ describe("rendered configs on real Redis", function () {
             ["default", PASSWORD, ["CONFIG", "SET", "maxmemory", "1mb"], "NOPERM"],
             ["default", PASSWORD, ["ACL", "SETUSER", "x"], "NOPERM"],
             ["default", PASSWORD, ["SHUTDOWN"], "NOPERM"],
-            ["admin", CREDS.admin, ["CONFIG", "GET", "maxmemory"], "OK"],
-            ["admin", CREDS.admin, ["ACL", "LIST"], "OK"],
-            ["replication", CREDS.replication, ["PING"], "OK"],
+            ["admin", CREDS.admin, ["CONFIG", "GET", "maxmemory"], "ok"],
+            ["admin", CREDS.admin, ["ACL", "LIST"], "ok"],
+            ["replication", CREDS.replication, ["PING"], "ok"],
             ["replication", CREDS.replication, ["GET", "acl:k"], "NOPERM"],
             ["replication", CREDS.replication, ["CONFIG", "GET", "*"], "NOPERM"],
-            ["sentinel", CREDS.sentinel, ["INFO"], "OK"],
-            ["sentinel", CREDS.sentinel, ["ROLE"], "OK"],
+            ["sentinel", CREDS.sentinel, ["INFO"], "ok"],
+            ["sentinel", CREDS.sentinel, ["ROLE"], "ok"],
             ["sentinel", CREDS.sentinel, ["GET", "acl:k"], "NOPERM"],
             ["sentinel", CREDS.sentinel, ["FLUSHALL"], "NOPERM"],
             ["healthcheck", "healthcheck", ["GET", "acl:k"], "NOPERM"],
+            ["reporting", READER, ["GET", "report:x"], "ok"],
+            ["reporting", READER, ["GET", "acl:k"], "NOPERM"],
+            ["reporting", READER, ["SET", "report:x", "v"], "NOPERM"],
             ["admin", PASSWORD, ["PING"], "WRONGPASS"],
         ];
         const seen: string[] = [];

@@ -59,6 +59,12 @@ describe("renderRedisConf", () => {
         for (const secret of [password, creds.admin, creds.sentinel]) assert.ok(!conf.includes(secret), "a password in plain text");
     });
 
+    it("adds the configured users as the node was created with them, passwords hashed", () => {
+        const users = { reporting: `on ${hashedPassword("reader-Passw0rd")} ~report:* +@read` };
+        assert.ok(valueOf(renderRedisConf(master, plan, secrets, { users }), "user").includes(`reporting ${users.reporting}`));
+        assert.ok(!valueOf(renderRedisConf(master, plan, secrets), "user").some((u) => u.startsWith("reporting")));
+    });
+
     it("takes disabledCommands, and the rules a node was created with over the plan's", () => {
         const open = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, disabledCommands: ["KEYS", "config|set"] });
         const users = (conf: string) => valueOf(conf, "user").find((u) => u.startsWith("default"));

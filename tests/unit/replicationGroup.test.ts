@@ -401,6 +401,26 @@ describe("RedisReplicationGroup (mocks)", function () {
         }
     });
 
+    it("gives configured users to LiveConfig and to each node's redis.conf with their passwords hashed, and nowhere in plain text", async () => {
+        const reader = "reader-Unit-Passw0rd";
+        const withUsers = new components.RedisReplicationGroup("users", {
+            network: { subnet: "10.83.0.0/24" },
+            master: { hostPort: 7880 },
+            replicaCount: 1,
+            password: PASSWORD,
+            users: [{ name: "reporting", password: pulumi.secret(reader), rules: "~report:* +@read" }],
+        });
+        await promiseOf(withUsers.replication);
+        const rules = `on ${hashedPassword(reader)} ~report:* +@read`;
+        const live = registered.find((r) => r.name === "users-live-config")!;
+        assert.ok(isSecretValue(live.inputs.acl), "LiveConfig's acl input is a secret");
+        assert.strictEqual(reveal(live.inputs.acl).users.reporting, rules);
+        const upload = reveal(registered.find((r) => r.name === "users-master")!.inputs.uploads)[0].content as string;
+        assert.match(upload, new RegExp(`^user reporting ${rules.replace(/[*+]/g, "\\$&")}$`, "m"));
+        const everything = JSON.stringify(registered.filter((r) => r.name.startsWith("users-")).map((r) => r.inputs));
+        assert.ok(!everything.includes(reader), "the user's password is somewhere in plain text");
+    });
+
     it("prepares host-path directories, owned by the redis user, before the containers", async () => {
         const onHost = new components.RedisReplicationGroup("onhost", {
             network: { subnet: "10.86.0.0/24" },

@@ -45,6 +45,7 @@ const ARGS: Record<string, string> = {
     auth: "boolean",
     password: "string",
     disabledCommands: "array<string>",
+    users: "array<AclUserArgs>",
     persistence: "PersistenceSpec",
     replication: "ReplicationSpec",
     maxmemory: "string",
@@ -146,6 +147,7 @@ describe("component schema (served to every Pulumi language)", function () {
             "outputs.masterUrl",
             "outputs.replicaUrls",
             "outputs.adminPassword",
+            "AclUserArgs.password",
             "NodeConnection.password",
             "NodeConnection.url",
         ]);

@@ -160,6 +160,45 @@ const badConfigs: [string, unknown, string, RegExp][] = [
         /either replicas \(a list\) or replicaCount, not both/,
     ],
     ["replicaCount zero", { replicaCount: 0 }, "replicaCount", /out of range 1-32/],
+    ["users as an object", { users: { name: "r" } }, "users", /must be a list of \{ name, password, rules \}/],
+    ["user without a name", { users: [{ password: "reader-Passw0rd", rules: "+get" }] }, "users[0].name", /is required/],
+    [
+        "user named after the group's own",
+        { users: [{ name: "admin", password: "reader-Passw0rd", rules: "+get" }] },
+        "users[0].name",
+        /one of the group's own users/,
+    ],
+    [
+        "user name with a space",
+        { users: [{ name: "a b", password: "reader-Passw0rd", rules: "+get" }] },
+        "users[0].name",
+        /is not a user name/,
+    ],
+    [
+        "user given twice",
+        {
+            users: [
+                { name: "r", password: "reader-Passw0rd", rules: "+get" },
+                { name: "r", password: "reader-Passw0rd", rules: "+get" },
+            ],
+        },
+        "users[1].name",
+        /given twice/,
+    ],
+    ["user password too short", { users: [{ name: "r", password: "short", rules: "+get" }] }, "users[0].password", /at least 8 characters/],
+    ["user without a password", { users: [{ name: "r", rules: "+get" }] }, "users[0].password", /is required/],
+    [
+        "user rules with a password",
+        { users: [{ name: "r", password: "reader-Passw0rd", rules: "+get >other nopass" }] },
+        "users[0].rules",
+        /">other", "nopass": not a key, channel or command rule/,
+    ],
+    [
+        "user rules that end the line",
+        { users: [{ name: "r", password: "reader-Passw0rd", rules: "+get\nuser x on" }] },
+        "users[0].rules",
+        /"on": not a key/,
+    ],
     ["disabledCommands as a string", { disabledCommands: "FLUSHALL" }, "disabledCommands", /must be a list of command names/],
     [
         "disabledCommands entry with a space",
@@ -384,6 +423,12 @@ describe("parseGroupConfig", () => {
                 ["10.90.0.6", 7003],
             ],
         );
+    });
+
+    it("plans users without their passwords, rules on one line", () => {
+        const plan = parseGroupConfig({ users: [{ name: "reporting", password: "reader-Passw0rd", rules: " ~report:*  +@read &* " }] });
+        assert.deepStrictEqual(plan.users, [{ name: "reporting", rules: "~report:* +@read &*" }]);
+        assert.deepStrictEqual(parseGroupConfig({}).users, []);
     });
 
     it("plans disabledCommands lower-case and once each; FLUSHALL and FLUSHDB when left out, nothing for []", () => {
