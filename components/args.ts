@@ -32,6 +32,20 @@ export interface AclUserArgs {
     rules: string;
 }
 
+/** TLS on every node and sentinel: clients, replication and Sentinel. */
+export interface GroupTls {
+    /** The CA certificate (PEM, secret) that signed `cert`: the nodes and the group's own tools trust it. */
+    ca: pulumi.Input<string>;
+    /** The nodes' certificate (PEM, secret), for servers and clients alike: nodes log in to each other with it. It must name hostIp, or serverName. */
+    cert: pulumi.Input<string>;
+    /** Its private key (PEM, RSA, secret). */
+    key: pulumi.Input<string>;
+    /** tls-auth-clients: clients must present a certificate the CA signed. Default false. */
+    authClients?: boolean;
+    /** The DNS name clients check the certificate against. Default the address they connect to (hostIp). */
+    serverName?: string;
+}
+
 /** Arguments for a replication group. Give `replicas` or `replicaCount`, not both. */
 export interface RedisReplicationGroupArgs {
     /** Prefix of container, network and volume names; a valid Docker name. Default the resource's name. */
@@ -54,6 +68,8 @@ export interface RedisReplicationGroupArgs {
     disabledCommands?: string[];
     /** More ACL users, each with its own password and rules; added, changed and removed on the running nodes. */
     users?: AclUserArgs[];
+    /** TLS on every node and sentinel, replication and Sentinel included; the URLs become rediss://. Default off. */
+    tls?: GroupTls;
     /** Persistence and volumes. Default AOF on, a named volume per node. */
     persistence?: PersistenceSpec;
     /** Typed replication settings. */

@@ -25,7 +25,9 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
     const { plan } = ctx;
     const secrets = { password: plan.auth ? PASSWORD_PLACEHOLDER : undefined, creds: CREDS_PLACEHOLDER };
     const { volume, hostPath } = plan.persistence;
-    return pulumi.all([ctx.image, ctx.networkName, follows]).apply(([image, network, of]) => {
+    // The certificate is public: its digest says when a container is replaced for a new one.
+    const cert = ctx.tls?.apply((t) => crypto.createHash("sha256").update(t.ca).update(t.cert).digest("hex"));
+    return pulumi.all([ctx.image, ctx.networkName, follows, cert]).apply(([image, network, of, certDigest]) => {
         // An existing network as the name it has, whether the caller gave it as text or as an output.
         const networkPlan = plan.network.existing === undefined ? plan.network : { ...plan.network, existing: network };
         return crypto
@@ -37,6 +39,7 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
                     : // Live settings and the application user's rules change on the running node.
                       renderRedisConf(node, plan, secrets, { replicaOf: of, live: {}, defaultRules: "" }),
             )
+            .update(certDigest ?? "")
             .digest("hex");
     });
 }

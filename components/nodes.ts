@@ -9,6 +9,7 @@ import * as command from "@pulumi/command";
 import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
 import {
     HEALTHCHECK_TEST,
+    healthcheckFor,
     NodeSecrets,
     REDIS_CONF_PATH,
     REDIS_PORT,
@@ -17,8 +18,10 @@ import {
     SENTINEL_CONF_PATH,
     SENTINEL_HEALTHCHECK_TEST,
     SENTINEL_PORT,
+    TLS_FILES,
 } from "./redisConf";
 import type { GroupCredentials } from "./acl";
+import type { TlsClient, TlsPem } from "./tls";
 import type { BootSettings } from "./liveConfig";
 import { bootOf, nodeFingerprint } from "./boot";
 import { NodeHandover, NodeRejoin, RolloutNode, RolloutSentinel } from "./rollout";
@@ -42,8 +45,10 @@ export interface NodeContext {
     creds: pulumi.Output<GroupCredentials>;
     /** The configured users' full rules (passwords hashed), by name (secret). */
     users: pulumi.Output<Record<string, string>>;
-    /** How the rollout logs in: the admin user, its password secret. */
-    admin: { username: string; password: pulumi.Output<string> };
+    /** The group's TLS certificate, key and CA (secret), when it has TLS. */
+    tls?: pulumi.Output<TlsPem>;
+    /** How the rollout connects: the admin user, its password secret, over TLS when the group has it. */
+    admin: { username: string; password: pulumi.Output<string>; tls?: pulumi.Output<TlsClient> };
     /** What the first node's replacement waits for (the live configuration). */
     before: pulumi.Resource[];
     /** What every node resource waits for: the preflight. */
@@ -140,7 +145,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
                 content: configContent(ctx, node, monitor, (secrets, at) => renderSentinelConf(node, plan, secrets, at)),
             },
             internalPort: SENTINEL_PORT,
-            healthcheck: SENTINEL_HEALTHCHECK_TEST,
+            healthcheck: healthcheckFor(plan, SENTINEL_HEALTHCHECK_TEST),
             command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
             volumes: [],
             // After the master is back with its replicas: a sentinel then learns them all at its first look
@@ -165,7 +170,7 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
             ),
         },
         internalPort: REDIS_PORT,
-        healthcheck: HEALTHCHECK_TEST,
+        healthcheck: healthcheckFor(ctx.plan, HEALTHCHECK_TEST),
         volumes: volumesFor(ctx, node),
         dependsOn,
     });
@@ -234,15 +239,10 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
             networksAdvanced: [{ name: ctx.networkName, ipv4Address: node.ip, aliases: [node.key] }],
             ports: [{ internal: spec.internalPort, external: node.hostPort, ip: plan.hostIp, protocol: "tcp" }],
             volumes: spec.volumes,
-            // Owned by redis and private: it holds the password.
             uploads: [
-                {
-                    file: spec.config.file,
-                    content: spec.config.content,
-                    owner: String(REDIS_UID),
-                    group: String(REDIS_UID),
-                    permissions: "0600",
-                },
+                // Owned by redis and private: it holds the password.
+                { file: spec.config.file, content: spec.config.content, ...PRIVATE },
+                ...tlsUploads(ctx),
             ],
             healthcheck: { tests: spec.healthcheck, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
             restart: restartPolicyOf(plan, node),
@@ -260,6 +260,16 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
         // Fixed name, IP and host port: the old container must go before its replacement can start.
         { parent: ctx.parent, dependsOn: spec.dependsOn, deleteBeforeReplace: true },
     );
+}
+
+/** Owned by the redis user, readable by it alone. */
+const PRIVATE = { owner: String(REDIS_UID), group: String(REDIS_UID), permissions: "0600" };
+
+/** The TLS certificate, key and CA beside the node's config, when the group has TLS. */
+function tlsUploads(ctx: NodeContext): docker.types.input.ContainerUpload[] {
+    const tls = ctx.tls;
+    if (!tls) return [];
+    return (Object.keys(TLS_FILES) as (keyof TlsPem)[]).map((part) => ({ file: TLS_FILES[part], content: tls[part], ...PRIVATE }));
 }
 
 /** /data (and the conf dir, for host paths) of one node. */

@@ -23,6 +23,20 @@ export interface SentinelClientRecipe {
     name: string;
     /** Container IP:port, as Sentinel reports it, to the published endpoint on the host. */
     natMap: Record<string, HostPort>;
+    /** With TLS: connect to the sentinels over TLS too. */
+    enableTLSForSentinelMode?: boolean;
+    /** With TLS: the nodes' TLS options (the CA, and the name their certificate has). */
+    tls?: ClientTls;
+    /** With TLS: the sentinels' TLS options, the same. */
+    sentinelTLS?: ClientTls;
+}
+
+/** What a client needs to trust the group's certificate; with authClients, it adds its own cert and key. */
+export interface ClientTls {
+    /** The CA certificate (PEM). */
+    ca: string;
+    /** The name to check the certificate against, when it is not the address connected to. */
+    servername?: string;
 }
 
 /** Where a container on the group's network asks which node is master now. */
@@ -45,6 +59,8 @@ export interface NodeConnection {
     url: string;
     /** With Sentinel: where to ask for the master of now, which may no longer be this node. */
     sentinels?: SentinelConnection;
+    /** With TLS: the CA, and the name the nodes' certificate has (a client on the network connects by IP). */
+    tls?: ClientTls;
 }
 
 /** How a container on the group's network reaches the group, by role. */
@@ -77,35 +93,50 @@ export interface ReplicationStatus {
     configGeneration: number;
 }
 
-/** redis://[default:<password>@]host:port, secret when it holds the password. */
-function redisUrl(hostPort: string, password: pulumi.Output<string> | undefined): pulumi.Output<string> {
+/** redis:// (rediss:// with TLS) [default:<password>@]host:port, secret when it holds the password. */
+function redisUrl(plan: GroupPlan, hostPort: string, password: pulumi.Output<string> | undefined): pulumi.Output<string> {
+    const scheme = plan.tls ? "rediss" : "redis";
     return password
-        ? pulumi.secret(pulumi.interpolate`redis://default:${password.apply(encodeURIComponent)}@${hostPort}`)
-        : pulumi.output(`redis://${hostPort}`);
+        ? pulumi.secret(pulumi.interpolate`${scheme}://default:${password.apply(encodeURIComponent)}@${hostPort}`)
+        : pulumi.output(`${scheme}://${hostPort}`);
 }
 
 /** A node's URL on the Docker host (its published port). */
 export function hostUrlOf(plan: GroupPlan, node: NodePlan, password: pulumi.Output<string> | undefined): pulumi.Output<string> {
-    return redisUrl(endpointOf(plan, node), password);
+    return redisUrl(plan, endpointOf(plan, node), password);
 }
 
-/** Sentinels report container IPs; the natMap turns them into the ports published on the host. */
-export function sentinelRecipe(plan: GroupPlan): SentinelClientRecipe | undefined {
+/** What a client trusts, from the CA, when the group has TLS. */
+export function clientTlsOf(plan: GroupPlan, ca: pulumi.Output<string> | undefined): pulumi.Output<ClientTls | undefined> {
+    return pulumi.output(ca).apply((pem) => (plan.tls && pem ? { ca: pem, servername: plan.tls.serverName } : undefined));
+}
+
+/** Sentinels report container IPs; the natMap turns them into the ports published on the host. With TLS, ioredis's TLS options too. */
+export function sentinelRecipe(plan: GroupPlan, tls: ClientTls | undefined): SentinelClientRecipe | undefined {
     if (!plan.sentinel) return undefined;
     const host = connectHost(plan);
     const natMap: Record<string, HostPort> = {};
     for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
     for (const node of plan.sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
-    return { sentinels: plan.sentinel.nodes.map((node) => ({ host, port: node.hostPort })), name: plan.sentinel.masterName, natMap };
+    const recipe = {
+        sentinels: plan.sentinel.nodes.map((node) => ({ host, port: node.hostPort })),
+        name: plan.sentinel.masterName,
+        natMap,
+    };
+    return tls ? { ...recipe, enableTLSForSentinelMode: true, tls, sentinelTLS: tls } : recipe;
 }
 
 /** The group as a container on its network reaches it: static IPs, the ports inside the network. */
-export function connectionOf(plan: GroupPlan, password: pulumi.Output<string> | undefined): pulumi.Output<GroupConnection> {
+export function connectionOf(
+    plan: GroupPlan,
+    password: pulumi.Output<string> | undefined,
+    tls: pulumi.Output<ClientTls | undefined>,
+): pulumi.Output<GroupConnection> {
     const sentinels: SentinelConnection | undefined = plan.sentinel && {
         endpoints: plan.sentinel.nodes.map((node) => ({ host: node.ip, port: SENTINEL_PORT })),
         masterName: plan.sentinel.masterName,
     };
     const node = (n: NodePlan) =>
-        pulumi.output({ host: n.ip, port: REDIS_PORT, password, url: redisUrl(`${n.ip}:${REDIS_PORT}`, password), sentinels });
+        pulumi.output({ host: n.ip, port: REDIS_PORT, password, url: redisUrl(plan, `${n.ip}:${REDIS_PORT}`, password), sentinels, tls });
     return pulumi.output({ master: node(plan.master), replicas: plan.replicas.map(node) });
 }

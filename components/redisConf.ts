@@ -30,6 +30,37 @@ export const HEALTHCHECK_TEST = [
 /** The same healthcheck, on a sentinel's port. */
 export const SENTINEL_HEALTHCHECK_TEST = [...HEALTHCHECK_TEST.slice(0, 2), "-p", String(SENTINEL_PORT), ...HEALTHCHECK_TEST.slice(2)];
 
+/** Where a node's TLS files are uploaded, beside its redis.conf. */
+export const TLS_FILES = {
+    ca: "/usr/local/etc/redis/tls-ca.crt",
+    cert: "/usr/local/etc/redis/tls.crt",
+    key: "/usr/local/etc/redis/tls.key",
+} as const;
+
+/** A node's healthcheck (`test`, a data node's or a sentinel's): over TLS, with the node's own certificate, when the group has TLS. */
+export function healthcheckFor(plan: GroupPlan, test: string[]): string[] {
+    if (!plan.tls) return test;
+    return [...test.slice(0, 2), "--tls", "--cacert", TLS_FILES.ca, "--cert", TLS_FILES.cert, "--key", TLS_FILES.key, ...test.slice(2)];
+}
+
+/**
+ * The listening lines: `port` alone, or with TLS, TLS on that port and no plaintext port, the
+ * node's certificate also presented when it logs in to another node or sentinel.
+ */
+function listenLines(plan: GroupPlan, port: number): string[] {
+    if (!plan.tls) return [`port ${port}`];
+    return [
+        "# TLS on the node's port, and no plaintext port. Replicas and sentinels log in over TLS too.",
+        "port 0",
+        `tls-port ${port}`,
+        `tls-cert-file ${TLS_FILES.cert}`,
+        `tls-key-file ${TLS_FILES.key}`,
+        `tls-ca-cert-file ${TLS_FILES.ca}`,
+        `tls-auth-clients ${plan.tls.authClients ? "yes" : "no"}`,
+        "tls-replication yes",
+    ];
+}
+
 /** What a node's config holds that no one else may see: the group's password and its own users' passwords. */
 export interface NodeSecrets {
     /** The application user's password; undefined only when plan.auth is false. */
@@ -62,7 +93,7 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, secrets: NodeSe
         `# ${plan.name}-${node.key} (${node.role}), rendered by RedisReplicationGroup. Redis and pulumi up rewrite it (CONFIG REWRITE).`,
         "# Listen on the container's interfaces; the host reaches it only through the published port.",
         "bind 0.0.0.0",
-        `port ${REDIS_PORT}`,
+        ...listenLines(plan, REDIS_PORT),
         "dir /data",
         "# Clients log in as default; the group itself as admin, replication and sentinel.",
         ...userLines(plan.auth ? password : undefined, opts.defaultRules ?? defaultUserRules(plan), creds),
@@ -119,7 +150,7 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, secrets: Nod
     const lines = [
         `# ${plan.name}-${node.key} (sentinel), rendered by RedisReplicationGroup. Sentinel rewrites this file as it learns the group.`,
         "bind 0.0.0.0",
-        `port ${SENTINEL_PORT}`,
+        ...listenLines(plan, SENTINEL_PORT),
         "dir /data",
         `user ${HEALTHCHECK_USER} on nopass -@all +ping`,
         "# The check, the live configuration and the rollout log in as admin, as on the data nodes.",

@@ -10,9 +10,10 @@ import { LiveConfig, PasswordCommit } from "./liveConfig";
 import type { Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
 import { createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
-import { connectionOf, GroupConnection, hostUrlOf, ReplicationStatus, SentinelClientRecipe, sentinelRecipe } from "./outputs";
+import { clientTlsOf, connectionOf, GroupConnection, hostUrlOf, ReplicationStatus, SentinelClientRecipe, sentinelRecipe } from "./outputs";
 import { ReplicationCheck } from "./replicationCheck";
 import { LateNames, splitArgs } from "./spec";
+import { namesToCover, TlsClient, tlsClientOf, tlsPemOf } from "./tls";
 import { checkTargets, liveTargets, preflightTargets } from "./targets";
 
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
@@ -63,11 +64,17 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const { spec, late } = splitArgs(args);
         const plan = parseGroupConfig(spec, { name });
         const password = this.checkedPassword(plan, args.password);
+        const tls = tlsPemOf(plan, args.tls);
         this.warnAbout(plan);
 
         const existingNetwork = late.existingNetwork ?? plan.network.existing;
         // Every other resource waits for it: nothing exists before the inputs are known good.
-        const preflight = new Preflight(`${name}-preflight`, { ...preflightTargets(plan, existingNetwork), password }, { parent: this });
+        const lateTls = tls.late ? tls.pem!.apply((pem) => ({ pem, names: namesToCover(plan) })) : undefined;
+        const preflight = new Preflight(
+            `${name}-preflight`,
+            { ...preflightTargets(plan, existingNetwork), password, tls: lateTls },
+            { parent: this },
+        );
         const after = { parent: this, dependsOn: [preflight] };
         const { imageName, imageRef } = this.image(name, plan, late, args.dockerContext, after);
         this.imageName = imageName;
@@ -78,8 +85,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         // The configured users' passwords are only ever hashed.
         const hashes = (args.users ?? []).map((u) => pulumi.secret(pulumi.output(u.password)).apply(hashedPassword));
         const users = pulumi.secret(pulumi.all(hashes).apply((h) => configuredUsers(plan.users, h)));
-        // How the check, the live configuration and the rollout log in.
-        const admin = { username: ADMIN_USER, password: creds.admin };
+        // How the check, the live configuration and the rollout connect: as admin, over TLS when the group has it.
+        const admin: ToolAccess = { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, tls.pem) };
         const live = new LiveConfig(
             `${name}-live-config`,
             {
@@ -88,6 +95,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 password,
                 acl: pulumi.all([creds, users]).apply(([c, u]) => aclSettings(plan, c, u)),
                 admin: loginOf(admin),
+                tls: admin.tls,
             },
             after,
         );
@@ -100,6 +108,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             password,
             creds,
             users,
+            tls: tls.pem,
             admin,
             before: [live],
             preflight: [preflight],
@@ -113,7 +122,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.replicaContainerNames = pulumi.all(nodes.replicas.map((c) => c.name));
         this.masterUrl = hostUrlOf(plan, plan.master, password);
         this.replicaUrls = pulumi.all(plan.replicas.map((node) => hostUrlOf(plan, node, password)));
-        this.connection = connectionOf(plan, password);
+        const clientTls = clientTlsOf(plan, tls.pem?.ca);
+        this.connection = connectionOf(plan, password, clientTls);
         this.adminPassword = creds.admin;
         this.replication = pulumi.output({
             verified: check.verified,
@@ -128,7 +138,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         });
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
-        this.sentinelClient = pulumi.output(sentinelRecipe(plan));
+        this.sentinelClient = clientTls.apply((t) => sentinelRecipe(plan, t));
 
         this.registerOutputs({
             masterEndpoint: this.masterEndpoint,
@@ -178,7 +188,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         plan: GroupPlan,
         nodes: GroupNodes,
         live: LiveConfig,
-        logins: { password: pulumi.Output<string> | undefined; admin: { username: string; password: pulumi.Output<string> } },
+        logins: { password: pulumi.Output<string> | undefined; admin: ToolAccess },
     ): ReplicationCheck {
         const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
         const deployed = [...nodes.rejoins, ...nodes.sentinels];
@@ -187,7 +197,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             password &&
             new PasswordCommit(
                 `${name}-password-commit`,
-                { ...liveTargets(plan), password, admin: loginOf(admin) },
+                { ...liveTargets(plan), password, admin: loginOf(admin), tls: admin.tls },
                 { parent: this, dependsOn: deployed },
             );
         return new ReplicationCheck(
@@ -257,9 +267,17 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     }
 }
 
-/** A login as one value, for the resources that take it so. */
-function loginOf(login: { username: string; password: pulumi.Output<string> }): pulumi.Output<Login> {
-    return login.password.apply((password) => ({ username: login.username, password }));
+/** How the group's own tools (the check, the live configuration, the rollout) connect to every node and sentinel. */
+interface ToolAccess {
+    username: string;
+    password: pulumi.Output<string>;
+    /** With TLS: the nodes' certificate, key and CA. */
+    tls?: pulumi.Output<TlsClient>;
+}
+
+/** The login as one value, for the resources that take it so. */
+function loginOf(access: ToolAccess): pulumi.Output<Login> {
+    return access.password.apply((password) => ({ username: access.username, password }));
 }
 
 /** A path relative to the program's directory, so state doesn't change with the checkout's location. */

@@ -8,6 +8,9 @@ import type { RedisReplicationGroupArgs } from "./args";
 /** Stands in for a name known only at deployment: a valid Docker name, so the plan holds. */
 export const NAME_KNOWN_LATER = "name-known-at-deployment";
 
+/** Stands in for a PEM known only at deployment. */
+const PEM_KNOWN_LATER = "-----BEGIN KNOWN AT DEPLOYMENT-----";
+
 /** Names a caller passed as outputs; undefined where the value was known at once. */
 export interface LateNames {
     existingNetwork?: pulumi.Output<string>;
@@ -16,12 +19,15 @@ export interface LateNames {
 
 /** The settings to plan from, and the names that are known only at deployment. */
 export function splitArgs(args: RedisReplicationGroupArgs): { spec: GroupSpec; late: LateNames } {
-    const { password: _password, dockerContext: _dockerContext, network, image, users, ...rest } = args;
+    const { password: _password, dockerContext: _dockerContext, network, image, users, tls, ...rest } = args;
     const existing = nowOrLater(network?.existing);
     const imageName = nowOrLater(image?.name);
     const spec: GroupSpec = { ...rest };
     // A user's password is only hashed: one known later needs no stand-in but one the plan accepts.
     if (users !== undefined) spec.users = users.map((u) => ({ ...u, password: nowOrLater(u.password).now }));
+    // PEMs known only at deployment are checked by the preflight.
+    const pem = (v: pulumi.Input<string>) => (nowOrLater(v).later ? PEM_KNOWN_LATER : nowOrLater(v).now);
+    if (tls !== undefined) spec.tls = { ...tls, ca: pem(tls.ca), cert: pem(tls.cert), key: pem(tls.key) };
     // Only keys the caller gave: the plan reports every key it does not know.
     if (network !== undefined) spec.network = existing.later ? { ...network, existing: existing.now } : (network as GroupSpec["network"]);
     if (image !== undefined) spec.image = imageName.later ? { ...image, name: imageName.now } : (image as GroupSpec["image"]);
@@ -39,10 +45,11 @@ function nowOrLater(value: pulumi.Input<string> | undefined): { now?: string; la
  * and redisConfig's numbers and booleans their redis.conf text. For a spec parseGroupConfig accepted.
  */
 export function argsOfStack(spec: GroupSpec): RedisReplicationGroupArgs {
-    const { replicas, redisConfig, users, ...rest } = spec;
+    const { replicas, redisConfig, users, tls, ...rest } = spec;
     const args: RedisReplicationGroupArgs = { ...rest };
     // parseGroupConfig took the spec: every user has its name, password and rules.
     if (users !== undefined) args.users = users as RedisReplicationGroupArgs["users"];
+    if (tls !== undefined) args.tls = tls as RedisReplicationGroupArgs["tls"];
     if (typeof replicas === "number") args.replicaCount = replicas;
     else if (replicas !== undefined) args.replicas = replicas;
     if (redisConfig !== undefined) {

@@ -7,6 +7,8 @@ export type { ConfigProblem } from "./errors";
 export { cpusReadBack } from "./dockerForms";
 export { DEFAULT_DISABLED_COMMANDS, RESERVED_USERS } from "./acl";
 export type { UserPlan } from "./acl";
+export { tlsProblems } from "./tls";
+export type { TlsPlan, TlsProblem } from "./tls";
 export { assertPassword, passwordProblems } from "./password";
 export { directiveText, OWNED_DIRECTIVES } from "./redisConfig";
 export { isLiveDirective, settingsOf, splitSettings } from "./liveSettings";

@@ -16,6 +16,7 @@ import {
     VERIFY_MODES,
 } from "./defaults";
 import { readDisabledCommands, readUsers } from "./acl";
+import { readTls } from "./tls";
 import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
 import { ipToInt } from "./ipv4";
@@ -38,6 +39,7 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "auth",
     "disabledCommands",
     "users",
+    "tls",
     "persistence",
     "replication",
     "maxmemory",
@@ -69,6 +71,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const { hostIp, auth } = readAccess(r, top);
     const disabledCommands = readDisabledCommands(r, top.disabledCommands);
     const users = readUsers(r, top.users);
+    const tls = readTls(r, top.tls);
     const persistence = readPersistence(r, top.persistence);
     const replication = readReplication(r, top.replication, replicas.length);
     const { maxmemory, maxmemoryPolicy } = readMemory(r, top.maxmemory, top.maxmemoryPolicy);
@@ -90,6 +93,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         auth,
         disabledCommands,
         users,
+        tls,
         persistence,
         replication,
         maxmemory,

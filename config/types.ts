@@ -1,6 +1,7 @@
 // The shapes of a group's settings: the spec as written (every field optional) and the plan
 // parseGroupConfig makes of it (validated, every default applied).
 import type { UserPlan } from "./acl";
+import type { TlsPlan } from "./tls";
 
 /** An ACL user of the group's, beside its own. */
 export interface UserSpec {
@@ -10,6 +11,20 @@ export interface UserSpec {
     password?: string;
     /** Its ACL rules, e.g. "~cache:* +@read +@write": key and channel patterns, commands and categories. */
     rules?: string;
+}
+
+/** TLS as the settings write it. */
+export interface TlsSpec {
+    /** The CA certificate (PEM) that signed `cert`. */
+    ca?: string;
+    /** The nodes' certificate (PEM), for servers and clients alike: nodes log in to each other with it. */
+    cert?: string;
+    /** Its private key (PEM, RSA). */
+    key?: string;
+    /** tls-auth-clients: clients must present a certificate the CA signed. Default false. */
+    authClients?: boolean;
+    /** The DNS name clients check the certificate against. Default the address they connect to (hostIp). */
+    serverName?: string;
 }
 
 /** A node's static address on the group's network and its published port on the Docker host. */
@@ -115,6 +130,8 @@ export interface GroupSpec {
     disabledCommands?: string[];
     /** More ACL users, each with its own password and rules. */
     users?: UserSpec[];
+    /** TLS on every node and sentinel, replication and Sentinel included. Default off. */
+    tls?: TlsSpec;
     /** Persistence and volumes. */
     persistence?: PersistenceSpec;
     /** Typed replication settings. */
@@ -203,6 +220,8 @@ export interface GroupPlan {
     disabledCommands: string[];
     /** More ACL users, without their passwords. */
     users: UserPlan[];
+    /** TLS, when on; its PEMs are apart, as secrets. */
+    tls?: TlsPlan;
     persistence: PersistencePlan;
     replication: ReplicationPlan;
     maxmemory?: string;

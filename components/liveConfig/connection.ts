@@ -3,6 +3,7 @@
 // or the new password). Serialized with the providers (see the rules at the top of
 // ../replicationCheck/provider.ts).
 import type { Redis as RedisClient } from "ioredis";
+import type { TlsClient } from "../tls";
 import { failFastOptions } from "../replicationCheck/connection";
 import { errorMessage } from "../replicationCheck/messages";
 import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
@@ -26,7 +27,7 @@ export function passwordsOf(logins: Login[]): (string | undefined)[] {
 }
 
 /** Connects to the target with the first of `logins` it accepts. Throws, naming the target. */
-export async function connectAny(target: LiveTarget, logins: Login[], opTimeout: number): Promise<LiveClient> {
+export async function connectAny(target: LiveTarget, logins: Login[], opTimeout: number, tls?: TlsClient): Promise<LiveClient> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Redis } = require("ioredis") as typeof import("ioredis");
     const where = parseEndpoint(target.endpoint);
@@ -35,7 +36,15 @@ export async function connectAny(target: LiveTarget, logins: Login[], opTimeout:
     const tries = (logins.length === 0 ? [{}] : logins).filter((l) => !seen.has(JSON.stringify(l)) && seen.add(JSON.stringify(l)));
     let last = "";
     for (const login of tries) {
-        const options = failFastOptions(where.host, where.port, login.password, opTimeout, "pulumi-replication-config", login.username);
+        const options = failFastOptions(
+            where.host,
+            where.port,
+            login.password,
+            opTimeout,
+            "pulumi-replication-config",
+            login.username,
+            tls,
+        );
         const client = new Redis(options);
         // A refused AUTH closes the connection: the command then fails with "Connection is closed",
         // and the refusal itself comes as an error event.
@@ -55,8 +64,8 @@ export async function connectAny(target: LiveTarget, logins: Login[], opTimeout:
 }
 
 /** Connects to every target, or to none: on a failure the others are closed again. */
-export async function connectAll(targets: LiveTarget[], logins: Login[], opTimeout: number): Promise<LiveClient[]> {
-    const settled = await Promise.allSettled(targets.map((t) => connectAny(t, logins, opTimeout)));
+export async function connectAll(targets: LiveTarget[], logins: Login[], opTimeout: number, tls?: TlsClient): Promise<LiveClient[]> {
+    const settled = await Promise.allSettled(targets.map((t) => connectAny(t, logins, opTimeout, tls)));
     const clients = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     const failed = settled.flatMap((s) => (s.status === "rejected" ? [errorMessage(s.reason)] : []));
     if (failed.length > 0) {

@@ -8,6 +8,7 @@
 // they reach: modules are required inside functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { differs, newId } from "../replicationCheck/providerParts";
+import type { TlsClient } from "../tls";
 import { applyDefaultRules, ensureGroupUsers } from "./acl";
 import { closeAll, connectAll, LiveClient, replicasFirst } from "./connection";
 import { admitPassword, retireOtherPasswords } from "./password";
@@ -51,11 +52,10 @@ function removedUsers(olds: AclSettings | undefined, news: AclSettings): string[
 async function withGroup(
     data: LiveTarget[],
     sentinels: LiveTarget[],
-    logins: Login[],
-    timeoutMs: number,
+    connect: { logins: Login[]; tls?: TlsClient; timeoutMs: number },
     work: (data: LiveClient[], sentinels: LiveClient[]) => Promise<void>,
 ): Promise<void> {
-    const clients = await connectAll([...data, ...sentinels], logins, Math.min(timeoutMs, 5000));
+    const clients = await connectAll([...data, ...sentinels], connect.logins, Math.min(connect.timeoutMs, 5000), connect.tls ?? undefined);
     try {
         await work(clients.slice(0, data.length), clients.slice(data.length));
     } finally {
@@ -76,21 +76,25 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
         const rotate = olds.password !== undefined && news.password !== undefined && olds.password !== news.password;
         const acl = JSON.stringify(olds.acl) !== JSON.stringify(news.acl) ? news.acl : undefined;
         const changed = Object.entries(changes).map(([d, v]) => `${d} ${v}`);
-        if (acl) changed.push(`acl default ${acl.defaultRules}`);
+        if (acl) changed.push(`acl users ${Object.keys(acl.users).join(" ")}; default ${acl.defaultRules}`);
         if (changed.length === 0 && !rotate)
             return { outs: { ...news, generation: olds.generation, changed: olds.changed, admittedPassword: false } };
         const data = stillDeclared(olds.dataNodes, news.dataNodes);
         const sentinels = olds.sentinel && news.sentinel ? stillDeclared(olds.sentinel.nodes, news.sentinel.nodes) : [];
         const passwords = [olds.password, news.password];
         // The old admin login too: a replaced generated password is taken by the nodes only now.
-        const logins = [news.admin, ...loginsOf(olds.admin ?? news.admin, passwords)];
+        const connect = {
+            logins: [news.admin, ...loginsOf(olds.admin ?? news.admin, passwords)],
+            tls: news.tls,
+            timeoutMs: news.timeoutMs,
+        };
         const masterName = news.sentinel?.masterName;
         // First the group's own users, so that from then on every node takes the admin login.
         if (acl && groupUsersDiffer(olds.acl, acl))
-            await withGroup(data, sentinels, logins, news.timeoutMs, (d, s) =>
+            await withGroup(data, sentinels, connect, (d, s) =>
                 ensureGroupUsers(d, s, masterName, acl, { passwords, waitMs: news.timeoutMs, removed: removedUsers(olds.acl, acl) }),
             );
-        await withGroup(data, sentinels, logins, news.timeoutMs, async (d, s) => {
+        await withGroup(data, sentinels, connect, async (d, s) => {
             const ordered = await replicasFirst(d);
             await applySettings(ordered, changes);
             if (rotate) await admitPassword(ordered, s, masterName, { next: news.password!, prev: olds.password, waitMs: news.timeoutMs });
@@ -110,8 +114,8 @@ export const passwordCommitProvider: pulumi.dynamic.ResourceProvider<PasswordCom
     async update(_id, olds, news) {
         if (olds.password !== news.password) {
             const sentinels = news.sentinel?.nodes ?? [];
-            const logins = loginsOf(news.admin, [news.password, olds.password]);
-            await withGroup(news.dataNodes, sentinels, logins, news.timeoutMs, async (data, s) =>
+            const connect = { logins: loginsOf(news.admin, [news.password, olds.password]), tls: news.tls, timeoutMs: news.timeoutMs };
+            await withGroup(news.dataNodes, sentinels, connect, async (data, s) =>
                 retireOtherPasswords(data, s, news.password, olds.password),
             );
         }

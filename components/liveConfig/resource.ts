@@ -23,12 +23,13 @@ export class LiveConfig extends pulumi.dynamic.Resource {
     constructor(name: string, args: LiveConfigArgs, opts?: pulumi.CustomResourceOptions) {
         const props = { generation: undefined, changed: undefined, admittedPassword: undefined, ...args };
         const password = args.password === undefined ? undefined : pulumi.secret(args.password);
-        const secrets = { password, acl: pulumi.secret(args.acl), admin: pulumi.secret(args.admin) };
+        const tls = args.tls === undefined ? undefined : pulumi.secret(args.tls);
+        const secrets = { password, acl: pulumi.secret(args.acl), admin: pulumi.secret(args.admin), tls };
         super(
             liveConfigProvider,
             name,
             { ...props, ...secrets },
-            withSecretOutputs(opts, ["password", "acl", "admin"]),
+            withSecretOutputs(opts, ["password", "acl", "admin", "tls"]),
             "redis",
             "LiveConfig",
         );
@@ -41,8 +42,8 @@ export class PasswordCommit extends pulumi.dynamic.Resource {
         super(
             passwordCommitProvider,
             name,
-            { ...args, password: pulumi.secret(args.password), admin: pulumi.secret(args.admin) },
-            withSecretOutputs(opts, ["password", "admin"]),
+            { ...args, password: pulumi.secret(args.password), admin: pulumi.secret(args.admin), tls: args.tls && pulumi.secret(args.tls) },
+            withSecretOutputs(opts, ["password", "admin", "tls"]),
             "redis",
             "PasswordCommit",
         );

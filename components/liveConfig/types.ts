@@ -1,6 +1,7 @@
 // The live configuration's public types: what a program passes to LiveConfig, PasswordCommit and
 // NodeBoot, and what their providers receive and keep. Types only.
 import type * as pulumi from "@pulumi/pulumi";
+import type { TlsClient } from "../tls";
 import type { RolloutNode } from "../rollout";
 
 /** A node or sentinel the live configuration reaches. */
@@ -52,6 +53,8 @@ export interface LiveConfigArgs {
     acl: pulumi.Input<AclSettings>;
     /** What the live configuration logs in as: the admin user. Kept as a secret. */
     admin: pulumi.Input<Login>;
+    /** With TLS: the certificate, key and CA it connects with. Kept as a secret. */
+    tls?: pulumi.Input<TlsClient>;
     /** How long a sentinel may take to get its links back after a password change, in ms; connects and commands wait at most 5 s. */
     timeoutMs: pulumi.Input<number>;
 }
@@ -65,6 +68,7 @@ export interface LiveConfigInputs {
     /** Absent in the state of a LiveConfig made before the group had ACL users. */
     acl?: AclSettings;
     admin: Login;
+    tls?: TlsClient;
     timeoutMs: number;
 }
 
@@ -86,6 +90,8 @@ export interface PasswordCommitArgs {
     password: pulumi.Input<string>;
     /** What the commit logs in as: the admin user. Kept as a secret. */
     admin: pulumi.Input<Login>;
+    /** With TLS: the certificate, key and CA it connects with. Kept as a secret. */
+    tls?: pulumi.Input<TlsClient>;
     timeoutMs: pulumi.Input<number>;
 }
 
@@ -94,6 +100,7 @@ export interface PasswordCommitInputs {
     sentinel?: LiveSentinels;
     password: string;
     admin: Login;
+    tls?: TlsClient;
     timeoutMs: number;
 }
 

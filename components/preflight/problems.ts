@@ -2,6 +2,7 @@
 // serialized with the provider (see the rules at the top of ../replicationCheck/provider.ts).
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "../../config/ipv4";
 import { passwordProblems } from "../../config/password";
+import { tlsProblems } from "../../config/tls";
 import type { DockerFacts, PreflightInputs, Problem } from "./types";
 
 function ownedBy(group: string | undefined, mine: string): boolean {
@@ -79,4 +80,9 @@ export function nameProblems(inputs: PreflightInputs, facts: DockerFacts): Probl
 
 export function passwordFailures(inputs: PreflightInputs): Problem[] {
     return passwordProblems(inputs.password, inputs.auth).map((reason) => ({ propertyPath: "password", reason }));
+}
+
+/** The TLS certificate, key and CA, when a caller passed them as outputs: the checks the constructor makes of known ones. */
+export function tlsFailures(inputs: PreflightInputs): Problem[] {
+    return inputs.tls ? tlsProblems(inputs.tls.pem, inputs.tls.names) : [];
 }

@@ -10,14 +10,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import { problemsMessage } from "../../config/problemText";
 import { newId } from "../replicationCheck/providerParts";
 import { dockerFacts, listenerProblems } from "./facts";
-import { nameProblems, networkProblems, passwordFailures, portProblems } from "./problems";
+import { nameProblems, networkProblems, passwordFailures, portProblems, tlsFailures } from "./problems";
 import type { PreflightInputs } from "./types";
 
-export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs, Omit<PreflightInputs, "password">> = {
+export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs, Omit<PreflightInputs, "password" | "tls">> = {
     async check(_olds, news) {
         const facts = await dockerFacts();
         const problems = [
             ...passwordFailures(news),
+            ...tlsFailures(news),
             ...portProblems(news, facts),
             ...(await listenerProblems(news, facts)),
             ...networkProblems(news, facts),
@@ -31,7 +32,7 @@ export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs,
         return { changes: false };
     },
     async create(inputs) {
-        const { password: _password, ...outs } = inputs;
+        const { password: _password, tls: _tls, ...outs } = inputs;
         return { id: newId("preflight"), outs };
     },
 };

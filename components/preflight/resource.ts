@@ -12,7 +12,15 @@ import type { PreflightArgs } from "./types";
 export class Preflight extends pulumi.dynamic.Resource {
     constructor(name: string, args: PreflightArgs, opts?: pulumi.CustomResourceOptions) {
         const password = args.password === undefined ? undefined : pulumi.secret(args.password);
-        const secretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "password"])];
-        super(preflightProvider, name, { ...args, password }, { ...opts, additionalSecretOutputs: secretOutputs }, "redis", "Preflight");
+        const tls = args.tls === undefined ? undefined : pulumi.secret(args.tls);
+        const secretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "password", "tls"])];
+        super(
+            preflightProvider,
+            name,
+            { ...args, password, tls },
+            { ...opts, additionalSecretOutputs: secretOutputs },
+            "redis",
+            "Preflight",
+        );
     }
 }

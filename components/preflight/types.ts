@@ -24,11 +24,17 @@ export interface PreflightArgs {
     subnet?: string;
     /** The network the group joins instead; may be known only at deployment. */
     existingNetwork?: pulumi.Input<string>;
+    /** The TLS certificate, key and CA, when known only now, and the names the certificate must cover. Kept as a secret. */
+    tls?: pulumi.Input<{ pem: { ca: string; cert: string; key: string }; names: string[] }>;
     /** The names the group gives its containers, network and volumes. */
     names: { containers: string[]; networks: string[]; volumes: string[] };
 }
 
-export type PreflightInputs = Omit<PreflightArgs, "password" | "existingNetwork"> & { password?: string; existingNetwork?: string };
+export type PreflightInputs = Omit<PreflightArgs, "password" | "existingNetwork" | "tls"> & {
+    password?: string;
+    existingNetwork?: string;
+    tls?: { pem: { ca: string; cert: string; key: string }; names: string[] };
+};
 
 /** One problem, as config errors report it. */
 export interface Problem {

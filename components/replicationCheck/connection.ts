@@ -1,6 +1,7 @@
 // Connecting to a node and saying what went wrong when that fails. Serialized with the provider
 // (see the rules at the top of provider.ts).
 import type { Redis as RedisClient, RedisOptions } from "ioredis";
+import type { TlsClient } from "../tls";
 import type { CheckContext, NodeState } from "./context";
 import { errorMessage, formatDuration, nodeError } from "./messages";
 import type { Fact } from "./types";
@@ -57,12 +58,15 @@ export function failFastOptions(
     opTimeout: number,
     connectionName: string,
     username?: string,
+    tls?: TlsClient,
 ): RedisOptions {
     return {
         host,
         port,
         username,
         password,
+        // The nodes' own certificate: it is what they present to each other, and the CA signed it.
+        tls: tls ? { ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.serverName } : undefined,
         connectionName,
         lazyConnect: true,
         enableOfflineQueue: false,
@@ -83,7 +87,7 @@ export async function ensureConnected(ctx: CheckContext, node: NodeState): Promi
         return node.client;
     }
     node.client?.disconnect();
-    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx.password, ctx.opTimeout, CLIENT_NAME, ctx.username));
+    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx.password, ctx.opTimeout, CLIENT_NAME, ctx.username, ctx.tls));
     ctx.clients.push(client);
     node.client = client;
     node.lastError = undefined;

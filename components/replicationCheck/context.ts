@@ -1,6 +1,7 @@
 // What one run of the check works with: the nodes it polls and the context its steps share.
 // Types only: nothing here is serialized.
 import type { Redis as RedisClient } from "ioredis";
+import type { TlsClient } from "../tls";
 import type { Fact, ReplicaTarget } from "./types";
 
 /** A data node or a sentinel, as one run of the check polls it. */
@@ -23,6 +24,8 @@ export interface CheckContext {
     /** The user the check logs in as (undefined: default), on the data nodes and the sentinels alike. */
     username?: string;
     password?: string;
+    /** With TLS: how the check connects. */
+    tls?: TlsClient;
     opTimeout: number;
     clients: RedisClient[];
     masterIp: string;

@@ -22,9 +22,10 @@ import type { ReplicationCheckInputs, ReplicationCheckOutputs, ReplicationCheckR
 import { verifyReplication } from "./verify";
 
 function toOutputs(inputs: ReplicationCheckInputs, result: ReplicationCheckResult): ReplicationCheckOutputs {
-    // The password never goes into the outputs.
-    const { password: _password, ...rest } = inputs;
+    // The password and the TLS key never go into the outputs.
+    const { password: _password, tls: _tls, ...rest } = inputs;
     void _password;
+    void _tls;
     return { ...rest, ...result };
 }
 

@@ -43,8 +43,9 @@ export class ReplicationCheck extends pulumi.dynamic.Resource {
             sentinelStatus: undefined,
             ...args,
             password: args.password === undefined ? undefined : pulumi.secret(args.password),
+            tls: args.tls === undefined ? undefined : pulumi.secret(args.tls),
         };
-        const secretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "password"])];
+        const secretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "password", "tls"])];
         super(replicationCheckProvider, name, props, { ...opts, additionalSecretOutputs: secretOutputs }, "redis", "ReplicationCheck");
     }
 }

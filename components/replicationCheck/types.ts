@@ -1,5 +1,6 @@
 // The check's public shapes: what the resource takes, what its provider receives, and what it reports.
 import type * as pulumi from "@pulumi/pulumi";
+import type { TlsClient } from "../tls";
 
 /** One replica the check must find linked. */
 export interface ReplicaTarget {
@@ -62,6 +63,8 @@ export interface ReplicationCheckArgs {
     username?: pulumi.Input<string>;
     /** That user's password, made secret; undefined when the nodes take none. */
     password?: pulumi.Input<string>;
+    /** With TLS: the certificate, key and CA the check connects with, made secret. */
+    tls?: pulumi.Input<TlsClient>;
     /** How long to wait for the group to become healthy, in ms. Default 60000. */
     timeoutMs?: pulumi.Input<number>;
     /** First poll interval in ms, doubling up to max(this, 50). Default 10. */
@@ -85,6 +88,7 @@ export interface ReplicationCheckInputs {
     sentinel?: SentinelCheck;
     username?: string;
     password?: string;
+    tls?: TlsClient;
     timeoutMs?: number;
     pollIntervalMs?: number;
     containerIds: string[];
@@ -138,8 +142,8 @@ export interface ReplicationCheckResult {
     sentinelStatus?: SentinelStatus[];
 }
 
-/** State stored for a check: its inputs without the password, plus the result. */
-export type ReplicationCheckOutputs = Omit<ReplicationCheckInputs, "password"> & ReplicationCheckResult;
+/** State stored for a check: its inputs without the password and the TLS key, plus the result. */
+export type ReplicationCheckOutputs = Omit<ReplicationCheckInputs, "password" | "tls"> & ReplicationCheckResult;
 
 /** One fact seen on a node; a fatal one will not heal by waiting. */
 export interface Fact {

@@ -53,6 +53,7 @@ function newContext(inputs: ReplicationCheckInputs, timeoutMs: number): CheckCon
     return {
         Redis,
         username: inputs.username ?? undefined,
+        tls: inputs.tls ?? undefined,
         password: inputs.password ?? undefined,
         opTimeout: Math.min(2000, Math.max(500, timeoutMs)),
         clients: [],

@@ -1,6 +1,7 @@
 // Connections of the rollout's waits: one client per endpoint, closed together. Serialized with
 // the providers (see the rules at the top of provider.ts).
 import type { Redis as RedisClient } from "ioredis";
+import type { TlsClient } from "../tls";
 import { failFastOptions } from "../replicationCheck/connection";
 import { errorMessage } from "../replicationCheck/messages";
 import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
@@ -10,6 +11,7 @@ export interface Connections {
     Redis: typeof import("ioredis").Redis;
     username?: string;
     password?: string;
+    tls?: TlsClient;
     opTimeout: number;
     clients: Map<string, RedisClient>;
 }
@@ -19,10 +21,18 @@ export function addressOf(node: { ip: string; port?: number }): string {
     return `${node.ip}:${node.port ?? 6379}`;
 }
 
-export function openConnections(login: { username?: string; password?: string }, opTimeout: number): Connections {
+export function openConnections(login: { username?: string; password?: string; tls?: TlsClient }, opTimeout: number): Connections {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Redis } = require("ioredis") as typeof import("ioredis");
-    return { Redis, username: login.username ?? undefined, password: login.password ?? undefined, opTimeout, clients: new Map() };
+    const { username, password, tls } = login;
+    return {
+        Redis,
+        username: username ?? undefined,
+        password: password ?? undefined,
+        tls: tls ?? undefined,
+        opTimeout,
+        clients: new Map(),
+    };
 }
 
 export function closeConnections(conns: Connections): void {
@@ -39,7 +49,7 @@ async function clientFor(conns: Connections, endpoint: string): Promise<RedisCli
     if (!where) throw new Error(`bad endpoint ${endpoint}`);
     let lastError: Error | undefined;
     const client = new conns.Redis(
-        failFastOptions(where.host, where.port, conns.password, conns.opTimeout, "pulumi-replication-rollout", conns.username),
+        failFastOptions(where.host, where.port, conns.password, conns.opTimeout, "pulumi-replication-rollout", conns.username, conns.tls),
     );
     client.on("error", (err: Error) => (lastError = err));
     conns.clients.set(endpoint, client);

@@ -16,7 +16,10 @@ import type { HandoverResult, NodeHandoverInputs, NodeRejoinInputs, RejoinResult
 /** Changes to these make a NodeRejoin wait again; the password and timeout alone don't. */
 const REJOIN_KEYS = ["node", "replicaOf", "dataNodes", "containerId", "removesLeavers", "sentinel"];
 
-export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInputs, Omit<NodeRejoinInputs, "password"> & RejoinResult> = {
+export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<
+    NodeRejoinInputs,
+    Omit<NodeRejoinInputs, "password" | "tls"> & RejoinResult
+> = {
     async diff(_id, olds, news) {
         const changes = differs(olds as never, news as never, REJOIN_KEYS);
         return { changes, replaces: [], deleteBeforeReplace: false };
@@ -24,7 +27,7 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInput
     async create(inputs) {
         // A first deploy creates the replicas before the master: require the link only if the master answers.
         const result = await waitRejoined(inputs, "auto");
-        const { password: _password, ...rest } = inputs;
+        const { password: _password, tls: _tls, ...rest } = inputs;
         return { id: newId("rejoin"), outs: { ...rest, ...result } };
     },
     async update(_id, olds, news) {
@@ -35,25 +38,25 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<NodeRejoinInput
                 ? await waitRejoined(news, true)
                 : { role: olds.role, offset: olds.offset, waitedMs: 0, linked: olds.linked };
         const detached = news.removesLeavers ? await removeLeavers(olds, news) : [];
-        const { password: _password, ...rest } = news;
+        const { password: _password, tls: _tls, ...rest } = news;
         return { outs: { ...rest, ...result, detached } };
     },
 };
 
 export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<
     NodeHandoverInputs,
-    Omit<NodeHandoverInputs, "password"> & HandoverResult
+    Omit<NodeHandoverInputs, "password" | "tls"> & HandoverResult
 > = {
     async diff(_id, olds, news) {
         const changes = differs(olds as never, news as never, ["node", "fingerprint", "dataNodes", "sentinel", "deployedReplicaOf"]);
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
-        const { password: _password, ...rest } = inputs;
+        const { password: _password, tls: _tls, ...rest } = inputs;
         return { id: newId("handover"), outs: { ...rest, ...(await followCurrent(inputs)) } };
     },
     async update(_id, olds, news) {
-        const { password: _password, ...rest } = news;
+        const { password: _password, tls: _tls, ...rest } = news;
         // Only a new fingerprint means a new container for the node; otherwise it keeps what it follows.
         if (olds.fingerprint === news.fingerprint) {
             return { outs: { ...rest, replicaOf: olds.replicaOf, failedOverTo: olds.failedOverTo } };

@@ -6,7 +6,7 @@ import type { NodeHandoverArgs, NodeRejoinArgs } from "./types";
 
 /** The options of a rollout resource, with the password kept secret in its outputs. */
 function secretPassword(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-    return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), "password"])] };
+    return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), "password", "tls"])] };
 }
 
 /**
@@ -25,7 +25,7 @@ export class NodeRejoin extends pulumi.dynamic.Resource {
         super(
             nodeRejoinProvider,
             name,
-            { ...props, password: args.password && pulumi.secret(args.password) },
+            { ...props, password: args.password && pulumi.secret(args.password), tls: args.tls && pulumi.secret(args.tls) },
             secretPassword(opts),
             "redis",
             "NodeRejoin",
@@ -48,7 +48,7 @@ export class NodeHandover extends pulumi.dynamic.Resource {
         super(
             nodeHandoverProvider,
             name,
-            { ...props, password: args.password && pulumi.secret(args.password) },
+            { ...props, password: args.password && pulumi.secret(args.password), tls: args.tls && pulumi.secret(args.tls) },
             secretPassword(opts),
             "redis",
             "NodeHandover",

@@ -1,6 +1,7 @@
 // The rollout's public types: what a program passes to NodeHandover and NodeRejoin, and what the
 // providers' methods receive. Types only.
 import type * as pulumi from "@pulumi/pulumi";
+import type { TlsClient } from "../tls";
 
 /** One data node of the group, as the rollout reaches it. */
 export interface RolloutNode {
@@ -34,6 +35,8 @@ export interface NodeRejoinArgs {
     username?: pulumi.Input<string>;
     /** That user's password, made secret; undefined when the nodes take none. */
     password?: pulumi.Input<string>;
+    /** With TLS: the certificate, key and CA it connects with, made secret. */
+    tls?: pulumi.Input<TlsClient>;
     /** The node's container id: a new one means the node was replaced, and the wait runs again. */
     containerId: pulumi.Input<string>;
     /** How long to wait, in ms. */
@@ -54,6 +57,7 @@ export interface NodeRejoinInputs {
     dataNodes: RolloutNode[];
     username?: string;
     password?: string;
+    tls?: TlsClient;
     containerId: string;
     timeoutMs: number;
     removesLeavers?: boolean;
@@ -90,6 +94,8 @@ export interface NodeHandoverArgs {
     username?: pulumi.Input<string>;
     /** That user's password, made secret; undefined when the nodes take none. */
     password?: pulumi.Input<string>;
+    /** With TLS: the certificate, key and CA it connects with, made secret. */
+    tls?: pulumi.Input<TlsClient>;
     /** How long a failover may take, in ms. */
     timeoutMs: pulumi.Input<number>;
 }
@@ -103,6 +109,7 @@ export interface NodeHandoverInputs {
     sentinel: RolloutSentinel;
     username?: string;
     password?: string;
+    tls?: TlsClient;
     timeoutMs: number;
 }
 

@@ -97,10 +97,10 @@ describe("preflight findings", () => {
         assert.deepStrictEqual(passwordFailures({ ...inputs, auth: false, password: undefined }), []);
     });
 
-    it("serializes requiring only crypto, dockerode and net, inside its methods, and never the password", async () => {
+    it("serializes requiring only crypto, dockerode, net and node-forge, inside its methods, and never the password", async () => {
         const sf = await serializeProvider(preflightProvider as never);
         const required = [...new Set([...sf.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
-        assert.deepStrictEqual(required, ["crypto", "dockerode", "net"]);
+        assert.deepStrictEqual(required, ["crypto", "dockerode", "net", "node-forge"]);
         assert.ok(!/exports\.(?!handler)/.test(sf.text), "no provider text reaches into a module's exports");
         const { outs } = await preflightProvider.create(inputs);
         assert.strictEqual((outs as Record<string, unknown>).password, undefined);

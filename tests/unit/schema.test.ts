@@ -46,6 +46,7 @@ const ARGS: Record<string, string> = {
     password: "string",
     disabledCommands: "array<string>",
     users: "array<AclUserArgs>",
+    tls: "GroupTls",
     persistence: "PersistenceSpec",
     replication: "ReplicationSpec",
     maxmemory: "string",
@@ -131,7 +132,7 @@ describe("component schema (served to every Pulumi language)", function () {
         assert.strictEqual(inputs.network!.$ref, ref("GroupNetwork"));
     });
 
-    it("marks every property that holds the password secret, and no other", () => {
+    it("marks every property that holds a password or TLS material secret, and no other", () => {
         const resource = schema.resources[TOKEN]!;
         const secret = (props: Record<string, Property>, where: string) =>
             Object.entries(props)
@@ -148,6 +149,9 @@ describe("component schema (served to every Pulumi language)", function () {
             "outputs.replicaUrls",
             "outputs.adminPassword",
             "AclUserArgs.password",
+            "GroupTls.ca",
+            "GroupTls.cert",
+            "GroupTls.key",
             "NodeConnection.password",
             "NodeConnection.url",
         ]);
