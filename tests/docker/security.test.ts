@@ -1,8 +1,10 @@
-// Least privilege on the real engine: a 1+2 group with three sentinels, each ACL user able to do
-// exactly its job (user × command), a change of disabledCommands applied to the running nodes
-// with no container replaced, the check passing while the application user may not even run
-// INFO (so it logs in as admin), and a failover carried out by sentinels that log in to the
-// nodes as the sentinel user.
+// Least privilege and encryption on the real engine. A 1+2 group with three sentinels: each ACL
+// user able to do exactly its job (user × command), disabledCommands and a configured user changed
+// on the running nodes with no container replaced, the check passing while the application user
+// may not even run INFO (so it logs in as admin), and a failover carried out by sentinels that log
+// in to the nodes as the sentinel user. A TLS group (1+2 with Sentinel, client certificates
+// required): the check passes over TLS, plaintext and certificate-less clients are refused, and a
+// failover works over TLS. The certificates are made by the test; none is committed.
 import { strict as assert } from "assert";
 import { ADMIN_USER } from "../../components/acl";
 import type { SentinelClientRecipe } from "../../components/outputs";
@@ -10,6 +12,7 @@ import { dockerClient } from "../../harness/docker";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
 import { outcomeAs, withClient } from "../../harness/redisClient";
+import { TestCa } from "../../harness/tlsCerts";
 import { changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamily, writeAcknowledged } from "../support/updateScenario";
 
 const SECURITY: ScenarioFamily = { prefix: "sec", portBase: 7900, subnetOctet: 99 };
@@ -138,5 +141,80 @@ describe("security 1: ACL users on the engine, with sentinels", function () {
         // verify "always": the check runs though nothing else changed, and finds the sentinels' master.
         const next = await s.up(s.args({ sentinel: {}, disabledCommands: [], verify: "always" }));
         assert.strictEqual(next.replication.masterEndpoint, `${HOST}:${promoted}`, "the check follows the sentinels' master");
+    });
+});
+
+describe("security 2: a TLS group (1+2 with Sentinel) on the engine", function () {
+    this.timeout(300_000);
+    const s = scenario(2, SECURITY);
+    const ports = [s.masterPort, s.masterPort + 1, s.masterPort + 2];
+    const ca = new TestCa();
+    // Replicas and sentinels check the chain, not the name; clients on the host connect to 127.0.0.1.
+    const node = ca.issue({ commonName: "rr-sec-2", ips: [HOST] });
+    const tls = { ca: ca.cert, cert: node.cert, key: node.key };
+    const args = (over: Record<string, unknown> = {}) => s.args({ sentinel: {}, tls: { ...tls, authClients: true }, ...over });
+    /** ioredis options of a TLS client presenting a certificate the CA signed. */
+    const overTls = { tls: { ...tls } };
+    let recipe: SentinelClientRecipe;
+
+    before(async function () {
+        await s.start(this);
+        const first = await s.up(args());
+        recipe = (await promiseOf(first.group.sentinelClient))!;
+        assert.deepStrictEqual(
+            first.replication.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
+        assert.ok(first.replication.sentinels!.every((x) => x.numSlaves === 2 && x.numOtherSentinels === 2));
+        assert.match(await promiseOf(first.group.masterUrl), /^rediss:\/\/default:/);
+    });
+    after(async () => s.destroy());
+
+    it("takes clients over TLS with a certificate the CA signed; refuses plaintext clients, and TLS clients without one", async () => {
+        await withClient(s.masterPort, PASSWORD, (c) => c.set("tls:k", "v"), overTls);
+        for (const port of ports) {
+            assert.strictEqual(await withClient(port, PASSWORD, (c) => c.get("tls:k"), overTls), "v", `${port} over TLS`);
+            assert.notStrictEqual(await outcomeAs(port, { password: PASSWORD }), "ok", `${port} took a plaintext client`);
+            const noCert = await withClient(port, PASSWORD, (c) => c.ping(), { tls: { ca: ca.cert } }).catch((err: Error) => err.message);
+            assert.notStrictEqual(noCert, "PONG", `${port} took a TLS client without a certificate`);
+        }
+        for (const sentinel of recipe.sentinels) {
+            const quorum = await withClient(
+                sentinel.port,
+                PASSWORD,
+                async (c) => String(await c.call("SENTINEL", "CKQUORUM", recipe.name)),
+                overTls,
+            );
+            assert.match(quorum, /^OK 3 usable Sentinels/, `sentinel ${sentinel.port} over TLS`);
+        }
+        assert.deepStrictEqual(
+            [recipe.enableTLSForSentinelMode, recipe.tls?.ca],
+            [true, ca.cert],
+            "sentinelClient carries the TLS options",
+        );
+    });
+
+    it("fails over over TLS, and the next check names the new master", async () => {
+        const sentinelPort = recipe.sentinels[0]!.port;
+        const reported = () =>
+            withClient(
+                sentinelPort,
+                PASSWORD,
+                async (c) => ((await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", recipe.name)) as string[]).join(":"),
+                overTls,
+            );
+        const before = await reported();
+        await withClient(sentinelPort, PASSWORD, (c) => c.call("SENTINEL", "FAILOVER", recipe.name), overTls);
+        const after = await pollUntil("a replica promoted over TLS", 30_000, async () => {
+            const now = await reported();
+            return now !== before ? now : false;
+        });
+        const promoted = recipe.natMap[after]!.port;
+        const next = await s.up(args({ verify: "always" }));
+        assert.strictEqual(next.replication.masterEndpoint, `${HOST}:${promoted}`);
+        assert.deepStrictEqual(
+            next.replication.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
     });
 });
