@@ -69,7 +69,7 @@ async function measureVariant(
             const recipe = sentinel ? await promiseOf(last.group.sentinelClient) : undefined;
             const writer = recipe ? await AckedWriter.start(recipe, PASSWORDS[pw]!) : await AckedWriter.direct(masterPort, PASSWORDS[pw]!);
             const admin = await promiseOf(live.group.adminPassword);
-            const watcher = await LinkWatcher.start(masterPort, [masterPort + 1, masterPort + 2], admin, ADMIN_USER);
+            const watcher = await LinkWatcher.start(masterPort, [masterPort + 1, masterPort + 2], admin, { username: ADMIN_USER });
             pw = 1 - pw;
             try {
                 last = await stack.up(name, args(PASSWORDS[pw]!, policy));

@@ -25,9 +25,7 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
     const { plan } = ctx;
     const secrets = { password: plan.auth ? PASSWORD_PLACEHOLDER : undefined, creds: CREDS_PLACEHOLDER };
     const { volume, hostPath } = plan.persistence;
-    // The certificate is public: its digest says when a container is replaced for a new one.
-    const cert = ctx.tls?.apply((t) => crypto.createHash("sha256").update(t.ca).update(t.cert).digest("hex"));
-    return pulumi.all([ctx.image, ctx.networkName, follows, cert]).apply(([image, network, of, certDigest]) => {
+    return pulumi.all([ctx.image, ctx.networkName, follows]).apply(([image, network, of]) => {
         // An existing network as the name it has, whether the caller gave it as text or as an output.
         const networkPlan = plan.network.existing === undefined ? plan.network : { ...plan.network, existing: network };
         return crypto
@@ -39,7 +37,6 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
                     : // Live settings and the application user's rules change on the running node.
                       renderRedisConf(node, plan, secrets, { replicaOf: of, live: {}, defaultRules: "" }),
             )
-            .update(certDigest ?? "")
             .digest("hex");
     });
 }
@@ -48,8 +45,12 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
 export function bootOf(ctx: NodeContext, node: NodePlan, fingerprint: pulumi.Output<string>): pulumi.Output<BootSettings> {
     const live = node.role === "sentinel" ? {} : splitSettings(ctx.plan).live;
     const defaultRules = node.role === "sentinel" ? undefined : defaultUserRules(ctx.plan);
-    const current = pulumi
-        .all([ctx.password, ctx.users])
-        .apply(([password, users]) => ({ password, live, defaultRules, users: node.role === "sentinel" ? undefined : users }));
+    const current = pulumi.all([ctx.password, ctx.users, ctx.tls]).apply(([password, users, tls]) => ({
+        password,
+        live,
+        defaultRules,
+        users: node.role === "sentinel" ? undefined : users,
+        tls,
+    }));
     return new NodeBoot(`${ctx.name}-${node.key}-boot`, { fingerprint, current }, { parent: ctx.parent, dependsOn: ctx.preflight }).boot;
 }

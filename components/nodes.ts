@@ -142,7 +142,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         nodeContainer(ctx, node, {
             config: {
                 file: SENTINEL_CONF_PATH,
-                content: configContent(ctx, node, monitor, (secrets, at) => renderSentinelConf(node, plan, secrets, at)),
+                ...bootFiles(ctx, node, monitor, (secrets, at) => renderSentinelConf(node, plan, secrets, at)),
             },
             internalPort: SENTINEL_PORT,
             healthcheck: healthcheckFor(plan, SENTINEL_HEALTHCHECK_TEST),
@@ -160,7 +160,7 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
     return nodeContainer(ctx, node, {
         config: {
             file: REDIS_CONF_PATH,
-            content: configContent(ctx, node, replicaOf, (secrets, of, boot) =>
+            ...bootFiles(ctx, node, replicaOf, (secrets, of, boot) =>
                 renderRedisConf(node, ctx.plan, secrets, {
                     replicaOf: of,
                     live: boot.live,
@@ -176,16 +176,21 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
     });
 }
 
-/** A node's config file content, from what its NodeBoot keeps: secret when it holds the password. */
-function configContent(
+/**
+ * A node's config file content and TLS files, from what its NodeBoot keeps (LiveConfig changes
+ * them on the running node). Secret: they hold the users' passwords and the TLS key.
+ */
+function bootFiles(
     ctx: NodeContext,
     node: NodePlan,
     follows: pulumi.Output<string>,
     render: (secrets: NodeSecrets, follows: string, boot: BootSettings) => string,
-): pulumi.Output<string> {
+): { content: pulumi.Output<string>; tls?: pulumi.Output<TlsPem> } {
     const boot = bootOf(ctx, node, nodeFingerprint(ctx, node, follows));
-    // Secret: it holds the replication and sentinel users' passwords, and the group's when auth is on.
-    return pulumi.secret(pulumi.all([boot, follows, ctx.creds]).apply(([b, of, creds]) => render({ password: b.password, creds }, of, b)));
+    const content = pulumi.all([boot, follows, ctx.creds]).apply(([b, of, creds]) => render({ password: b.password, creds }, of, b));
+    // A NodeBoot made before the group had TLS files keeps none: the group's current ones then.
+    const tls = ctx.tls && pulumi.all([boot, ctx.tls]).apply(([b, current]) => b.tls ?? current);
+    return { content: pulumi.secret(content), tls: tls && pulumi.secret(tls) };
 }
 
 /** With sentinels, the NodeHandover before a data node: it fails over only when the node's fingerprint changes. */
@@ -218,7 +223,7 @@ function handoverFor(
 }
 
 interface NodeContainerSpec {
-    config: { file: string; content: pulumi.Output<string> };
+    config: { file: string; content: pulumi.Output<string>; tls?: pulumi.Output<TlsPem> };
     internalPort: number;
     healthcheck: string[];
     command?: string[];
@@ -242,7 +247,7 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
             uploads: [
                 // Owned by redis and private: it holds the password.
                 { file: spec.config.file, content: spec.config.content, ...PRIVATE },
-                ...tlsUploads(ctx),
+                ...tlsUploads(spec.config.tls),
             ],
             healthcheck: { tests: spec.healthcheck, interval: "1s", timeout: "2s", retries: 5, startPeriod: "5s" },
             restart: restartPolicyOf(plan, node),
@@ -266,8 +271,7 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
 const PRIVATE = { owner: String(REDIS_UID), group: String(REDIS_UID), permissions: "0600" };
 
 /** The TLS certificate, key and CA beside the node's config, when the group has TLS. */
-function tlsUploads(ctx: NodeContext): docker.types.input.ContainerUpload[] {
-    const tls = ctx.tls;
+function tlsUploads(tls: pulumi.Output<TlsPem> | undefined): docker.types.input.ContainerUpload[] {
     if (!tls) return [];
     return (Object.keys(TLS_FILES) as (keyof TlsPem)[]).map((part) => ({ file: TLS_FILES[part], content: tls[part], ...PRIVATE }));
 }

@@ -2,7 +2,7 @@
 // link drop is a replica seen with its link down, or one whose connection on the master is not
 // the one it had at the start (it reconnected in between). Its connections are made once, so a
 // password rotation under it changes nothing for them. Every loop is bounded by stop().
-import type Redis from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import { connect, parseInfo } from "./redisClient";
 
 /** What the watch saw. */
@@ -46,11 +46,16 @@ export class LinkWatcher {
     }
 
     /**
-     * Starts watching the master's links; every replica must be linked now. It logs in as `username`
-     * (CLIENT LIST is an admin command: the group's admin user), default when unset.
+     * Starts watching the master's links; every replica must be linked now. `options` say how to log
+     * in (CLIENT LIST is an admin command: the group's admin user) and, for a TLS group, the TLS options.
      */
-    static async start(masterPort: number, replicaPorts: number[], password: string | undefined, username?: string): Promise<LinkWatcher> {
-        const login = { username };
+    static async start(
+        masterPort: number,
+        replicaPorts: number[],
+        password: string | undefined,
+        options: RedisOptions = {},
+    ): Promise<LinkWatcher> {
+        const login = options;
         const master = await connect(masterPort, password, login);
         const replicas = await Promise.all(replicaPorts.map(async (port) => ({ port, client: await connect(port, password, login) })));
         const ids = await replicaIds(master);

@@ -34,9 +34,14 @@ export class AckedWriter {
         this.loop = this.run(`failover:${Date.now()}:`);
     }
 
-    /** Through the sentinels, as a Sentinel-aware application writes. */
-    static async start(recipe: SentinelClientRecipe, password: string): Promise<AckedWriter> {
+    /**
+     * Through the sentinels, as a Sentinel-aware application writes. With a TLS group, over TLS
+     * with the recipe's options, and `clientCert` when the nodes want a client certificate.
+     */
+    static async start(recipe: SentinelClientRecipe, password: string, clientCert?: { cert: string; key: string }): Promise<AckedWriter> {
+        const tls = recipe.tls && { ...recipe.tls, ...clientCert };
         return AckedWriter.connect({
+            ...(tls ? { enableTLSForSentinelMode: true, tls, sentinelTLS: tls } : {}),
             ...clientOptions(0, password, RETRYING),
             host: undefined,
             port: undefined,

@@ -28,7 +28,7 @@ export async function waitSentinelBack(s: LiveClient, masterName: string, waitMs
             last = errorMessage(err);
         }
     } while (await next());
-    throw new Error(`${s.name}: its links did not come back after the password change within ${waitMs} ms: ${last}`);
+    throw new Error(`${s.name}: its links did not come back after the change within ${waitMs} ms: ${last}`);
 }
 
 /** Step 1: both passwords are taken everywhere; sentinels authenticate to each other with `next`. */

@@ -8,7 +8,8 @@
 // they reach: modules are required inside functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { differs, newId } from "../replicationCheck/providerParts";
-import type { TlsClient } from "../tls";
+import type { TlsClient, TlsPem } from "../tls";
+import { reloadNodeCertificates, restartSentinels } from "./certificates";
 import { applyDefaultRules, ensureGroupUsers } from "./acl";
 import { closeAll, connectAll, LiveClient, replicasFirst } from "./connection";
 import { admitPassword, retireOtherPasswords } from "./password";
@@ -35,6 +36,11 @@ function stillDeclared<T extends LiveTarget>(olds: T[] | undefined, news: T[] | 
  */
 function loginsOf(admin: Login, passwords: (string | undefined)[]): Login[] {
     return [admin, ...passwords.map((password) => ({ password }))];
+}
+
+/** Whether the TLS files differ (the name to check them against is the client's, not the nodes'). */
+function certificateDiffers(olds: TlsPem, news: TlsPem): boolean {
+    return olds.ca !== news.ca || olds.cert !== news.cert || olds.key !== news.key;
 }
 
 /** Whether anything but the application user's rules differs: the group's own users and logins. */
@@ -65,7 +71,8 @@ async function withGroup(
 
 export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInputs, LiveConfigOutputs> = {
     async diff(_id, olds, news) {
-        return { changes: differs(olds as never, news as never, ["dataNodes", "sentinel", "settings", "password", "acl"]), replaces: [] };
+        const keys = ["dataNodes", "sentinel", "settings", "password", "acl", "tls"];
+        return { changes: differs(olds as never, news as never, keys), replaces: [] };
     },
     async create(inputs) {
         // A first deploy: the containers are created with these settings.
@@ -75,17 +82,20 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
         const changes = changedSettings(olds.settings, news.settings);
         const rotate = olds.password !== undefined && news.password !== undefined && olds.password !== news.password;
         const acl = JSON.stringify(olds.acl) !== JSON.stringify(news.acl) ? news.acl : undefined;
+        const newCert = news.tls && olds.tls && certificateDiffers(olds.tls, news.tls) ? news.tls : undefined;
         const changed = Object.entries(changes).map(([d, v]) => `${d} ${v}`);
         if (acl) changed.push(`acl users ${Object.keys(acl.users).join(" ")}; default ${acl.defaultRules}`);
+        if (newCert) changed.push("tls certificate");
         if (changed.length === 0 && !rotate)
             return { outs: { ...news, generation: olds.generation, changed: olds.changed, admittedPassword: false } };
         const data = stillDeclared(olds.dataNodes, news.dataNodes);
         const sentinels = olds.sentinel && news.sentinel ? stillDeclared(olds.sentinel.nodes, news.sentinel.nodes) : [];
         const passwords = [olds.password, news.password];
-        // The old admin login too: a replaced generated password is taken by the nodes only now.
+        // The running nodes are as the last `up` left them: the old admin login too (a replaced
+        // generated password is taken only now), and TLS as it was.
         const connect = {
             logins: [news.admin, ...loginsOf(olds.admin ?? news.admin, passwords)],
-            tls: news.tls,
+            tls: olds.tls,
             timeoutMs: news.timeoutMs,
         };
         const masterName = news.sentinel?.masterName;
@@ -99,7 +109,11 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
             await applySettings(ordered, changes);
             if (rotate) await admitPassword(ordered, s, masterName, { next: news.password!, prev: olds.password, waitMs: news.timeoutMs });
             if (acl) await applyDefaultRules(ordered, acl, passwords);
+            if (newCert) await reloadNodeCertificates(ordered, newCert, passwords);
         });
+        // A sentinel can't reload its certificate: restarted one at a time, each with its quorum back before the next.
+        if (newCert && masterName)
+            await restartSentinels(sentinels, masterName, { logins: connect.logins, tls: newCert, waitMs: news.timeoutMs });
         return { outs: { ...news, generation: olds.generation + 1, changed, admittedPassword: rotate } };
     },
 };

@@ -1,7 +1,7 @@
 // The live configuration's public types: what a program passes to LiveConfig, PasswordCommit and
 // NodeBoot, and what their providers receive and keep. Types only.
 import type * as pulumi from "@pulumi/pulumi";
-import type { TlsClient } from "../tls";
+import type { TlsClient, TlsPem } from "../tls";
 import type { RolloutNode } from "../rollout";
 
 /** A node or sentinel the live configuration reaches. */
@@ -113,6 +113,8 @@ export interface BootSettings {
     defaultRules?: string;
     /** The configured users' full rules (password hashed), by name. */
     users?: Record<string, string>;
+    /** The TLS certificate, key and CA, when the group has TLS. */
+    tls?: TlsPem;
 }
 
 /** Arguments of a NodeBoot: what the node's container is created with. */

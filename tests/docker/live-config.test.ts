@@ -13,6 +13,7 @@ import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
 import { authWith, withClient } from "../../harness/redisClient";
 import { AckedWriter } from "../../harness/writer";
+import { untilEverySentinelUsable } from "../support/sentinelGroup";
 import { changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamily } from "../support/updateScenario";
 
 const LIVE: ScenarioFamily = { prefix: "live", portBase: 7700, subnetOctet: 97 };
@@ -118,7 +119,7 @@ async function rotate(
     masterPort: number,
     replicaPorts: number[],
 ) {
-    const watcher = await LinkWatcher.start(masterPort, replicaPorts, s.admin, ADMIN_USER);
+    const watcher = await LinkWatcher.start(masterPort, replicaPorts, s.admin, { username: ADMIN_USER });
     let result: UpResult;
     try {
         result = await s.up(s.args({ ...over, password: NEXT }));
@@ -178,8 +179,9 @@ describe("live 2 and 3: a password rotation fails no command and drops no link; 
                 assert.strictEqual(await authWith(port, PASSWORD), "WRONGPASS", `${port} refuses the old password`);
             }
             for (const port of sentinelPorts) {
-                const quorum = await withClient(port, NEXT, async (c) => String(await c.call("SENTINEL", "CKQUORUM", recipe.name)));
-                assert.match(quorum, /^OK 3 usable Sentinels/);
+                await untilEverySentinelUsable(`sentinel ${port}`, 3, () =>
+                    withClient(port, NEXT, async (c) => String(await c.call("SENTINEL", "CKQUORUM", recipe.name))),
+                );
             }
             assert.deepStrictEqual(await missingWith(ports, [...keys, ...writer.acked]), [0, 0, 0]);
             console.log(

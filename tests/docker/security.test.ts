@@ -6,16 +6,32 @@
 // required): the check passes over TLS, plaintext and certificate-less clients are refused, and a
 // failover works over TLS. The certificates are made by the test; none is committed.
 import { strict as assert } from "assert";
+import { connect as tlsConnect } from "tls";
 import { ADMIN_USER } from "../../components/acl";
 import type { SentinelClientRecipe } from "../../components/outputs";
 import { dockerClient } from "../../harness/docker";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
+import type { UpResult } from "../../harness/groupStack";
+import { LinkWatcher } from "../../harness/linkWatcher";
 import { outcomeAs, withClient } from "../../harness/redisClient";
+import { AckedWriter } from "../../harness/writer";
 import { TestCa } from "../../harness/tlsCerts";
 import { changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamily, writeAcknowledged } from "../support/updateScenario";
 
 const SECURITY: ScenarioFamily = { prefix: "sec", portBase: 7900, subnetOctet: 99 };
+
+/** The common name of the certificate a TLS port on 127.0.0.1 serves, to a client presenting `client`. */
+function servedCertificate(port: number, client: { ca: string; cert: string; key: string }): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const socket = tlsConnect({ host: "127.0.0.1", port, ...client }, () => {
+            const cn = socket.getPeerCertificate().subject.CN;
+            socket.end();
+            resolve(String(cn));
+        });
+        socket.on("error", reject);
+    });
+}
 const HOST = "127.0.0.1";
 
 /** A file of a container, as text. */
@@ -152,7 +168,10 @@ describe("security 2: a TLS group (1+2 with Sentinel) on the engine", function (
     // Replicas and sentinels check the chain, not the name; clients on the host connect to 127.0.0.1.
     const node = ca.issue({ commonName: "rr-sec-2", ips: [HOST] });
     const tls = { ca: ca.cert, cert: node.cert, key: node.key };
-    const args = (over: Record<string, unknown> = {}) => s.args({ sentinel: {}, tls: { ...tls, authClients: true }, ...over });
+    /** The nodes' certificate as the group is given it: a rotation changes it. */
+    let current = node;
+    const args = (over: Record<string, unknown> = {}) =>
+        s.args({ sentinel: {}, tls: { ca: ca.cert, ...current, authClients: true }, ...over });
     /** ioredis options of a TLS client presenting a certificate the CA signed. */
     const overTls = { tls: { ...tls } };
     let recipe: SentinelClientRecipe;
@@ -192,6 +211,46 @@ describe("security 2: a TLS group (1+2 with Sentinel) on the engine", function (
             [true, ca.cert],
             "sentinelClient carries the TLS options",
         );
+    });
+
+    it("rotates the certificate live: no container replaced, no command failed, no link dropped; sentinels restarted one at a time", async () => {
+        const containers = ["master", "replica-1", "replica-2", "sentinel-1", "sentinel-2", "sentinel-3"].map((n) => `rr-sec-2-${n}`);
+        const before = await Promise.all(containers.map((n) => dockerClient().getContainer(n).inspect()));
+        const rotated = ca.issue({ commonName: "rr-sec-2-rotated", ips: [HOST] });
+        const writer = await AckedWriter.start(recipe, PASSWORD, node);
+        const watcher = await LinkWatcher.start(s.masterPort, ports.slice(1), s.admin, { username: ADMIN_USER, ...overTls });
+        current = rotated;
+        let result: UpResult;
+        try {
+            result = await s.up(args());
+        } finally {
+            await writer.stop();
+        }
+        const links = await watcher.stop();
+        assert.deepStrictEqual(
+            opsOf(result.steps, (x) => isContainer(x) && x.op !== "same"),
+            [],
+            "no container replaced",
+        );
+        assert.deepStrictEqual(writer.errors, {}, "no failed command");
+        assert.deepStrictEqual([links.drops, links.fullSyncs, links.partialSyncs], [0, 0, 0], "no link dropped or resynced");
+        for (const port of [...ports, ...recipe.sentinels.map((x) => x.port)]) {
+            assert.strictEqual(
+                await servedCertificate(port, { ca: ca.cert, ...rotated }),
+                "rr-sec-2-rotated",
+                `${port} serves the new certificate`,
+            );
+        }
+        const after = await Promise.all(containers.map((n) => dockerClient().getContainer(n).inspect()));
+        assert.deepStrictEqual(
+            after.map((c) => c.Id),
+            before.map((c) => c.Id),
+        );
+        const restarted = after.map((c, i) => c.State.StartedAt !== before[i]!.State.StartedAt);
+        assert.deepStrictEqual(restarted, [false, false, false, true, true, true], "only the sentinels restarted");
+        const startedAt = after.slice(3).map((c) => Date.parse(c.State.StartedAt));
+        assert.ok(startedAt[0]! < startedAt[1]! && startedAt[1]! < startedAt[2]!, "the sentinels restarted one after another");
+        console.log(`      certificate rotation: ${result.ms} ms; writer ${writer.acked.length} acknowledged, ${writer.failed} failed`);
     });
 
     it("fails over over TLS, and the next check names the new master", async () => {

@@ -21,7 +21,7 @@ import { PasswordProbe } from "../../harness/passwordProbe";
 import { pollUntil } from "../../harness/poll";
 import { authWith, outcomeAs, withClient } from "../../harness/redisClient";
 import { RedisFleet, RedisNode, requireRedisServer, waitLinked } from "../support/redisProcesses";
-import { HOST, MONITORED, PASSWORD, reportedMaster, startSentinelGroup } from "../support/sentinelGroup";
+import { HOST, MONITORED, PASSWORD, reportedMaster, startSentinelGroup, untilEverySentinelUsable } from "../support/sentinelGroup";
 
 const NEXT = "rotated-Pa55word-2";
 const CREDS = { admin: "admin-Live-Pa55", replication: "repl-Live-Pa55", sentinel: "sentinel-Live-Pa55" };
@@ -31,11 +31,11 @@ const ADMIN = { username: ADMIN_USER, password: CREDS.admin };
 const AS_ADMIN = { username: ADMIN_USER };
 const asNode = (n: RedisNode): RolloutNode => ({ name: n.name, endpoint: n.endpoint, ip: HOST, port: n.port });
 
-async function load(provider: pulumi.dynamic.ResourceProvider): Promise<pulumi.dynamic.ResourceProvider> {
+async function load(provider: pulumi.dynamic.ResourceProvider, modules: string[]): Promise<pulumi.dynamic.ResourceProvider> {
     const sf = await serializeProvider(provider);
     assert.strictEqual(sf.containsSecrets, false);
     const required = [...new Set([...sf.text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
-    assert.deepStrictEqual(required, ["crypto", "ioredis"], "the provider requires only these, inside its methods");
+    assert.deepStrictEqual(required, modules, "the provider requires only these, inside its methods");
     assert.ok(!/exports\.(?!handler)/.test(sf.text), "no provider text reaches into a module's exports");
     return loadSerializedProvider(sf.text);
 }
@@ -56,8 +56,14 @@ describe("live configuration providers, serialized, against redis-server", funct
 
     before(async function () {
         fleet = new RedisFleet(requireRedisServer(this));
-        live = (await load(liveConfigProvider as pulumi.dynamic.ResourceProvider)) as typeof live;
-        commit = (await load(passwordCommitProvider as pulumi.dynamic.ResourceProvider)) as typeof commit;
+        // Docker's API and a tar writer: for a new TLS certificate's files.
+        live = (await load(liveConfigProvider as pulumi.dynamic.ResourceProvider, [
+            "crypto",
+            "dockerode",
+            "ioredis",
+            "tar-stream",
+        ])) as typeof live;
+        commit = (await load(passwordCommitProvider as pulumi.dynamic.ResourceProvider, ["crypto", "ioredis"])) as typeof commit;
     });
     afterEach(async () => fleet.stopAll());
 
@@ -129,7 +135,7 @@ describe("live configuration providers, serialized, against redis-server", funct
             master!.port,
             replicas.map((r) => r.port),
             CREDS.admin,
-            ADMIN_USER,
+            AS_ADMIN,
         );
         const probe = new PasswordProbe(
             [
@@ -179,8 +185,9 @@ describe("live configuration providers, serialized, against redis-server", funct
             "WRONGPASS",
         ]);
         for (const s of g.sentinels) {
-            const reply = await withClient(s.port, NEXT, async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED)));
-            assert.match(reply, /^OK 3 usable Sentinels/, `${s.name}: ${reply}`);
+            await untilEverySentinelUsable(s.name, 3, () =>
+                withClient(s.port, NEXT, async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED))),
+            );
             assert.ok(!fs.readFileSync(s.confFile, "utf8").includes(PASSWORD), `${s.name}'s file keeps no old password`);
         }
         for (const n of [...nodes, ...g.sentinels]) n.password = NEXT;
@@ -220,7 +227,7 @@ describe("live configuration providers, serialized, against redis-server", funct
             master!.port,
             replicas.map((r) => r.port),
             "watch-Pa55",
-            "watcher",
+            { username: "watcher" },
         );
         const { acl: _none, ...legacy } = outputsFor(nodes, { hz: "10" });
         const news = inputsOf(outputsFor(nodes, { hz: "10" }));
@@ -250,13 +257,9 @@ describe("live configuration providers, serialized, against redis-server", funct
         const { acl: _none, ...legacy } = { ...outputsFor(nodes, {}), sentinel };
         await live.update!("id", legacy, inputsOf({ ...outputsFor(nodes, {}), sentinel }));
         for (const s of g.sentinels) {
-            const reply = await withClient(
-                s.port,
-                CREDS.admin,
-                async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED)),
-                AS_ADMIN,
+            await untilEverySentinelUsable(s.name, 3, () =>
+                withClient(s.port, CREDS.admin, async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED)), AS_ADMIN),
             );
-            assert.match(reply, /^OK 3 usable Sentinels/, `${s.name}: ${reply}`);
             assert.match(fs.readFileSync(s.confFile, "utf8"), new RegExp(`^sentinel auth-user ${MONITORED} sentinel$`, "m"), s.name);
         }
         await withClient(g.sentinels[0]!.port, PASSWORD, (c) => c.call("SENTINEL", "FAILOVER", MONITORED));

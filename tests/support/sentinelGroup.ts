@@ -2,6 +2,7 @@
 // fixture of the redis tier, with the replication check's inputs for it.
 import { GroupCredentials, SENTINEL_USER } from "../../components/acl";
 import type { ReplicationCheckInputs } from "../../components/replicationCheck";
+import { pollUntil } from "../../harness/poll";
 import { RedisFleet, RedisNode, waitLinked } from "./redisProcesses";
 
 export const HOST = "127.0.0.1";
@@ -72,4 +73,16 @@ export async function reportedMaster(s: RedisNode): Promise<string> {
     } finally {
         c.disconnect();
     }
+}
+
+/**
+ * Asks a sentinel's CKQUORUM (as `ask` does) until it counts all `count` sentinels usable, and
+ * returns the reply. After a change that re-made the sentinels' links, each has its quorum at
+ * once but finds every other again only within a few hello periods (2 s each).
+ */
+export function untilEverySentinelUsable(what: string, count: number, ask: () => Promise<string>): Promise<string> {
+    return pollUntil(`${what} to count ${count} usable sentinels`, 20_000, async () => {
+        const reply = await ask();
+        return new RegExp(`^OK ${count} usable Sentinels`).test(reply) ? reply : false;
+    });
 }

@@ -1,0 +1,77 @@
+// A new TLS certificate on the running group, with no container replaced: the new files are put
+// into each container beside the old ones' paths (Docker's archive API), then each data node
+// reloads them with CONFIG SET of the same paths (Redis 7 re-reads the files then; open
+// connections, replication links included, keep their session). Sentinel cannot reload them
+// (redis/redis#12028), so each sentinel is restarted, one at a time, the next only once the one
+// before is back with its quorum. Serialized with the providers (see the rules at the top of
+// ../replicationCheck/provider.ts).
+import { backoff } from "../replicationCheck/backoff";
+import { errorMessage } from "../replicationCheck/messages";
+import type { TlsClient, TlsPem } from "../tls";
+import { connectAny, LiveClient, run } from "./connection";
+import { waitSentinelBack } from "./password";
+import type { LiveTarget, Login } from "./types";
+
+/** Where the container keeps its TLS files (components/redisConf.ts TLS_FILES), by part. */
+const FILE_NAMES: Record<keyof TlsPem, string> = { ca: "tls-ca.crt", cert: "tls.crt", key: "tls.key" };
+const TLS_DIR = "/usr/local/etc/redis";
+
+/** Writes the PEMs into the container, owned by the redis user (uid 999), readable by it alone. */
+async function putTlsFiles(container: string, pem: TlsPem): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tar = require("tar-stream") as typeof import("tar-stream");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Docker = require("dockerode") as typeof import("dockerode");
+    const pack = tar.pack();
+    for (const part of ["ca", "cert", "key"] as const) {
+        pack.entry({ name: FILE_NAMES[part], mode: 0o600, uid: 999, gid: 999 }, pem[part]);
+    }
+    pack.finalize();
+    try {
+        await new Docker().getContainer(container).putArchive(pack, { path: TLS_DIR });
+    } catch (err) {
+        throw new Error(`${container}: could not write its new TLS files: ${errorMessage(err)}`);
+    }
+}
+
+/** The data nodes reload the files they were just given; replicas first (the caller's order). */
+export async function reloadNodeCertificates(data: LiveClient[], pem: TlsPem, passwords: (string | undefined)[]): Promise<void> {
+    for (const node of data) {
+        await putTlsFiles(node.name, pem);
+        const paths = (["cert", "key", "ca"] as const).map((part) => `${TLS_DIR}/${FILE_NAMES[part]}`);
+        await run(node, passwords, "CONFIG", "SET", "tls-cert-file", paths[0]!, "tls-key-file", paths[1]!, "tls-ca-cert-file", paths[2]!);
+    }
+}
+
+/**
+ * Each sentinel gets the new files and is restarted, then waited for until it answers (with the
+ * new certificate) and reports its quorum and the master up; only then the next one.
+ */
+export async function restartSentinels(
+    sentinels: LiveTarget[],
+    masterName: string,
+    connect: { logins: Login[]; tls: TlsClient; waitMs: number },
+): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Docker = require("dockerode") as typeof import("dockerode");
+    for (const target of sentinels) {
+        await putTlsFiles(target.name, connect.tls);
+        await new Docker().getContainer(target.name).restart({ t: 10 });
+        const next = backoff(20, 250, Date.now() + connect.waitMs);
+        let client: LiveClient | undefined;
+        let last = "";
+        do {
+            try {
+                client = await connectAny(target, connect.logins, 2000, connect.tls);
+            } catch (err) {
+                last = errorMessage(err);
+            }
+        } while (!client && (await next()));
+        if (!client) throw new Error(`${target.name} did not come back after its restart for the new certificate: ${last}`);
+        try {
+            await waitSentinelBack(client, masterName, connect.waitMs);
+        } finally {
+            client.client.disconnect();
+        }
+    }
+}
