@@ -5,8 +5,9 @@
 import * as assert from "assert";
 import { preflightProvider } from "../../components/preflight";
 import type { DockerFacts, PreflightInputs } from "../../components/preflight";
-import { nameProblems, networkProblems, passwordFailures, portProblems } from "../../components/preflight/problems";
+import { nameProblems, networkProblems, passwordFailures, portProblems, tlsFailures } from "../../components/preflight/problems";
 import { serializeProvider } from "../../harness/loadSerialized";
+import { TestCa } from "../../harness/tlsCerts";
 import { BAD_INPUT } from "../support/badInput";
 
 const inputs: PreflightInputs = {
@@ -95,6 +96,19 @@ describe("preflight findings", () => {
             [BAD_INPUT.outputPassword.error],
         );
         assert.deepStrictEqual(passwordFailures({ ...inputs, auth: false, password: undefined }), []);
+    });
+
+    it("checks TLS PEMs known only now, as the constructor checks known ones, and never keeps them", async () => {
+        const ca = new TestCa();
+        const other = new TestCa("another CA");
+        const node = other.issue({ commonName: "n", ips: ["127.0.0.1"] });
+        const tls = { pem: { ca: ca.cert, ...node }, names: ["127.0.0.1"] };
+        assert.deepStrictEqual(tlsFailures({ ...inputs, tls }), [
+            { propertyPath: "tls.cert", reason: "is not signed by tls.ca (redis-replication test CA)" },
+        ]);
+        assert.deepStrictEqual(tlsFailures({ ...inputs, tls: { ...tls, pem: { ...tls.pem, ca: other.cert } } }), []);
+        const { outs } = await preflightProvider.create({ ...inputs, tls });
+        assert.strictEqual((outs as Record<string, unknown>).tls, undefined);
     });
 
     it("serializes requiring only crypto, dockerode, net and node-forge, inside its methods, and never the password", async () => {

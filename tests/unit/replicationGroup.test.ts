@@ -8,6 +8,7 @@ import { goDurationString } from "../../harness/liveDocker/container/readBack";
 import { promiseOf } from "../../harness/pulumi";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
 import { hashedPassword } from "../../components/acl";
+import { TestCa } from "../../harness/tlsCerts";
 import { CHECK_TYPE, isSecretValue, MOCK_IMAGE_ID, mockPassword, recordingMocks, Registered, reveal } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT, readStackConfig } from "../support/stackConfig";
@@ -421,6 +422,76 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.match(upload, new RegExp(`^user reporting ${rules.replace(/[*+]/g, "\\$&")}$`, "m"));
         const everything = JSON.stringify(registered.filter((r) => r.name.startsWith("users-")).map((r) => r.inputs));
         assert.ok(!everything.includes(reader), "the user's password is somewhere in plain text");
+    });
+
+    it("with TLS: the PEMs uploaded private beside redis.conf, TLS on the node's port, the healthcheck, the check and the URLs over TLS", async () => {
+        const ca = new TestCa();
+        const node = ca.issue({ commonName: "unit", ips: ["127.0.0.1"] });
+        const withTls = new components.RedisReplicationGroup("tls", {
+            network: { subnet: "10.82.0.0/24" },
+            master: { hostPort: 7980 },
+            replicaCount: 1,
+            password: PASSWORD,
+            tls: { ca: ca.cert, cert: node.cert, key: node.key, authClients: true },
+        });
+        await promiseOf(withTls.replication);
+        const master = registered.find((r) => r.name === "tls-master")!;
+        const uploads = reveal(master.inputs.uploads) as { file: string; content: string; permissions: string; owner: string }[];
+        assert.deepStrictEqual(
+            uploads.map((u) => [u.file, u.permissions, u.owner]),
+            [
+                ["/usr/local/etc/redis/redis.conf", "0600", "999"],
+                ["/usr/local/etc/redis/tls-ca.crt", "0600", "999"],
+                ["/usr/local/etc/redis/tls.crt", "0600", "999"],
+                ["/usr/local/etc/redis/tls.key", "0600", "999"],
+            ],
+        );
+        assert.deepStrictEqual(
+            uploads.slice(1).map((u) => u.content),
+            [ca.cert, node.cert, node.key],
+        );
+        assert.match(uploads[0]!.content, /^port 0$/m);
+        assert.match(uploads[0]!.content, /^tls-port 6379$/m);
+        assert.match(uploads[0]!.content, /^tls-auth-clients yes$/m);
+        assert.ok(master.inputs.healthcheck.tests.includes("--tls"), "the healthcheck connects over TLS");
+        const check = registered.find((r) => r.name === "tls-check")!;
+        assert.ok(isSecretValue(check.inputs.tls), "the check's TLS input is a secret");
+        assert.strictEqual(reveal(check.inputs.tls).key, node.key);
+        assert.match(await promiseOf(withTls.masterUrl), /^rediss:\/\/default:/);
+        assert.strictEqual((await promiseOf(withTls.connection)).master.tls?.ca, ca.cert);
+        assert.strictEqual(
+            registered.find((r) => r.name === "tls-preflight")!.inputs.tls,
+            undefined,
+            "known PEMs are checked by the constructor",
+        );
+    });
+
+    it("with TLS: refuses a certificate that doesn't name hostIp before anything exists; PEMs known later go to the preflight", async () => {
+        const ca = new TestCa();
+        const elsewhere = ca.issue({ commonName: "elsewhere", ips: ["10.1.2.3"] });
+        const before = registered.length;
+        assert.throws(
+            () =>
+                new components.RedisReplicationGroup("tlsbad", {
+                    network: { subnet: "10.81.0.0/24" },
+                    master: { hostPort: 8080 },
+                    password: PASSWORD,
+                    tls: { ca: ca.cert, cert: elsewhere.cert, key: elsewhere.key },
+                }),
+            /tls\.cert: does not name 127\.0\.0\.1, which clients connect to \(it names 10\.1\.2\.3\)/,
+        );
+        assert.strictEqual(registered.length, before, "nothing was registered");
+        const late = new components.RedisReplicationGroup("tlslate", {
+            network: { subnet: "10.81.0.0/24" },
+            master: { hostPort: 8080 },
+            replicaCount: 1,
+            password: PASSWORD,
+            tls: { ca: pulumi.output(ca.cert), cert: pulumi.output(elsewhere.cert), key: pulumi.secret(elsewhere.key) },
+        });
+        await promiseOf(late.replication);
+        const preflight = registered.find((r) => r.name === "tlslate-preflight")!;
+        assert.ok(isSecretValue(preflight.inputs.tls), "the preflight's TLS input is a secret");
+        assert.deepStrictEqual(reveal(preflight.inputs.tls).names, ["127.0.0.1"]);
     });
 
     it("prepares host-path directories, owned by the redis user, before the containers", async () => {
