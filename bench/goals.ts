@@ -107,5 +107,13 @@ function writeGoals(r: Omit<BenchResult, "goals">): Goal[] {
         measured: `${rot.failed_commands} and ${rot.link_drops}`,
         pass: rot.failed_commands === 0 && rot.link_drops === 0,
     });
+    const cert = r.cert_rotation;
+    goals.push({
+        id: "cert_rotation",
+        goal: "TLS certificate rotations with sentinels: failed commands and dropped replication links",
+        target: "0 and 0",
+        measured: `${cert.failed_commands} and ${cert.link_drops}`,
+        pass: cert.failed_commands === 0 && cert.link_drops === 0,
+    });
     return goals;
 }

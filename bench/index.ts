@@ -13,6 +13,7 @@ import { deploy, initPulumi, LABEL } from "./groups";
 import { measureImage, removeProjectImage } from "./image";
 import { measureLoad } from "./load";
 import { LIVE_IMAGES, LIVE_LABELS, measureLiveConfig } from "./liveConfig";
+import { measureTls, TLS_IMAGES, TLS_LABELS } from "./tls";
 import { measureRollout, ROLLOUT_IMAGES } from "./rollout";
 import { judge } from "./goals";
 import { consoleTable, updateReadme, writeResults } from "./report";
@@ -61,12 +62,12 @@ let cleaning: Promise<void> | undefined;
 /** Removes whatever carries the bench's label, and its image tag. */
 function cleanup(): Promise<void> {
     cleaning ??= (async () => {
-        for (const label of [LABEL, FAILOVER_LABEL, "bench-rollout-1", "bench-rollout-2", ...LIVE_LABELS]) {
+        for (const label of [LABEL, FAILOVER_LABEL, "bench-rollout-1", "bench-rollout-2", ...LIVE_LABELS, ...TLS_LABELS]) {
             const left = await removeLeftovers(label).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
             if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
         }
         await removeProjectImage().catch((err: unknown) => log(`could not remove the project image: ${(err as Error).message}`));
-        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES, ...LIVE_IMAGES]) {
+        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES, ...LIVE_IMAGES, ...TLS_IMAGES]) {
             await dockerClient()
                 .getImage(tag)
                 .remove()
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
         }).finally(initPulumi);
         const rollout = await measureRollout(plan.rollouts, base, (line) => log(`rollout ${line}`)).finally(initPulumi);
         const live = await measureLiveConfig(plan.rollouts, base, (line) => log(`live ${line}`)).finally(initPulumi);
+        const tls = await measureTls(plan.rollouts, base, plan.getRequests, (line) => log(`tls ${line}`)).finally(initPulumi);
         const partial: Omit<BenchResult, "goals"> = {
             date: new Date().toISOString(),
             ...eng,
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
             },
             ...rollout,
             ...live,
+            ...tls,
         };
         const result: BenchResult = { ...partial, goals: judge(partial) };
         const files = writeResults(result);

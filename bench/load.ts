@@ -31,8 +31,17 @@ export interface Throughput {
     per_node_get_rps: number[];
 }
 
-/** Runs redis-benchmark against 127.0.0.1:port and returns its requests per second. */
-function redisBenchmark(port: number, test: "set" | "get", requests: number, clients: number): Promise<number> {
+/** redis-benchmark's concurrent clients for a GET throughput. */
+export const GET_CLIENTS = 50;
+
+/** Runs redis-benchmark against 127.0.0.1:port (with `extra` flags, e.g. TLS's) and returns its requests per second. */
+export function redisBenchmark(
+    port: number,
+    test: "set" | "get",
+    requests: number,
+    clients: number,
+    extra: string[] = [],
+): Promise<number> {
     const argv = [
         "-h",
         "127.0.0.1",
@@ -47,6 +56,7 @@ function redisBenchmark(port: number, test: "set" | "get", requests: number, cli
         "-c",
         String(clients),
         "--csv",
+        ...extra,
     ];
     const run = new Promise<number>((resolve, reject) => {
         const child = spawn("redis-benchmark", argv, { stdio: ["ignore", "pipe", "pipe"] });
@@ -199,8 +209,8 @@ async function measureLag(clients: Redis[], masterPort: number, lagRequests: num
 
 /** redis-benchmark GET on the master alone, then on every node at once. */
 async function measureThroughput(ports: number[], getRequests: number): Promise<Throughput> {
-    const master = await redisBenchmark(ports[0]!, "get", getRequests, 50);
-    const perNode = await Promise.all(ports.map((p) => redisBenchmark(p, "get", getRequests, 50)));
+    const master = await redisBenchmark(ports[0]!, "get", getRequests, GET_CLIENTS);
+    const perNode = await Promise.all(ports.map((p) => redisBenchmark(p, "get", getRequests, GET_CLIENTS)));
     return {
         master_get_rps: Math.round(master),
         all_nodes_get_rps: Math.round(perNode.reduce((a, b) => a + b, 0)),

@@ -91,6 +91,18 @@ function liveTable(r: BenchResult): string {
     ].join("\n");
 }
 
+function tlsTable(r: BenchResult): string {
+    const t = r.tls;
+    const c = r.cert_rotation;
+    return [
+        `| TLS (${t.runs} runs each, side by side) | with TLS | without |`,
+        "|---|---|---|",
+        `| deploy 1+2 (client certificates required) | ${fmtMs(t.deploy_ms)} | ${fmtMs(t.plain_deploy_ms)} |`,
+        `| GET on the master, redis-benchmark | ${t.get_rps} rps | ${t.plain_get_rps} rps |`,
+        `| certificate rotation, 1+2 with 3 sentinels, no container replaced: the up; failed commands; link drops | ${fmtMs(c.total_ms)}; ${c.failed_commands}; ${c.link_drops} | |`,
+    ].join("\n");
+}
+
 /** The Performance section's body (between the markers). */
 export function readmeSection(r: BenchResult): string {
     const notes = notesFor(r);
@@ -105,7 +117,9 @@ export function readmeSection(r: BenchResult): string {
             "Rollout ([bench/rollout.ts](bench/rollout.ts)) redeploys a 1+2 group with `resources.cpus` toggled between 1 and 2, which replaces every node, " +
             "under the same kind of writer (to the master's port, or through Sentinel), and counts the acknowledged writes the master lacks afterwards. " +
             "Live changes ([bench/liveConfig.ts](bench/liveConfig.ts)) toggle `maxmemoryPolicy`, then rotate the password under that writer and a watcher of the replication links " +
-            "([harness/linkWatcher.ts](harness/linkWatcher.ts): a drop is a link seen down, or a replica's connection on the master replaced).",
+            "([harness/linkWatcher.ts](harness/linkWatcher.ts): a drop is a link seen down, or a replica's connection on the master replaced). " +
+            "TLS ([bench/tls.ts](bench/tls.ts)) deploys a 1+2 group with TLS and client certificates required beside a plaintext one, alternately, runs redis-benchmark GET on both masters side by side, " +
+            "and rotates the certificate of a 1+2 group with 3 sentinels under the Sentinel writer and the link watcher; its certificates are made for the run.",
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
@@ -123,6 +137,8 @@ export function readmeSection(r: BenchResult): string {
         rolloutTable(r),
         "",
         liveTable(r),
+        "",
+        tlsTable(r),
         "",
         ...(notes.length > 0 ? ["What is behind the figures (misses, and stalls a median can hide):", "", ...notes, ""] : []),
         END,

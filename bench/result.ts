@@ -6,6 +6,7 @@ import type { StartFloor } from "./engineFloor";
 import type { ImageResult } from "./image";
 import type { Lag, RoundTrip, Throughput } from "./load";
 import type { LiveConfigResult } from "./liveConfig";
+import type { TlsResult } from "./tls";
 import type { RolloutRow } from "./rollout";
 import type { Stats } from "./stats";
 
@@ -39,6 +40,10 @@ export interface BenchResult {
     live_config_ms: number;
     /** Password rotations under a writer and a link watcher: without sentinels, and with_sentinel; failed_commands and link_drops count both. */
     password_rotation: LiveConfigResult["password_rotation"];
+    /** A 1+2 group with TLS (client certificates required) beside a plaintext one: deploy and GET throughput, side by side. */
+    tls: TlsResult["tls"];
+    /** Certificate rotations of a 1+2 group with 3 sentinels under a writer and a link watcher. */
+    cert_rotation: TlsResult["cert_rotation"];
     goals: Goal[];
 }
 
