@@ -13,6 +13,7 @@ import {
     NodeSecrets,
     REDIS_CONF_PATH,
     REDIS_PORT,
+    replicationPort,
     renderRedisConf,
     renderSentinelConf,
     SENTINEL_CONF_PATH,
@@ -85,7 +86,13 @@ export function groupLabels(plan: GroupPlan, extra: Record<string, string> = {})
 }
 
 function rolloutNode(plan: GroupPlan, node: NodePlan): RolloutNode {
-    return { name: containerName(plan, node), endpoint: endpointOf(plan, node), ip: node.ip };
+    return { name: containerName(plan, node), endpoint: endpointOf(plan, node), ip: node.ip, ...peerPort(plan) };
+}
+
+/** A data node's `port` as its peers know it, given only when it is not the default 6379. */
+export function peerPort(plan: GroupPlan): { port?: number } {
+    const port = replicationPort(plan);
+    return port === REDIS_PORT ? {} : { port };
 }
 
 /** The data nodes (replicas first, each after the one before is back) and the sentinels. */
@@ -98,7 +105,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     const rejoins: NodeRejoin[] = [];
     let previous: pulumi.Resource[] = [...hostDirs, ...ctx.before];
     // The master as the rollout leaves it: the master node, or the node it handed over to.
-    const deployedMaster = `${plan.master.ip}:${REDIS_PORT}`;
+    const deployedMaster = `${plan.master.ip}:${replicationPort(plan)}`;
     let monitor = pulumi.output(deployedMaster);
     const sentinel = plan.sentinel && {
         masterName: plan.sentinel.masterName,

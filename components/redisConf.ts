@@ -15,6 +15,13 @@ import {
 /** Where the image expects its config; the container's upload writes it before start. */
 export const REDIS_CONF_PATH = "/usr/local/etc/redis/redis.conf";
 export const REDIS_PORT = 6379;
+/** With TLS, the plaintext port a node may also listen on, on the group's network only (never published). */
+export const PLAINTEXT_PORT = 6380;
+
+/** The port replicas follow their master on: the node's port, or with TLS replication off, its plaintext port. */
+export function replicationPort(plan: GroupPlan): number {
+    return plan.tls && !plan.tls.replication ? PLAINTEXT_PORT : REDIS_PORT;
+}
 export const SENTINEL_PORT = 26379;
 export const HEALTHCHECK_TEST = [
     "CMD",
@@ -44,20 +51,24 @@ export function healthcheckFor(plan: GroupPlan, test: string[]): string[] {
 }
 
 /**
- * The listening lines: `port` alone, or with TLS, TLS on that port and no plaintext port, the
- * node's certificate also presented when it logs in to another node or sentinel.
+ * The listening lines: `port` alone, or with TLS, TLS on that port and a plaintext port on the
+ * group's network only when asked for (or when replicas follow in plaintext), the node's
+ * certificate also presented when it logs in to another node or sentinel.
  */
-function listenLines(plan: GroupPlan, port: number): string[] {
+function listenLines(plan: GroupPlan, port: number, role: NodePlan["role"]): string[] {
     if (!plan.tls) return [`port ${port}`];
+    const plain = role !== "sentinel" && (plan.tls.plaintextPort || !plan.tls.replication);
     return [
-        "# TLS on the node's port, and no plaintext port. Replicas and sentinels log in over TLS too.",
-        "port 0",
+        plain
+            ? `# TLS on the node's port; plaintext on ${PLAINTEXT_PORT}, on the group's network only (it is not published).`
+            : "# TLS on the node's port, and no plaintext port.",
+        `port ${plain ? PLAINTEXT_PORT : 0}`,
         `tls-port ${port}`,
         `tls-cert-file ${TLS_FILES.cert}`,
         `tls-key-file ${TLS_FILES.key}`,
         `tls-ca-cert-file ${TLS_FILES.ca}`,
         `tls-auth-clients ${plan.tls.authClients ? "yes" : "no"}`,
-        "tls-replication yes",
+        `tls-replication ${plan.tls.replication ? "yes" : "no"}`,
     ];
 }
 
@@ -93,7 +104,7 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, secrets: NodeSe
         `# ${plan.name}-${node.key} (${node.role}), rendered by RedisReplicationGroup. Redis and pulumi up rewrite it (CONFIG REWRITE).`,
         "# Listen on the container's interfaces; the host reaches it only through the published port.",
         "bind 0.0.0.0",
-        ...listenLines(plan, REDIS_PORT),
+        ...listenLines(plan, REDIS_PORT, node.role),
         "dir /data",
         "# Clients log in as default; the group itself as admin, replication and sentinel.",
         ...userLines(plan.auth ? password : undefined, opts.defaultRules ?? defaultUserRules(plan), creds),
@@ -113,7 +124,7 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, secrets: NodeSe
         "# Changed on the running node by pulumi up (CONFIG SET, then CONFIG REWRITE).",
         ...Object.entries(live ?? split.live).map(directiveLine),
     );
-    const follows = replicaOf ?? (node.role === "replica" ? `${plan.master.ip}:${REDIS_PORT}` : "");
+    const follows = replicaOf ?? (node.role === "replica" ? `${plan.master.ip}:${replicationPort(plan)}` : "");
     if (follows !== "") lines.push(`replicaof ${follows.replace(/:(\d+)$/, " $1")}`, "replica-read-only yes");
     return lines.join("\n") + "\n";
 }
@@ -150,7 +161,7 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, secrets: Nod
     const lines = [
         `# ${plan.name}-${node.key} (sentinel), rendered by RedisReplicationGroup. Sentinel rewrites this file as it learns the group.`,
         "bind 0.0.0.0",
-        ...listenLines(plan, SENTINEL_PORT),
+        ...listenLines(plan, SENTINEL_PORT, node.role),
         "dir /data",
         `user ${HEALTHCHECK_USER} on nopass -@all +ping`,
         "# The check, the live configuration and the rollout log in as admin, as on the data nodes.",

@@ -6,8 +6,8 @@ import type { LiveSentinels } from "./liveConfig";
 import type { PreflightArgs } from "./preflight";
 import type { ReplicationCheckArgs } from "./replicationCheck";
 import type { RolloutNode } from "./rollout";
-import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
-import { containerName, endpointOf } from "./nodes";
+import { replicationPort, SENTINEL_PORT } from "./redisConf";
+import { containerName, endpointOf, peerPort } from "./nodes";
 
 /**
  * What the preflight checks on the Docker engine: each node's host port and IP by property path,
@@ -40,7 +40,7 @@ export function preflightTargets(plan: GroupPlan, existingNetwork: pulumi.Input<
 export function liveTargets(plan: GroupPlan): { dataNodes: RolloutNode[]; sentinel?: LiveSentinels; timeoutMs: number } {
     const target = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node) });
     return {
-        dataNodes: [plan.master, ...plan.replicas].map((node) => ({ ...target(node), ip: node.ip })),
+        dataNodes: [plan.master, ...plan.replicas].map((node) => ({ ...target(node), ip: node.ip, ...peerPort(plan) })),
         sentinel: plan.sentinel && { masterName: plan.sentinel.masterName, nodes: plan.sentinel.nodes.map(target) },
         timeoutMs: plan.checkTimeoutSeconds * 1000,
     };
@@ -53,8 +53,8 @@ export function checkTargets(plan: GroupPlan): Omit<ReplicationCheckArgs, "passw
         masterContainer: containerName(plan, plan.master),
         masterEndpoint: endpointOf(plan, plan.master),
         masterIp: plan.master.ip,
-        masterPort: REDIS_PORT,
-        replicas: plan.replicas.map(target),
+        masterPort: replicationPort(plan),
+        replicas: plan.replicas.map((node) => ({ ...target(node), ...peerPort(plan) })),
         expectedReplicas: plan.replicas.length,
         sentinel: plan.sentinel && {
             masterName: plan.sentinel.masterName,

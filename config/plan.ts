@@ -22,7 +22,7 @@ import { GroupConfigError } from "./errors";
 import { ipToInt } from "./ipv4";
 import { readNetwork } from "./network";
 import { nodeContext, readDataNodes } from "./nodes";
-import { Obj, Reader, valueAt } from "./reader";
+import { isAbsent, Obj, Reader, valueAt } from "./reader";
 import { readRedisConfig } from "./redisConfig";
 import { readMemory, readPersistence, readReplication } from "./redisSettings";
 import { persistenceWarning } from "./restart";
@@ -71,7 +71,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const { hostIp, auth } = readAccess(r, top);
     const disabledCommands = readDisabledCommands(r, top.disabledCommands);
     const users = readUsers(r, top.users);
-    const tls = readTls(r, top.tls);
+    const tls = readTls(r, top.tls, !isAbsent(top.sentinel));
     const persistence = readPersistence(r, top.persistence);
     const replication = readReplication(r, top.replication, replicas.length);
     const { maxmemory, maxmemoryPolicy } = readMemory(r, top.maxmemory, top.maxmemoryPolicy);

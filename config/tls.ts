@@ -9,6 +9,10 @@ import { isAbsent, Reader } from "./reader";
 export interface TlsPlan {
     /** tls-auth-clients: clients must present a certificate signed by the CA. */
     authClients: boolean;
+    /** tls-replication: replicas (and sentinels) log in over TLS; false: replicas in plaintext, on the plaintext port. */
+    replication: boolean;
+    /** The nodes also listen in plaintext on the group's network (PLAINTEXT_PORT, not published). */
+    plaintextPort: boolean;
     /** The name clients check the certificate against; undefined: the address they connect to. */
     serverName?: string;
 }
@@ -21,9 +25,9 @@ export interface TlsProblem {
 
 const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i;
 
-/** `tls`, when given: ca, cert and key (PEM strings, or outputs), authClients, serverName. */
-export function readTls(r: Reader, value: unknown): TlsPlan | undefined {
-    const tls = r.object(value, "tls", ["ca", "cert", "key", "authClients", "serverName"]);
+/** `tls`, when given: ca, cert and key (PEM strings, or outputs), authClients, replication, plaintextPort, serverName. */
+export function readTls(r: Reader, value: unknown, withSentinel: boolean): TlsPlan | undefined {
+    const tls = r.object(value, "tls", ["ca", "cert", "key", "authClients", "replication", "plaintextPort", "serverName"]);
     if (!tls) return undefined;
     for (const key of ["ca", "cert", "key"] as const) {
         const pem = tls[key];
@@ -33,7 +37,16 @@ export function readTls(r: Reader, value: unknown): TlsPlan | undefined {
     }
     const serverName = r.string(tls.serverName, "tls.serverName");
     if (serverName !== undefined && !DNS_NAME.test(serverName)) r.fail("tls.serverName", `"${serverName}" is not a DNS name`);
-    return { authClients: r.boolean(tls.authClients, "tls.authClients") ?? false, serverName };
+    const replication = r.boolean(tls.replication, "tls.replication") ?? true;
+    if (!replication && withSentinel) {
+        r.fail("tls.replication", "false can't go with sentinel: Sentinel points replicas at the port it monitors, the TLS one; keep it true");
+    }
+    return {
+        authClients: r.boolean(tls.authClients, "tls.authClients") ?? false,
+        replication,
+        plaintextPort: r.boolean(tls.plaintextPort, "tls.plaintextPort") ?? false,
+        serverName,
+    };
 }
 
 /**

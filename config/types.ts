@@ -23,6 +23,10 @@ export interface TlsSpec {
     key?: string;
     /** tls-auth-clients: clients must present a certificate the CA signed. Default false. */
     authClients?: boolean;
+    /** Replicas (and sentinels) log in over TLS. Default true; false: replicas in plaintext on the plaintext port (not with sentinel). */
+    replication?: boolean;
+    /** The nodes also listen in plaintext on port 6380 on the group's network (never published). Default false. */
+    plaintextPort?: boolean;
     /** The DNS name clients check the certificate against. Default the address they connect to (hostIp). */
     serverName?: string;
 }

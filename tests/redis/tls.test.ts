@@ -144,6 +144,40 @@ describe("TLS configs on real Redis", function () {
         assert.ok(refused, "no TLS error was seen");
     });
 
+    it("with replication off: the replica follows the master's plaintext port in plaintext; clients still use TLS", async () => {
+        const plain = parseGroupConfig({
+            name: "tlsp",
+            network: { subnet: "127.0.0.0/8", gateway: "127.0.0.254" },
+            master: { ip: "127.0.0.2", hostPort: 6380 },
+            replicas: 1,
+            tls: { ...tls, replication: false },
+        });
+        const p = { master: 17272, masterPlain: 17273, replica: 17274, replicaPlain: 17275 };
+        await start(renderRedisConf(plain.master, plain, { password: PASSWORD, creds: CREDS }), p.master, [
+            "--port",
+            String(p.masterPlain),
+        ]);
+        await start(renderRedisConf(plain.replicas[0]!, plain, { password: PASSWORD, creds: CREDS }), p.replica, [
+            "--port",
+            String(p.replicaPlain),
+            "--replicaof",
+            HOST,
+            String(p.masterPlain),
+        ]);
+        const c = tlsClient(p.master);
+        try {
+            await c.connect();
+            await pollUntil(
+                "the replica's plaintext link",
+                10_000,
+                async () => (await c.info("replication")).includes(`port=${p.replicaPlain},state=online`),
+                20,
+            );
+        } finally {
+            c.disconnect();
+        }
+    });
+
     it("passes the replication check over TLS as admin, serialized as the engine runs it", async () => {
         const sf = await serializeProvider(replicationCheckProvider);
         assert.ok(!sf.text.includes("BEGIN RSA PRIVATE KEY") && !sf.text.includes("PRIVATE KEY"), "the provider text holds no key");

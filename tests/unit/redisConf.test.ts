@@ -130,6 +130,34 @@ describe("renderRedisConf", () => {
     });
 });
 
+describe("renderRedisConf with TLS", () => {
+    const pem = { ca: "-----BEGIN CERTIFICATE-----", cert: "-----BEGIN CERTIFICATE-----", key: "-----BEGIN RSA PRIVATE KEY-----" };
+    const withTls = (tls: object, more: object = {}) => parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, tls: { ...pem, ...tls }, ...more });
+
+    it("listens with TLS only, replicas following over TLS", () => {
+        const plan = withTls({});
+        const conf = renderRedisConf(plan.replicas[0]!, plan, secrets);
+        assert.deepStrictEqual(
+            [valueOf(conf, "port"), valueOf(conf, "tls-port"), valueOf(conf, "tls-replication"), valueOf(conf, "tls-auth-clients")],
+            [["0"], ["6379"], ["yes"], ["no"]],
+        );
+        assert.deepStrictEqual(valueOf(conf, "replicaof"), ["10.89.0.2 6379"]);
+    });
+
+    it("opens the plaintext port on the group's network when asked; a sentinel keeps TLS alone", () => {
+        const plan = withTls({ plaintextPort: true }, { sentinel: {} });
+        assert.deepStrictEqual(valueOf(renderRedisConf(plan.master, plan, secrets), "port"), ["6380"]);
+        assert.deepStrictEqual(valueOf(renderSentinelConf(plan.sentinel!.nodes[0]!, plan, secrets), "port"), ["0"]);
+    });
+
+    it("with replication off, replicas follow the master's plaintext port in plaintext", () => {
+        const plan = withTls({ replication: false });
+        const conf = renderRedisConf(plan.replicas[0]!, plan, secrets);
+        assert.deepStrictEqual([valueOf(conf, "port"), valueOf(conf, "tls-replication")], [["6380"], ["no"]]);
+        assert.deepStrictEqual(valueOf(conf, "replicaof"), ["10.89.0.2 6380"]);
+    });
+});
+
 describe("renderSentinelConf", () => {
     const withSentinel = parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, sentinel: { masterName: "cache", downAfterMilliseconds: 1500 } });
     const node = withSentinel.sentinel!.nodes[0]!;

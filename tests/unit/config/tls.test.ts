@@ -51,12 +51,26 @@ describe("TLS settings and certificate checks", function () {
         assert.match(problems[0]!.reason, /^is valid from .* to .*, not now$/);
     });
 
+    it("refuses plaintext replication with sentinel: Sentinel points replicas at the TLS port", () => {
+        assert.throws(
+            () => parseGroupConfig({ tls: { ...pem, replication: false }, sentinel: {} }),
+            /tls\.replication: false can't go with sentinel/,
+        );
+    });
+
     it("reads tls with its defaults, and names a missing or non-PEM part", () => {
-        assert.deepStrictEqual(parseGroupConfig({ tls: pem }).tls, { authClients: false, serverName: undefined });
-        assert.deepStrictEqual(parseGroupConfig({ tls: { ...pem, authClients: true, serverName: "cache.redis.example" } }).tls, {
-            authClients: true,
-            serverName: "cache.redis.example",
+        assert.deepStrictEqual(parseGroupConfig({ tls: pem }).tls, {
+            authClients: false,
+            replication: true,
+            plaintextPort: false,
+            serverName: undefined,
         });
+        assert.deepStrictEqual(
+            parseGroupConfig({
+                tls: { ...pem, authClients: true, replication: false, plaintextPort: true, serverName: "cache.redis.example" },
+            }).tls,
+            { authClients: true, replication: false, plaintextPort: true, serverName: "cache.redis.example" },
+        );
         assert.strictEqual(parseGroupConfig({}).tls, undefined);
         assert.throws(
             () => parseGroupConfig({ tls: { ca: ca.cert, cert: "cert.pem" } }),
