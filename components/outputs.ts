@@ -3,7 +3,7 @@
 // the URLs, sentinelClient) and a container on the group's network (static IPs: connection).
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupPlan, NodePlan } from "../config";
-import type { ReplicaStatus, SentinelStatus } from "./replicationCheck";
+import type { ReplicaStatus, ReplicationCheck, SentinelStatus } from "./replicationCheck";
 import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
 import { connectHost, endpointOf } from "./nodes";
 
@@ -139,4 +139,19 @@ export function connectionOf(
     const node = (n: NodePlan) =>
         pulumi.output({ host: n.ip, port: REDIS_PORT, password, url: redisUrl(plan, `${n.ip}:${REDIS_PORT}`, password), sentinels, tls });
     return pulumi.output({ master: node(plan.master), replicas: plan.replicas.map(node) });
+}
+
+/** The check's result as the component's `replication` output. */
+export function replicationStatusOf(check: ReplicationCheck): pulumi.Output<ReplicationStatus> {
+    return pulumi.output({
+        verified: check.verified,
+        master: check.currentMaster,
+        masterEndpoint: check.currentMasterEndpoint,
+        masterReplId: check.masterReplId,
+        durationMs: check.durationMs,
+        passedAt: check.passedAt,
+        replicas: check.replicaStatus,
+        sentinels: check.sentinelStatus,
+        configGeneration: check.configGeneration,
+    });
 }

@@ -3,17 +3,26 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { assertPassword, GroupPlan, NodePlan, parseGroupConfig, splitSettings } from "../config";
-import { aclSettings, ADMIN_USER, configuredUsers, hashedPassword } from "./acl";
+import { aclSettings, ADMIN_USER, configuredUsers, GroupCredentials, hashedPassword } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
 import { groupCredentials } from "./credentials";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
 import type { Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
 import { createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
-import { clientTlsOf, connectionOf, GroupConnection, hostUrlOf, ReplicationStatus, SentinelClientRecipe, sentinelRecipe } from "./outputs";
+import {
+    clientTlsOf,
+    connectionOf,
+    GroupConnection,
+    hostUrlOf,
+    ReplicationStatus,
+    replicationStatusOf,
+    SentinelClientRecipe,
+    sentinelRecipe,
+} from "./outputs";
 import { ReplicationCheck } from "./replicationCheck";
 import { LateNames, splitArgs } from "./spec";
-import { namesToCover, TlsClient, tlsClientOf, tlsPemOf } from "./tls";
+import { namesToCover, TlsClient, tlsClientOf, TlsPem, TlsPemChoice, tlsPemOf } from "./tls";
 import { checkTargets, liveTargets, preflightTargets } from "./targets";
 
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
@@ -69,24 +78,14 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
 
         const existingNetwork = late.existingNetwork ?? plan.network.existing;
         // Every other resource waits for it: nothing exists before the inputs are known good.
-        const lateTls = tls.late ? tls.pem!.apply((pem) => ({ pem, names: namesToCover(plan) })) : undefined;
-        const preflight = new Preflight(
-            `${name}-preflight`,
-            { ...preflightTargets(plan, existingNetwork), password, tls: lateTls },
-            { parent: this },
-        );
+        const preflight = this.preflight(name, plan, { existingNetwork, password, tls });
         const after = { parent: this, dependsOn: [preflight] };
         const { imageName, imageRef } = this.image(name, plan, late, args.dockerContext, after);
         this.imageName = imageName;
         this.networkName = existingNetwork !== undefined ? pulumi.output(existingNetwork) : this.createNetwork(name, plan, after).name;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const creds = groupCredentials(name, after);
-        // The configured users' passwords are only ever hashed.
-        const hashes = (args.users ?? []).map((u) => pulumi.secret(pulumi.output(u.password)).apply(hashedPassword));
-        const users = pulumi.secret(pulumi.all(hashes).apply((h) => configuredUsers(plan.users, h)));
-        // How the check, the live configuration and the rollout connect: as admin, over TLS when the group has it.
-        const admin: ToolAccess = { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, tls.pem) };
+        const { creds, users, admin } = groupAccess(name, plan, { users: args.users, tls: tls.pem }, after);
         const live = new LiveConfig(
             `${name}-live-config`,
             {
@@ -125,17 +124,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const clientTls = clientTlsOf(plan, tls.pem?.ca);
         this.connection = connectionOf(plan, password, clientTls);
         this.adminPassword = creds.admin;
-        this.replication = pulumi.output({
-            verified: check.verified,
-            master: check.currentMaster,
-            masterEndpoint: check.currentMasterEndpoint,
-            masterReplId: check.masterReplId,
-            durationMs: check.durationMs,
-            passedAt: check.passedAt,
-            replicas: check.replicaStatus,
-            sentinels: check.sentinelStatus,
-            configGeneration: check.configGeneration,
-        });
+        this.replication = replicationStatusOf(check);
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
         this.sentinelClient = clientTls.apply((t) => sentinelRecipe(plan, t));
@@ -214,6 +203,20 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         );
     }
 
+    /** The preflight: the Docker engine's state, and what is known only at deployment (the password, TLS PEMs given as outputs). */
+    private preflight(
+        name: string,
+        plan: GroupPlan,
+        late: { existingNetwork: pulumi.Input<string> | undefined; password: pulumi.Output<string> | undefined; tls: TlsPemChoice },
+    ): Preflight {
+        const tls = late.tls.late ? late.tls.pem!.apply((pem) => ({ pem, names: namesToCover(plan) })) : undefined;
+        return new Preflight(
+            `${name}-preflight`,
+            { ...preflightTargets(plan, late.existingNetwork), password: late.password, tls },
+            { parent: this },
+        );
+    }
+
     /** The password as a secret: checked now if it is known now, else by the preflight once its value is known. */
     private checkedPassword(plan: GroupPlan, input: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
         if (typeof input === "string" || input === undefined) assertPassword(input, plan.auth, "password");
@@ -265,6 +268,22 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             { ...opts, deleteBeforeReplace: true },
         );
     }
+}
+
+/**
+ * The group's own users' generated passwords, the configured users (passwords only ever hashed),
+ * and how the check, the live configuration and the rollout connect: as admin, over TLS when the group has it.
+ */
+function groupAccess(
+    name: string,
+    plan: GroupPlan,
+    given: { users: RedisReplicationGroupArgs["users"]; tls: pulumi.Output<TlsPem> | undefined },
+    opts: pulumi.CustomResourceOptions,
+): { creds: pulumi.Output<GroupCredentials>; users: pulumi.Output<Record<string, string>>; admin: ToolAccess } {
+    const creds = groupCredentials(name, opts);
+    const hashes = (given.users ?? []).map((u) => pulumi.secret(pulumi.output(u.password)).apply(hashedPassword));
+    const users = pulumi.secret(pulumi.all(hashes).apply((h) => configuredUsers(plan.users, h)));
+    return { creds, users, admin: { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, given.tls) } };
 }
 
 /** How the group's own tools (the check, the live configuration, the rollout) connect to every node and sentinel. */

@@ -13,6 +13,12 @@ export interface TlsPem {
     key: string;
 }
 
+/** The PEMs as one secret, when the group has TLS; `late` when they are checked by the preflight. */
+export interface TlsPemChoice {
+    pem?: pulumi.Output<TlsPem>;
+    late: boolean;
+}
+
 /** How a client of the group's own connects over TLS: the nodes' own certificate, and the name to check. */
 export interface TlsClient extends TlsPem {
     /** The name the nodes' certificate is checked against; undefined: the address connected to. */
@@ -28,7 +34,7 @@ export function namesToCover(plan: GroupPlan): string[] {
  * The PEMs as one secret. Checked now when all three are known now (throwing every problem with
  * its property path); otherwise `late` is true and the preflight checks them.
  */
-export function tlsPemOf(plan: GroupPlan, tls: GroupTls | undefined): { pem?: pulumi.Output<TlsPem>; late: boolean } {
+export function tlsPemOf(plan: GroupPlan, tls: GroupTls | undefined): TlsPemChoice {
     if (!plan.tls || !tls) return { late: false };
     const { ca, cert, key } = tls;
     if (typeof ca === "string" && typeof cert === "string" && typeof key === "string") {

@@ -277,3 +277,27 @@ describe("security 2: a TLS group (1+2 with Sentinel) on the engine", function (
         );
     });
 });
+
+describe("security 3: TLS for clients, replication in plaintext on the group's network", function () {
+    this.timeout(300_000);
+    const s = scenario(3, SECURITY);
+    const ca = new TestCa();
+    const node = ca.issue({ commonName: "rr-sec-3", ips: [HOST] });
+    const overTls = { tls: { ca: ca.cert, ...node } };
+
+    before(async function () {
+        await s.start(this);
+    });
+    after(async () => s.destroy());
+
+    it("deploys and passes the check with replicas following the master's plaintext port; clients on the host use TLS", async () => {
+        const result = await s.up(s.args({ tls: { ca: ca.cert, ...node, replication: false } }));
+        assert.deepStrictEqual(
+            result.replication.replicas.map((r) => r.linkStatus),
+            ["up", "up"],
+        );
+        const info = await withClient(s.masterPort + 1, PASSWORD, (c) => c.info("replication"), overTls);
+        assert.match(info, /^master_port:6380\r?$/m, "the replica follows the plaintext port");
+        assert.notStrictEqual(await outcomeAs(s.masterPort, { password: PASSWORD }), "ok", "the published port takes plaintext");
+    });
+});
