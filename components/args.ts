@@ -23,7 +23,7 @@ export interface GroupImage {
 }
 
 /** An ACL user of the group's, beside its own. */
-export interface AclUserArgs {
+export interface GroupUser {
     /** The user name; not one of the group's own (default, admin, replication, sentinel, healthcheck). */
     name: string;
     /** Its password (secret), 8 characters or more; in redis.conf only as its hash. */
@@ -71,7 +71,7 @@ export interface RedisReplicationGroupArgs {
     /** Commands the application user (`default`) may not run, beside the admin ones (CONFIG, REPLICAOF, SHUTDOWN, ...). Default FLUSHALL and FLUSHDB; [] allows them. */
     disabledCommands?: string[];
     /** More ACL users, each with its own password and rules; added, changed and removed on the running nodes. */
-    users?: AclUserArgs[];
+    users?: GroupUser[];
     /** TLS on every node and sentinel, replication and Sentinel included; the URLs become rediss://. Default off. */
     tls?: GroupTls;
     /** Persistence and volumes. Default AOF on, a named volume per node. */

@@ -39,7 +39,10 @@ export function readTls(r: Reader, value: unknown, withSentinel: boolean): TlsPl
     if (serverName !== undefined && !DNS_NAME.test(serverName)) r.fail("tls.serverName", `"${serverName}" is not a DNS name`);
     const replication = r.boolean(tls.replication, "tls.replication") ?? true;
     if (!replication && withSentinel) {
-        r.fail("tls.replication", "false can't go with sentinel: Sentinel points replicas at the port it monitors, the TLS one; keep it true");
+        r.fail(
+            "tls.replication",
+            "false can't go with sentinel: Sentinel points replicas at the port it monitors, the TLS one; keep it true",
+        );
     }
     return {
         authClients: r.boolean(tls.authClients, "tls.authClients") ?? false,

@@ -11,7 +11,7 @@ export const PACKAGE_NAME = "redis-replication";
 export const SECRET_PROPERTIES = {
     inputs: ["password"],
     outputs: ["masterUrl", "replicaUrls", "adminPassword"],
-    types: { NodeConnection: ["password", "url"], AclUserArgs: ["password"], GroupTls: ["ca", "cert", "key"] } as Record<string, string[]>,
+    types: { NodeConnection: ["password", "url"], GroupUser: ["password"], GroupTls: ["ca", "cert", "key"] } as Record<string, string[]>,
 };
 
 interface SchemaProperty {
