@@ -86,10 +86,17 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
         const changed = Object.entries(changes).map(([d, v]) => `${d} ${v}`);
         if (acl) changed.push(`acl users ${Object.keys(acl.users).join(" ")}; default ${acl.defaultRules}`);
         if (newCert) changed.push("tls certificate");
-        if (changed.length === 0 && !rotate)
-            return { outs: { ...news, generation: olds.generation, changed: olds.changed, admittedPassword: false } };
         const data = stillDeclared(olds.dataNodes, news.dataNodes);
         const sentinels = olds.sentinel && news.sentinel ? stillDeclared(olds.sentinel.nodes, news.sentinel.nodes) : [];
+        // Replaced one at a time, a node with TLS could not follow one without, or the other way round.
+        if (!olds.tls !== !news.tls && data.length > 0) {
+            throw new Error(
+                `tls: turning TLS ${news.tls ? "on" : "off"} for a running group is not supported: its nodes are replaced one at a time, ` +
+                    "and a node with TLS can't follow one without. Nothing was changed; deploy the group anew with it.",
+            );
+        }
+        if (changed.length === 0 && !rotate)
+            return { outs: { ...news, generation: olds.generation, changed: olds.changed, admittedPassword: false } };
         const passwords = [olds.password, news.password];
         // The running nodes are as the last `up` left them: the old admin login too (a replaced
         // generated password is taken only now), and TLS as it was.

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { GroupSpec, parseGroupConfig, splitSettings } from "../../config";
 import { nodeFingerprint } from "../../components/boot";
-import { nodeBootProvider } from "../../components/liveConfig";
+import { liveConfigProvider, nodeBootProvider } from "../../components/liveConfig";
 import type { BootSettings, NodeBootOutputs } from "../../components/liveConfig";
 import type { NodeContext } from "../../components/nodes";
 import { renderRedisConf } from "../../components/redisConf";
@@ -95,5 +95,26 @@ describe("live settings", () => {
         assert.match(conf, /^maxmemory-policy noeviction$/m);
         assert.doesNotMatch(conf, /allkeys-lru/);
         assert.match(conf, /^databases 4$/m, "restart settings always come from the plan");
+    });
+});
+
+describe("LiveConfig and TLS turned on or off", () => {
+    it("refuses to turn TLS on for a running group, before touching any node", async () => {
+        const node = { name: "g-master", endpoint: "127.0.0.1:1", ip: "10.0.0.2" };
+        const olds = {
+            dataNodes: [node],
+            settings: {},
+            admin: { username: "admin", password: "a" },
+            timeoutMs: 1000,
+            generation: 1,
+            changed: [],
+            admittedPassword: false,
+        };
+        const news = { ...olds, tls: { ca: "ca", cert: "cert", key: "key" } };
+        assert.strictEqual((await liveConfigProvider.diff!("id", olds, news)).changes, true);
+        await assert.rejects(
+            liveConfigProvider.update!("id", olds, news),
+            /^Error: tls: turning TLS on for a running group is not supported/,
+        );
     });
 });
