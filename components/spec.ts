@@ -23,10 +23,13 @@ export function splitArgs(args: RedisReplicationGroupArgs): { spec: GroupSpec; l
     const existing = nowOrLater(network?.existing);
     const imageName = nowOrLater(image?.name);
     const spec: GroupSpec = { ...rest };
-    // A user's password is only hashed: one known later needs no stand-in but one the plan accepts.
+    // A user's password is only ever hashed: one known later is planned with a stand-in the plan takes.
     if (users !== undefined) spec.users = users.map((u) => ({ ...u, password: nowOrLater(u.password).now }));
     // PEMs known only at deployment are checked by the preflight.
-    const pem = (v: pulumi.Input<string>) => (nowOrLater(v).later ? PEM_KNOWN_LATER : nowOrLater(v).now);
+    const pem = (v: pulumi.Input<string>) => {
+        const given = nowOrLater(v);
+        return given.later ? PEM_KNOWN_LATER : given.now;
+    };
     if (tls !== undefined) spec.tls = { ...tls, ca: pem(tls.ca), cert: pem(tls.cert), key: pem(tls.key) };
     // Only keys the caller gave: the plan reports every key it does not know.
     if (network !== undefined) spec.network = existing.later ? { ...network, existing: existing.now } : (network as GroupSpec["network"]);
