@@ -13,6 +13,8 @@ export const ADMIN_USER = "admin";
 export const REPLICATION_USER = "replication";
 export const SENTINEL_USER = "sentinel";
 export const HEALTHCHECK_USER = "healthcheck";
+/** The healthcheck user, on every data node and sentinel: PING without a password, nothing else. */
+export const HEALTHCHECK_USER_LINE = `user ${HEALTHCHECK_USER} on nopass -@all +ping`;
 
 /** The passwords of the group's own users: generated once per group, never the group password. */
 export interface GroupCredentials {
@@ -65,7 +67,7 @@ export function adminUser(creds: GroupCredentials): string {
 export function userLines(password: string | undefined, defaultRules: string, creds: GroupCredentials): string[] {
     const app = password === undefined ? "nopass" : hashedPassword(password);
     return [
-        `user ${HEALTHCHECK_USER} on nopass -@all +ping`,
+        HEALTHCHECK_USER_LINE,
         `user default on ${app} ${defaultRules}`,
         ...Object.entries(builtInUsers(creds)).map(([name, rules]) => `user ${name} ${rules}`),
     ];

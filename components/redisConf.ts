@@ -7,10 +7,14 @@ import {
     defaultUserRules,
     GroupCredentials,
     HEALTHCHECK_USER,
+    HEALTHCHECK_USER_LINE,
     REPLICATION_USER,
     SENTINEL_USER,
     userLines,
 } from "./acl";
+import { TLS_FILES } from "./tlsFiles";
+
+export { TLS_FILES };
 
 /** Where the image expects its config; the container's upload writes it before start. */
 export const REDIS_CONF_PATH = "/usr/local/etc/redis/redis.conf";
@@ -36,13 +40,6 @@ export const HEALTHCHECK_TEST = [
 ];
 /** The same healthcheck, on a sentinel's port. */
 export const SENTINEL_HEALTHCHECK_TEST = [...HEALTHCHECK_TEST.slice(0, 2), "-p", String(SENTINEL_PORT), ...HEALTHCHECK_TEST.slice(2)];
-
-/** Where a node's TLS files are uploaded, beside its redis.conf. */
-export const TLS_FILES = {
-    ca: "/usr/local/etc/redis/tls-ca.crt",
-    cert: "/usr/local/etc/redis/tls.crt",
-    key: "/usr/local/etc/redis/tls.key",
-} as const;
 
 /** A node's healthcheck (`test`, a data node's or a sentinel's): over TLS, with the node's own certificate, when the group has TLS. */
 export function healthcheckFor(plan: GroupPlan, test: string[]): string[] {
@@ -163,7 +160,7 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, secrets: Nod
         "bind 0.0.0.0",
         ...listenLines(plan, SENTINEL_PORT, node.role),
         "dir /data",
-        `user ${HEALTHCHECK_USER} on nopass -@all +ping`,
+        HEALTHCHECK_USER_LINE,
         "# The check, the live configuration and the rollout log in as admin, as on the data nodes.",
         `user ${ADMIN_USER} ${adminUser(creds)}`,
         // Containers keep their IPs, so sentinels and nodes are announced by IP; no hostnames.

@@ -8,13 +8,10 @@
 import { backoff } from "../replicationCheck/backoff";
 import { errorMessage } from "../replicationCheck/messages";
 import type { TlsClient, TlsPem } from "../tls";
+import { TLS_DIR, TLS_FILE_NAMES, TLS_FILES } from "../tlsFiles";
 import { connectAny, LiveClient, run } from "./connection";
 import { waitSentinelBack } from "./password";
 import type { LiveTarget, Login } from "./types";
-
-/** Where the container keeps its TLS files (components/redisConf.ts TLS_FILES), by part. */
-const FILE_NAMES: Record<keyof TlsPem, string> = { ca: "tls-ca.crt", cert: "tls.crt", key: "tls.key" };
-const TLS_DIR = "/usr/local/etc/redis";
 
 /** Writes the PEMs into the container, owned by the redis user (uid 999), readable by it alone. */
 async function putTlsFiles(container: string, pem: TlsPem): Promise<void> {
@@ -24,7 +21,7 @@ async function putTlsFiles(container: string, pem: TlsPem): Promise<void> {
     const Docker = require("dockerode") as typeof import("dockerode");
     const pack = tar.pack();
     for (const part of ["ca", "cert", "key"] as const) {
-        pack.entry({ name: FILE_NAMES[part], mode: 0o600, uid: 999, gid: 999 }, pem[part]);
+        pack.entry({ name: TLS_FILE_NAMES[part], mode: 0o600, uid: 999, gid: 999 }, pem[part]);
     }
     pack.finalize();
     try {
@@ -38,8 +35,8 @@ async function putTlsFiles(container: string, pem: TlsPem): Promise<void> {
 export async function reloadNodeCertificates(data: LiveClient[], pem: TlsPem, passwords: (string | undefined)[]): Promise<void> {
     for (const node of data) {
         await putTlsFiles(node.name, pem);
-        const paths = (["cert", "key", "ca"] as const).map((part) => `${TLS_DIR}/${FILE_NAMES[part]}`);
-        await run(node, passwords, "CONFIG", "SET", "tls-cert-file", paths[0]!, "tls-key-file", paths[1]!, "tls-ca-cert-file", paths[2]!);
+        const { cert, key, ca } = TLS_FILES;
+        await run(node, passwords, "CONFIG", "SET", "tls-cert-file", cert, "tls-key-file", key, "tls-ca-cert-file", ca);
     }
 }
 

@@ -32,19 +32,11 @@ export async function connectAny(target: LiveTarget, logins: Login[], opTimeout:
     const { Redis } = require("ioredis") as typeof import("ioredis");
     const where = parseEndpoint(target.endpoint);
     if (!where) throw new Error(`${target.name}: bad endpoint ${target.endpoint}`);
-    const seen = new Set<string>();
-    const tries = (logins.length === 0 ? [{}] : logins).filter((l) => !seen.has(JSON.stringify(l)) && seen.add(JSON.stringify(l)));
+    // Each login once, in order.
+    const tries = [...new Map((logins.length === 0 ? [{}] : logins).map((l): [string, Login] => [JSON.stringify(l), l])).values()];
     let last = "";
     for (const login of tries) {
-        const options = failFastOptions(
-            where.host,
-            where.port,
-            login.password,
-            opTimeout,
-            "pulumi-replication-config",
-            login.username,
-            tls,
-        );
+        const options = failFastOptions(where.host, where.port, { ...login, tls }, opTimeout, "pulumi-replication-config");
         const client = new Redis(options);
         // A refused AUTH closes the connection: the command then fails with "Connection is closed",
         // and the refusal itself comes as an error event.

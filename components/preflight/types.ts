@@ -1,5 +1,6 @@
 // The preflight's public types: what the program hands it and what its provider checks. Types only.
 import type * as pulumi from "@pulumi/pulumi";
+import type { TlsPem } from "../tls";
 
 /** A value of the group's, with the property path a problem with it is reported under. */
 export interface AtPath<T> {
@@ -25,7 +26,7 @@ export interface PreflightArgs {
     /** The network the group joins instead; may be known only at deployment. */
     existingNetwork?: pulumi.Input<string>;
     /** The TLS certificate, key and CA, when known only now, and the names the certificate must cover. Kept as a secret. */
-    tls?: pulumi.Input<{ pem: { ca: string; cert: string; key: string }; names: string[] }>;
+    tls?: pulumi.Input<PreflightTls>;
     /** The names the group gives its containers, network and volumes. */
     names: { containers: string[]; networks: string[]; volumes: string[] };
 }
@@ -33,8 +34,14 @@ export interface PreflightArgs {
 export type PreflightInputs = Omit<PreflightArgs, "password" | "existingNetwork" | "tls"> & {
     password?: string;
     existingNetwork?: string;
-    tls?: { pem: { ca: string; cert: string; key: string }; names: string[] };
+    tls?: PreflightTls;
 };
+
+/** PEMs a caller passed as outputs, and the names the certificate must cover. */
+export interface PreflightTls {
+    pem: TlsPem;
+    names: string[];
+}
 
 /** One problem, as config errors report it. */
 export interface Problem {

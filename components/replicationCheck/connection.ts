@@ -47,19 +47,20 @@ export function describeError(ctx: CheckContext, node: NodeState, err: unknown):
     return { what: msg };
 }
 
+/** How a client of the group's own logs in: a user (default when unset), its password, and TLS when the group has it. */
+export interface ClientLogin {
+    username?: string;
+    password?: string;
+    tls?: TlsClient;
+}
+
 /**
  * Options of a client that fails fast: it never queues, retries or reconnects on its own, so each
- * poll is one round trip and each error is seen where it happens. The rollout's clients use them too.
+ * poll is one round trip and each error is seen where it happens. The rollout's and the live
+ * configuration's clients use them too.
  */
-export function failFastOptions(
-    host: string,
-    port: number,
-    password: string | undefined,
-    opTimeout: number,
-    connectionName: string,
-    username?: string,
-    tls?: TlsClient,
-): RedisOptions {
+export function failFastOptions(host: string, port: number, login: ClientLogin, opTimeout: number, connectionName: string): RedisOptions {
+    const { username, password, tls } = login;
     return {
         host,
         port,
@@ -87,7 +88,7 @@ export async function ensureConnected(ctx: CheckContext, node: NodeState): Promi
         return node.client;
     }
     node.client?.disconnect();
-    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx.password, ctx.opTimeout, CLIENT_NAME, ctx.username, ctx.tls));
+    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx, ctx.opTimeout, CLIENT_NAME));
     ctx.clients.push(client);
     node.client = client;
     node.lastError = undefined;

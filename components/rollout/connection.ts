@@ -1,17 +1,13 @@
 // Connections of the rollout's waits: one client per endpoint, closed together. Serialized with
 // the providers (see the rules at the top of provider.ts).
 import type { Redis as RedisClient } from "ioredis";
-import type { TlsClient } from "../tls";
-import { failFastOptions } from "../replicationCheck/connection";
+import { ClientLogin, failFastOptions } from "../replicationCheck/connection";
 import { errorMessage } from "../replicationCheck/messages";
 import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
 
-/** The clients of one wait, by endpoint. */
-export interface Connections {
+/** The clients of one wait, by endpoint, and how they log in. */
+export interface Connections extends ClientLogin {
     Redis: typeof import("ioredis").Redis;
-    username?: string;
-    password?: string;
-    tls?: TlsClient;
     opTimeout: number;
     clients: Map<string, RedisClient>;
 }
@@ -21,7 +17,7 @@ export function addressOf(node: { ip: string; port?: number }): string {
     return `${node.ip}:${node.port ?? 6379}`;
 }
 
-export function openConnections(login: { username?: string; password?: string; tls?: TlsClient }, opTimeout: number): Connections {
+export function openConnections(login: ClientLogin, opTimeout: number): Connections {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Redis } = require("ioredis") as typeof import("ioredis");
     const { username, password, tls } = login;
@@ -48,9 +44,7 @@ async function clientFor(conns: Connections, endpoint: string): Promise<RedisCli
     const where = parseEndpoint(endpoint);
     if (!where) throw new Error(`bad endpoint ${endpoint}`);
     let lastError: Error | undefined;
-    const client = new conns.Redis(
-        failFastOptions(where.host, where.port, conns.password, conns.opTimeout, "pulumi-replication-rollout", conns.username, conns.tls),
-    );
+    const client = new conns.Redis(failFastOptions(where.host, where.port, conns, conns.opTimeout, "pulumi-replication-rollout"));
     client.on("error", (err: Error) => (lastError = err));
     conns.clients.set(endpoint, client);
     try {

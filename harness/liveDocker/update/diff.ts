@@ -126,7 +126,7 @@ export async function dependentNeedsReplace(d: StateEntry, props: string[]): Pro
     const bridged = BRIDGED_RULES[d.type];
     if (bridged) return props.some((p) => bridged[p]?.effect === "replace");
     if (d.type === COMMAND) return props.some((p) => COMMAND_RULES[p]?.effect === "replace");
-    if (d.type === RANDOM_PASSWORD) return props.length > 0;
+    if (d.type === RANDOM_PASSWORD) return props.some((p) => RANDOM_PASSWORD_RULES[p]?.effect === "replace");
     if (d.type === IMAGE) return false;
     if (d.type.startsWith(DYNAMIC_PREFIX)) {
         const text = d.outputs.__provider ?? d.inputs.__provider;
