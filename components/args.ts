@@ -22,6 +22,18 @@ export interface GroupImage {
     baseImage?: string;
 }
 
+/** One Docker host of a group spread over several. */
+export interface GroupHost {
+    /** The IPv4 address other hosts and clients reach this host on: nodes announce it, and replicas and sentinels connect to it. */
+    address: string;
+    /** The address the ports are published on. Default `address`. */
+    publishIp?: string;
+    /** The host's Docker engine, as a Docker provider's host: unix://, tcp:// or ssh://user@host. Default the local engine (DOCKER_HOST). */
+    dockerHost?: string;
+    /** Extra ssh options for an ssh:// dockerHost, e.g. ["-o", "StrictHostKeyChecking=no"]. */
+    sshOpts?: string[];
+}
+
 /** An ACL user of the group's, beside its own. */
 export interface GroupUser {
     /** The user name; not one of the group's own (default, admin, replication, sentinel, healthcheck). */
@@ -62,8 +74,10 @@ export interface RedisReplicationGroupArgs {
     replicas?: NodeAddressSpec[];
     /** How many replicas, their IPs and host ports following the master's. Instead of `replicas`. Default 2. */
     replicaCount?: number;
-    /** Host address the ports are published on. Default 127.0.0.1. */
+    /** Host address the ports are published on. Default 127.0.0.1. Not with hosts. */
     hostIp?: string;
+    /** Several Docker hosts, by name: each node runs on the host it names (default the hosts in turn) and is reached on that host's address. Default one engine. */
+    hosts?: Record<string, GroupHost>;
     /** Password auth for applications (the default user). Default true; false also turns protected mode off, so it needs hostIp on loopback. */
     auth?: boolean;
     /** The application user's (default) password on every node and sentinel (secret); required unless auth is false. A new one is rotated live, with no container replaced. */

@@ -7,6 +7,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlan, splitSettings } from "../config";
 import { defaultUserRules, GroupCredentials } from "./acl";
+import { hostOf } from "./addresses";
 import { NodeBoot } from "./liveConfig";
 import type { BootSettings } from "./liveConfig";
 import type { NodeContext } from "./nodes";
@@ -25,12 +26,28 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
     const { plan } = ctx;
     const secrets = { password: plan.auth ? PASSWORD_PLACEHOLDER : undefined, creds: CREDS_PLACEHOLDER };
     const { volume, hostPath } = plan.persistence;
-    return pulumi.all([ctx.image, ctx.networkName, follows]).apply(([image, network, of]) => {
+    const place = ctx.place(node);
+    // With several hosts, the node's host too (its engine, its address); on one engine nothing more, so no fingerprint changes.
+    const host = hostOf(plan, node);
+    return pulumi.all([place.image, place.networkName, follows]).apply(([image, network, of]) => {
         // An existing network as the name it has, whether the caller gave it as text or as an output.
         const networkPlan = plan.network.existing === undefined ? plan.network : { ...plan.network, existing: network };
         return crypto
             .createHash("sha256")
-            .update(JSON.stringify([image, network, networkPlan, node, plan.hostIp, volume, hostPath, plan.resources.cpus, plan.name]))
+            .update(
+                JSON.stringify([
+                    image,
+                    network,
+                    networkPlan,
+                    node,
+                    plan.hostIp,
+                    volume,
+                    hostPath,
+                    plan.resources.cpus,
+                    plan.name,
+                    ...(host ? [host] : []),
+                ]),
+            )
             .update(
                 node.role === "sentinel"
                     ? renderSentinelConf(node, plan, secrets, of)

@@ -12,7 +12,13 @@ export function dockerOptionsOf(host: string | undefined): Docker.DockerOptions 
     if (host.startsWith("unix://")) return { socketPath: host.slice("unix://".length) };
     const url = new URL(host.includes("//") ? host : `tcp://${host}`);
     if (url.protocol === "ssh:") {
-        return { protocol: "ssh", host: url.hostname, port: url.port || 22, username: url.username, sshOptions: { agent: process.env.SSH_AUTH_SOCK } };
+        return {
+            protocol: "ssh",
+            host: url.hostname,
+            port: url.port || 22,
+            username: url.username,
+            sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+        };
     }
     if (url.protocol !== "tcp:" && url.protocol !== "http:" && url.protocol !== "https:") {
         throw new Error(`docker host ${host}: not unix://, tcp:// or ssh://`);

@@ -5,4 +5,5 @@ export { argsOfStack } from "./spec";
 export * from "./replicationCheck";
 export * from "./redisConf";
 export * from "./rollout";
-export { containerName, LABEL_KEYS, REDIS_UID } from "./nodes";
+export { LABEL_KEYS, REDIS_UID } from "./nodes";
+export { containerName } from "./addresses";

@@ -7,13 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
+import { containerName, hostOf, peerText, toolTarget } from "./addresses";
 import {
     HEALTHCHECK_TEST,
     healthcheckFor,
     NodeSecrets,
     REDIS_CONF_PATH,
     REDIS_PORT,
-    replicationPort,
     renderRedisConf,
     renderSentinelConf,
     SENTINEL_CONF_PATH,
@@ -32,15 +32,22 @@ export const REDIS_UID = 999;
 /** Label keys every container, network and volume of a group carries. */
 export const LABEL_KEYS = { group: "redis-replication.group", role: "redis-replication.role", node: "redis-replication.node" };
 
+/** Where a node runs: its host's image, network and Docker provider (none: the default one). */
+export interface NodePlace {
+    /** What the container runs. */
+    image: pulumi.Output<string>;
+    networkName: pulumi.Output<string>;
+    provider?: docker.Provider;
+}
+
 /** What every node resource of one group is made from. */
 export interface NodeContext {
     /** The component's resource name: children are named after it. */
     name: string;
     plan: GroupPlan;
     parent: pulumi.Resource;
-    /** What the containers run. */
-    image: pulumi.Output<string>;
-    networkName: pulumi.Output<string>;
+    /** Where each node runs. */
+    place: (node: NodePlan) => NodePlace;
     password: pulumi.Output<string> | undefined;
     /** The group's own users' passwords (secret). */
     creds: pulumi.Output<GroupCredentials>;
@@ -67,49 +74,26 @@ export interface GroupNodes {
     rejoins: NodeRejoin[];
 }
 
-export function containerName(plan: GroupPlan, node: NodePlan): string {
-    return `${plan.name}-${node.key}`;
-}
-
-/** Where clients on the Docker host connect: ports published on all interfaces are reached on loopback. */
-export function connectHost(plan: GroupPlan): string {
-    return plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
-}
-
-export function endpointOf(plan: GroupPlan, node: NodePlan): string {
-    return `${connectHost(plan)}:${node.hostPort}`;
-}
-
 /** Docker labels naming the group, plus any others. */
 export function groupLabels(plan: GroupPlan, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
     return Object.entries({ [LABEL_KEYS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
-}
-
-function rolloutNode(plan: GroupPlan, node: NodePlan): RolloutNode {
-    return { name: containerName(plan, node), endpoint: endpointOf(plan, node), ip: node.ip, ...peerPort(plan) };
-}
-
-/** A data node's `port` as its peers know it, given only when it is not the default 6379. */
-export function peerPort(plan: GroupPlan): { port?: number } {
-    const port = replicationPort(plan);
-    return port === REDIS_PORT ? {} : { port };
 }
 
 /** The data nodes (replicas first, each after the one before is back) and the sentinels. */
 export function createNodes(ctx: NodeContext): GroupNodes {
     const { plan } = ctx;
     const hostDirs = plan.persistence.volume === "hostPath" ? [prepareHostDirs(ctx, [plan.master, ...plan.replicas])] : [];
-    const dataNodes = [plan.master, ...plan.replicas].map((node) => rolloutNode(plan, node));
+    const dataNodes: RolloutNode[] = [plan.master, ...plan.replicas].map((node) => toolTarget(plan, node));
     const timeoutMs = plan.checkTimeoutSeconds * 1000;
     const containers = new Map<string, docker.Container>();
     const rejoins: NodeRejoin[] = [];
     let previous: pulumi.Resource[] = [...hostDirs, ...ctx.before];
     // The master as the rollout leaves it: the master node, or the node it handed over to.
-    const deployedMaster = `${plan.master.ip}:${replicationPort(plan)}`;
+    const deployedMaster = peerText(plan, plan.master);
     let monitor = pulumi.output(deployedMaster);
     const sentinel = plan.sentinel && {
         masterName: plan.sentinel.masterName,
-        endpoints: plan.sentinel.nodes.map((n) => endpointOf(plan, n)),
+        endpoints: plan.sentinel.nodes.map((n) => toolTarget(plan, n).endpoint),
     };
     for (const node of [...plan.replicas, plan.master]) {
         const last = node === plan.master;
@@ -131,7 +115,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         const rejoin = new NodeRejoin(
             `${ctx.name}-${node.key}-rejoin`,
             {
-                node: rolloutNode(plan, node),
+                node: toolTarget(plan, node),
                 replicaOf,
                 dataNodes,
                 ...ctx.admin,
@@ -217,7 +201,7 @@ function handoverFor(
     return new NodeHandover(
         `${ctx.name}-${node.key}-handover`,
         {
-            node: rolloutNode(plan, node),
+            node: toolTarget(plan, node),
             deployedReplicaOf: opts.deployedReplicaOf,
             fingerprint: opts.fingerprint,
             dataNodes: opts.dataNodes,
@@ -241,15 +225,17 @@ interface NodeContainerSpec {
 /** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */
 function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec): docker.Container {
     const { plan } = ctx;
+    const place = ctx.place(node);
+    const publishIp = hostOf(plan, node)?.publishIp ?? plan.hostIp;
     return new docker.Container(
         `${ctx.name}-${node.key}`,
         {
             name: containerName(plan, node),
-            image: ctx.image,
+            image: place.image,
             hostname: containerName(plan, node),
             command: spec.command,
-            networksAdvanced: [{ name: ctx.networkName, ipv4Address: node.ip, aliases: [node.key] }],
-            ports: [{ internal: spec.internalPort, external: node.hostPort, ip: plan.hostIp, protocol: "tcp" }],
+            networksAdvanced: [{ name: place.networkName, ipv4Address: node.ip, aliases: [node.key] }],
+            ports: [{ internal: spec.internalPort, external: node.hostPort, ip: publishIp, protocol: "tcp" }],
             volumes: spec.volumes,
             uploads: [
                 // Owned by redis and private: it holds the password.
@@ -270,7 +256,7 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
             destroyGraceSeconds: 15,
         },
         // Fixed name, IP and host port: the old container must go before its replacement can start.
-        { parent: ctx.parent, dependsOn: spec.dependsOn, deleteBeforeReplace: true },
+        { parent: ctx.parent, provider: place.provider, dependsOn: spec.dependsOn, deleteBeforeReplace: true },
     );
 }
 
@@ -296,7 +282,13 @@ function volumesFor(ctx: NodeContext, node: NodePlan): docker.types.input.Contai
     const volume = new docker.Volume(
         `${ctx.name}-${node.key}-data`,
         { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
-        { parent: ctx.parent, dependsOn: ctx.preflight, retainOnDelete: plan.persistence.retain, deleteBeforeReplace: true },
+        {
+            parent: ctx.parent,
+            provider: ctx.place(node).provider,
+            dependsOn: ctx.preflight,
+            retainOnDelete: plan.persistence.retain,
+            deleteBeforeReplace: true,
+        },
     );
     return [{ volumeName: volume.name, containerPath: "/data" }];
 }

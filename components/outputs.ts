@@ -3,9 +3,9 @@
 // the URLs, sentinelClient) and a container on the group's network (static IPs: connection).
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupPlan, NodePlan } from "../config";
+import { connectHost, containerName, endpointOf, peerOf } from "./addresses";
 import type { ReplicaStatus, ReplicationCheck, SentinelStatus } from "./replicationCheck";
 import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
-import { connectHost, endpointOf } from "./nodes";
 
 /** host and port, as ioredis takes them. */
 export interface HostPort {
@@ -77,6 +77,8 @@ export interface ReplicationStatus {
     verified: string;
     /** Container name of the master the check found (with sentinel: the one the sentinels report). */
     master: string;
+    /** With several hosts: the name of the host that master runs on. */
+    masterHost?: string;
     /** Its host:port on the Docker host. */
     masterEndpoint: string;
     /** master_replid of that master when the check passed. */
@@ -111,41 +113,65 @@ export function clientTlsOf(plan: GroupPlan, ca: pulumi.Output<string> | undefin
     return pulumi.output(ca).apply((pem) => (plan.tls && pem ? { ca: pem, servername: plan.tls.serverName } : undefined));
 }
 
-/** Sentinels report container IPs; the natMap turns them into the ports published on the host. With TLS, ioredis's TLS options too. */
+/**
+ * On one engine, sentinels report container IPs, and the natMap turns them into the ports published
+ * on the host; across hosts they report the hosts' addresses, which need no map. With TLS, ioredis's
+ * TLS options too.
+ */
 export function sentinelRecipe(plan: GroupPlan, tls: ClientTls | undefined): SentinelClientRecipe | undefined {
     if (!plan.sentinel) return undefined;
     const host = connectHost(plan);
     const natMap: Record<string, HostPort> = {};
-    for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
-    for (const node of plan.sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
+    if (!plan.hosts) {
+        for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
+        for (const node of plan.sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
+    }
+    const published = (node: NodePlan) => {
+        const [address, port] = endpointOf(plan, node).split(":");
+        return { host: address!, port: Number(port) };
+    };
     const recipe = {
-        sentinels: plan.sentinel.nodes.map((node) => ({ host, port: node.hostPort })),
+        sentinels: plan.sentinel.nodes.map(published),
         name: plan.sentinel.masterName,
         natMap,
     };
     return tls ? { ...recipe, enableTLSForSentinelMode: true, tls, sentinelTLS: tls } : recipe;
 }
 
-/** The group as a container on its network reaches it: static IPs, the ports inside the network. */
+/**
+ * The group as a container reaches it: on one engine, the static IPs and the ports inside the
+ * group's network; across hosts, the hosts' addresses and published ports, from any host.
+ */
 export function connectionOf(
     plan: GroupPlan,
     password: pulumi.Output<string> | undefined,
     tls: pulumi.Output<ClientTls | undefined>,
 ): pulumi.Output<GroupConnection> {
+    const reach = (n: NodePlan): HostPort => {
+        if (plan.hosts) {
+            const { ip, port } = peerOf(plan, n);
+            return { host: ip, port };
+        }
+        return { host: n.ip, port: n.role === "sentinel" ? SENTINEL_PORT : REDIS_PORT };
+    };
     const sentinels: SentinelConnection | undefined = plan.sentinel && {
-        endpoints: plan.sentinel.nodes.map((node) => ({ host: node.ip, port: SENTINEL_PORT })),
+        endpoints: plan.sentinel.nodes.map(reach),
         masterName: plan.sentinel.masterName,
     };
-    const node = (n: NodePlan) =>
-        pulumi.output({ host: n.ip, port: REDIS_PORT, password, url: redisUrl(plan, `${n.ip}:${REDIS_PORT}`, password), sentinels, tls });
+    const node = (n: NodePlan) => {
+        const { host, port } = reach(n);
+        return pulumi.output({ host, port, password, url: redisUrl(plan, `${host}:${port}`, password), sentinels, tls });
+    };
     return pulumi.output({ master: node(plan.master), replicas: plan.replicas.map(node) });
 }
 
-/** The check's result as the component's `replication` output. */
-export function replicationStatusOf(check: ReplicationCheck): pulumi.Output<ReplicationStatus> {
+/** The check's result as the component's `replication` output; with several hosts, the master's host by name. */
+export function replicationStatusOf(check: ReplicationCheck, plan: GroupPlan): pulumi.Output<ReplicationStatus> {
+    const hostByContainer = new Map([plan.master, ...plan.replicas].map((n) => [containerName(plan, n), n.host]));
     return pulumi.output({
         verified: check.verified,
         master: check.currentMaster,
+        masterHost: plan.hosts ? check.currentMaster.apply((m) => hostByContainer.get(m)) : undefined,
         masterEndpoint: check.currentMasterEndpoint,
         masterReplId: check.masterReplId,
         durationMs: check.durationMs,

@@ -12,21 +12,13 @@ import {
     SENTINEL_USER,
     userLines,
 } from "./acl";
+import { hostOf, peerText, PLAINTEXT_PORT, REDIS_PORT, replicationPort, SENTINEL_PORT } from "./addresses";
 import { TLS_FILES } from "./tlsFiles";
 
-export { TLS_FILES };
+export { PLAINTEXT_PORT, REDIS_PORT, replicationPort, SENTINEL_PORT, TLS_FILES };
 
 /** Where the image expects its config; the container's upload writes it before start. */
 export const REDIS_CONF_PATH = "/usr/local/etc/redis/redis.conf";
-export const REDIS_PORT = 6379;
-/** With TLS, the plaintext port a node may also listen on, on the group's network only (never published). */
-export const PLAINTEXT_PORT = 6380;
-
-/** The port replicas follow their master on: the node's port, or with TLS replication off, its plaintext port. */
-export function replicationPort(plan: GroupPlan): number {
-    return plan.tls && !plan.tls.replication ? PLAINTEXT_PORT : REDIS_PORT;
-}
-export const SENTINEL_PORT = 26379;
 export const HEALTHCHECK_TEST = [
     "CMD",
     "redis-cli",
@@ -66,6 +58,22 @@ function listenLines(plan: GroupPlan, port: number, role: NodePlan["role"]): str
         `tls-ca-cert-file ${TLS_FILES.ca}`,
         `tls-auth-clients ${plan.tls.authClients ? "yes" : "no"}`,
         `tls-replication ${plan.tls.replication ? "yes" : "no"}`,
+    ];
+}
+
+/**
+ * Across hosts, what a node announces: its host's address and published port, which every other
+ * host reaches (the container's own address and port reach nothing beyond its host).
+ */
+function announceLines(plan: GroupPlan, node: NodePlan): string[] {
+    const host = hostOf(plan, node);
+    if (!host) return [];
+    const [ip, port] =
+        node.role === "sentinel" ? ["sentinel announce-ip", "sentinel announce-port"] : ["replica-announce-ip", "replica-announce-port"];
+    return [
+        `# Announced to the other hosts: host "${host.name}"'s address and the published port.`,
+        `${ip} ${host.address}`,
+        `${port} ${node.hostPort}`,
     ];
 }
 
@@ -113,6 +121,7 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, secrets: NodeSe
         "# Every node can follow a master, so every node carries the replication user.",
         `masteruser ${REPLICATION_USER}`,
         `masterauth ${creds.replication}`,
+        ...announceLines(plan, node),
     ];
     const split = splitSettings(plan);
     const restart = Object.entries(split.restart);
@@ -121,7 +130,7 @@ export function renderRedisConf(node: NodePlan, plan: GroupPlan, secrets: NodeSe
         "# Changed on the running node by pulumi up (CONFIG SET, then CONFIG REWRITE).",
         ...Object.entries(live ?? split.live).map(directiveLine),
     );
-    const follows = replicaOf ?? (node.role === "replica" ? `${plan.master.ip}:${replicationPort(plan)}` : "");
+    const follows = replicaOf ?? (node.role === "replica" ? peerText(plan, plan.master) : "");
     if (follows !== "") lines.push(`replicaof ${follows.replace(/:(\d+)$/, " $1")}`, "replica-read-only yes");
     return lines.join("\n") + "\n";
 }
@@ -165,10 +174,11 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, secrets: Nod
         `user ${ADMIN_USER} ${adminUser(creds)}`,
         // Containers keep their IPs, so sentinels and nodes are announced by IP; no hostnames.
         "sentinel resolve-hostnames no",
+        ...announceLines(plan, node),
     ];
     // Sentinel turns protected mode off itself: it must be reachable. Its password guards it.
     if (plan.auth) lines.push(...sentinelAuthLines(password!));
-    const [ip, port] = (monitor ?? `${plan.master.ip}:${REDIS_PORT}`).split(":");
+    const [ip, port] = (monitor ?? peerText(plan, plan.master)).split(":");
     lines.push(`sentinel monitor ${name} ${ip} ${port} ${sentinel.quorum}`);
     lines.push(`sentinel auth-user ${name} ${SENTINEL_USER}`, `sentinel auth-pass ${name} ${creds.sentinel}`);
     lines.push(

@@ -1,15 +1,15 @@
 import * as crypto from "crypto";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as docker from "@pulumi/docker";
-import { assertPassword, GroupPlan, NodePlan, parseGroupConfig, splitSettings } from "../config";
+import { assertPassword, GroupPlan, HostPlan, NodePlan, parseGroupConfig, splitSettings } from "../config";
 import { aclSettings, ADMIN_USER, configuredUsers, GroupCredentials, hashedPassword } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
 import { groupCredentials } from "./credentials";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
 import type { Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
-import { createNodes, endpointOf, GroupNodes, groupLabels } from "./nodes";
+import { endpointOf } from "./addresses";
+import { createInfra } from "./infra";
+import { createNodes, GroupNodes } from "./nodes";
 import {
     clientTlsOf,
     connectionOf,
@@ -21,11 +21,9 @@ import {
     sentinelRecipe,
 } from "./outputs";
 import { ReplicationCheck } from "./replicationCheck";
-import { LateNames, splitArgs } from "./spec";
+import { splitArgs } from "./spec";
 import { namesToCover, TlsClient, tlsClientOf, TlsPem, TlsPemChoice, tlsPemOf } from "./tls";
 import { checkTargets, liveTargets, preflightTargets } from "./targets";
-
-const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
 
 /** The component's type token: `<package>:index:<class>`, as the component provider serves it to every language. */
 export const GROUP_TYPE = "redis-replication:index:RedisReplicationGroup";
@@ -77,12 +75,12 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.warnAbout(plan);
 
         const existingNetwork = late.existingNetwork ?? plan.network.existing;
-        // Every other resource waits for it: nothing exists before the inputs are known good.
-        const preflight = this.preflight(name, plan, { existingNetwork, password, tls });
-        const after = { parent: this, dependsOn: [preflight] };
-        const { imageName, imageRef } = this.image(name, plan, late, args.dockerContext, after);
-        this.imageName = imageName;
-        this.networkName = existingNetwork !== undefined ? pulumi.output(existingNetwork) : this.createNetwork(name, plan, after).name;
+        // Every other resource waits for them: nothing exists before the inputs are known good.
+        const preflight = this.preflights(name, plan, { existingNetwork, password, tls });
+        const after = { parent: this, dependsOn: preflight };
+        const infra = createInfra({ name, plan, late, dockerContext: args.dockerContext, opts: after }, existingNetwork);
+        this.imageName = infra.imageName;
+        this.networkName = infra.networkName;
         this.subnet = pulumi.output(plan.network.subnet);
 
         const { creds, users, admin } = groupAccess(name, plan, { users: args.users, tls: tls.pem }, after);
@@ -102,15 +100,14 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             name,
             plan,
             parent: this,
-            image: imageRef,
-            networkName: this.networkName,
+            place: infra.place,
             password,
             creds,
             users,
             tls: tls.pem,
             admin,
             before: [live],
-            preflight: [preflight],
+            preflight,
         });
         const check = this.verify(name, plan, nodes, live, { password, admin });
 
@@ -124,7 +121,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const clientTls = clientTlsOf(plan, tls.pem?.ca);
         this.connection = connectionOf(plan, password, clientTls);
         this.adminPassword = creds.admin;
-        this.replication = replicationStatusOf(check);
+        this.replication = replicationStatusOf(check, plan);
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
         this.sentinelClient = clientTls.apply((t) => sentinelRecipe(plan, t));
@@ -146,26 +143,6 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             sentinelMasterName: this.sentinelMasterName,
             sentinelClient: this.sentinelClient,
         });
-    }
-
-    /**
-     * The image the nodes run: the given one, or docker/Dockerfile (or the given context) built.
-     * `imageRef` is what the containers are created from: the tag stays the same across rebuilds,
-     * the image ID (repoDigest of a local build) does not, so containers follow a rebuilt image.
-     */
-    private image(
-        name: string,
-        plan: GroupPlan,
-        late: LateNames,
-        dockerContext: pulumi.Input<string> | undefined,
-        opts: pulumi.CustomResourceOptions,
-    ): { imageName: pulumi.Output<string>; imageRef: pulumi.Output<string> } {
-        if (plan.image.name !== undefined) {
-            const given = late.imageName ?? pulumi.output(plan.image.name);
-            return { imageName: given, imageRef: given };
-        }
-        const built = this.buildImage(name, plan, dockerContext, opts);
-        return { imageName: built.imageName, imageRef: built.repoDigest };
     }
 
     /**
@@ -203,17 +180,26 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         );
     }
 
-    /** The preflight: the Docker engine's state, and what is known only at deployment (the password, TLS PEMs given as outputs). */
-    private preflight(
+    /**
+     * The preflight of each Docker engine (one, or each host's): its state, and what is known only
+     * at deployment (the password, TLS PEMs given as outputs), checked once.
+     */
+    private preflights(
         name: string,
         plan: GroupPlan,
         late: { existingNetwork: pulumi.Input<string> | undefined; password: pulumi.Output<string> | undefined; tls: TlsPemChoice },
-    ): Preflight {
+    ): Preflight[] {
         const tls = late.tls.late ? late.tls.pem!.apply((pem) => ({ pem, names: namesToCover(plan) })) : undefined;
-        return new Preflight(
-            `${name}-preflight`,
-            { ...preflightTargets(plan, late.existingNetwork), password: late.password, tls },
-            { parent: this },
+        const once = { password: late.password, tls };
+        if (!plan.hosts)
+            return [new Preflight(`${name}-preflight`, { ...preflightTargets(plan, late.existingNetwork), ...once }, { parent: this })];
+        return plan.hosts.map(
+            (host: HostPlan, i) =>
+                new Preflight(
+                    `${name}-${host.name}-preflight`,
+                    { ...preflightTargets(plan, undefined, host), ...(i === 0 ? once : {}) },
+                    { parent: this },
+                ),
         );
     }
 
@@ -228,45 +214,6 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         if (!plan.auth) {
             pulumi.log.warn(`${plan.name}: auth is off, so protected mode is off too: anyone who reaches a port can read and write`, this);
         }
-    }
-
-    /** docker/Dockerfile (or the given context) built with the classic builder, never pushed. */
-    private buildImage(
-        name: string,
-        plan: GroupPlan,
-        dockerContext: pulumi.Input<string> | undefined,
-        opts: pulumi.CustomResourceOptions,
-    ): docker.Image {
-        // pulumi-docker resolves both paths against the program's directory.
-        const context = pulumi.output(dockerContext ?? relativeToProgram(DOCKERFILE_DIR));
-        return new docker.Image(
-            `${name}-image`,
-            {
-                imageName: `redis-replication/${plan.name.toLowerCase()}:latest`,
-                build: {
-                    context,
-                    dockerfile: context.apply((dir) => path.join(dir, "Dockerfile")),
-                    args: { REDIS_BASE_IMAGE: plan.image.baseImage },
-                    builderVersion: "BuilderV1",
-                },
-                skipPush: true,
-            },
-            opts,
-        );
-    }
-
-    private createNetwork(name: string, plan: GroupPlan, opts: pulumi.CustomResourceOptions): docker.Network {
-        return new docker.Network(
-            `${name}-network`,
-            {
-                name: `${plan.name}-net`,
-                driver: "bridge",
-                ipamConfigs: [{ subnet: plan.network.subnet, gateway: plan.network.gateway }],
-                labels: groupLabels(plan),
-            },
-            // Its name and subnet are fixed: the old network must go before the new one can exist.
-            { ...opts, deleteBeforeReplace: true },
-        );
     }
 }
 
@@ -297,10 +244,4 @@ interface ToolAccess {
 /** The login as one value, for the resources that take it so. */
 function loginOf(access: ToolAccess): pulumi.Output<Login> {
     return access.password.apply((password) => ({ username: access.username, password }));
-}
-
-/** A path relative to the program's directory, so state doesn't change with the checkout's location. */
-function relativeToProgram(dir: string): string {
-    const relative = path.relative(process.cwd(), dir);
-    return relative === "" ? "." : relative;
 }

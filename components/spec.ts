@@ -48,8 +48,10 @@ function nowOrLater(value: pulumi.Input<string> | undefined): { now?: string; la
  * and redisConfig's numbers and booleans their redis.conf text. For a spec parseGroupConfig accepted.
  */
 export function argsOfStack(spec: GroupSpec): RedisReplicationGroupArgs {
-    const { replicas, redisConfig, users, tls, ...rest } = spec;
+    const { replicas, redisConfig, users, tls, hosts, ...rest } = spec;
     const args: RedisReplicationGroupArgs = { ...rest };
+    // parseGroupConfig took the spec: every host has its address.
+    if (hosts !== undefined) args.hosts = hosts as RedisReplicationGroupArgs["hosts"];
     // parseGroupConfig took the spec: every user has its name, password and rules.
     if (users !== undefined) args.users = users as RedisReplicationGroupArgs["users"];
     if (tls !== undefined) args.tls = tls as RedisReplicationGroupArgs["tls"];

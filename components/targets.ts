@@ -1,29 +1,35 @@
 // What the group's dynamic resources are told of the plan: the preflight, the live configuration
 // and the replication check each reach the nodes by container name, endpoint and address.
 import type * as pulumi from "@pulumi/pulumi";
-import type { GroupPlan, NodePlan } from "../config";
+import type { GroupPlan, HostPlan, NodePlan } from "../config";
 import type { LiveSentinels } from "./liveConfig";
 import type { PreflightArgs } from "./preflight";
 import type { ReplicationCheckArgs } from "./replicationCheck";
 import type { RolloutNode } from "./rollout";
-import { replicationPort, SENTINEL_PORT } from "./redisConf";
-import { containerName, endpointOf, peerPort } from "./nodes";
+import { containerName, endpointOf, peerOf, toolTarget } from "./addresses";
 
 /**
- * What the preflight checks on the Docker engine: each node's host port and IP by property path,
- * and the names. `existingNetwork` is the network to join, when a caller passed it as an output.
+ * What the preflight checks on one Docker engine (a host's, with several): each node's host port
+ * and IP by property path, and the names. `existingNetwork` is the network to join, when a caller
+ * passed it as an output.
  */
-export function preflightTargets(plan: GroupPlan, existingNetwork: pulumi.Input<string> | undefined): Omit<PreflightArgs, "password"> {
-    const nodes: [string, NodePlan][] = [
+export function preflightTargets(
+    plan: GroupPlan,
+    existingNetwork: pulumi.Input<string> | undefined,
+    host?: HostPlan,
+): Omit<PreflightArgs, "password"> {
+    const all: [string, NodePlan][] = [
         ["master", plan.master],
         ...plan.replicas.map((n, i): [string, NodePlan] => [`replicas[${i}]`, n]),
         ...(plan.sentinel?.nodes ?? []).map((n, i): [string, NodePlan] => [`sentinel.nodes[${i}]`, n]),
     ];
-    const dataNodes = [plan.master, ...plan.replicas];
+    const nodes = all.filter(([, n]) => n.host === host?.name);
+    const dataNodes = nodes.map(([, n]) => n).filter((n) => n.role !== "sentinel");
     return {
         group: plan.name,
         auth: plan.auth,
-        hostIp: plan.hostIp,
+        hostIp: host?.publishIp ?? plan.hostIp,
+        ...(host?.dockerHost === undefined ? {} : { docker: host.dockerHost }),
         hostPorts: nodes.map(([path, n]) => ({ path: `${path}.hostPort`, value: n.hostPort })),
         ips: nodes.map(([path, n]) => ({ path: `${path}.ip`, value: n.ip })),
         subnet: plan.network.existing ? undefined : plan.network.subnet,
@@ -38,28 +44,36 @@ export function preflightTargets(plan: GroupPlan, existingNetwork: pulumi.Input<
 
 /** The data nodes and sentinels, as the live configuration reaches them. */
 export function liveTargets(plan: GroupPlan): { dataNodes: RolloutNode[]; sentinel?: LiveSentinels; timeoutMs: number } {
-    const target = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node) });
+    const sentinelTarget = (node: NodePlan) => {
+        const { name, endpoint, docker } = toolTarget(plan, node);
+        return { name, endpoint, ...(docker === undefined ? {} : { docker }) };
+    };
     return {
-        dataNodes: [plan.master, ...plan.replicas].map((node) => ({ ...target(node), ip: node.ip, ...peerPort(plan) })),
-        sentinel: plan.sentinel && { masterName: plan.sentinel.masterName, nodes: plan.sentinel.nodes.map(target) },
+        dataNodes: [plan.master, ...plan.replicas].map((node) => toolTarget(plan, node)),
+        sentinel: plan.sentinel && { masterName: plan.sentinel.masterName, nodes: plan.sentinel.nodes.map(sentinelTarget) },
         timeoutMs: plan.checkTimeoutSeconds * 1000,
     };
 }
 
-/** What the check must find, by container name, endpoint and address. */
+/** What the check must find, by container name, endpoint and the address peers know each node by. */
 export function checkTargets(plan: GroupPlan): Omit<ReplicationCheckArgs, "password" | "containerIds"> {
-    const target = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node), ip: node.ip });
+    const master = peerOf(plan, plan.master);
+    const replica = (node: NodePlan) => {
+        const { name, endpoint, ip, port } = toolTarget(plan, node);
+        return { name, endpoint, ip, ...(port === undefined ? {} : { port }) };
+    };
+    const sentinel = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node), ...peerOf(plan, node) });
     return {
         masterContainer: containerName(plan, plan.master),
         masterEndpoint: endpointOf(plan, plan.master),
-        masterIp: plan.master.ip,
-        masterPort: replicationPort(plan),
-        replicas: plan.replicas.map((node) => ({ ...target(node), ...peerPort(plan) })),
+        masterIp: master.ip,
+        masterPort: master.port,
+        replicas: plan.replicas.map(replica),
         expectedReplicas: plan.replicas.length,
         sentinel: plan.sentinel && {
             masterName: plan.sentinel.masterName,
             quorum: plan.sentinel.quorum,
-            sentinels: plan.sentinel.nodes.map((node) => ({ ...target(node), port: SENTINEL_PORT })),
+            sentinels: plan.sentinel.nodes.map(sentinel),
         },
         timeoutMs: plan.checkTimeoutSeconds * 1000,
         pollIntervalMs: plan.checkPollIntervalMs,

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GroupConfigError, GroupPlan, tlsProblems } from "../config";
 import type { GroupTls } from "./args";
-import { connectHost } from "./nodes";
+import { connectHost } from "./addresses";
 
 /** The CA, the nodes' certificate and its key, as PEM. */
 export interface TlsPem {
@@ -25,9 +25,10 @@ export interface TlsClient extends TlsPem {
     serverName?: string;
 }
 
-/** What the nodes' certificate must name: serverName, or the address clients on the Docker host connect to. */
+/** What the nodes' certificate must name: serverName, or the addresses clients connect to (every host's, with several). */
 export function namesToCover(plan: GroupPlan): string[] {
-    return [plan.tls?.serverName ?? connectHost(plan)];
+    if (plan.tls?.serverName !== undefined) return [plan.tls.serverName];
+    return plan.hosts ? plan.hosts.map((h) => h.address) : [connectHost(plan)];
 }
 
 /**

@@ -3,6 +3,7 @@
 import { describe } from "./errors";
 import { DEFAULT_MASTER_HOST_PORT, DEFAULT_REPLICA_COUNT, MAX_REPLICAS } from "./defaults";
 import { cidrContains, intToIp, ipToInt } from "./ipv4";
+import { Placement } from "./hosts";
 import { isHost, NetworkLayout, nextFree } from "./network";
 import { isAbsent, Reader } from "./reader";
 import { NodePlan } from "./types";
@@ -10,7 +11,7 @@ import { NodePlan } from "./types";
 /** The IPs and host ports taken so far, each with the property path that took it. */
 export class AddressBook {
     private readonly ips = new Map<number, string>();
-    private readonly ports = new Map<number, string>();
+    private readonly ports = new Map<string, string>();
 
     constructor(
         private readonly r: Reader,
@@ -41,23 +42,39 @@ export class AddressBook {
         return this.ips.has(ip);
     }
 
-    /** Takes a host port for path, or records that another node has it. */
-    claimPort(port: number, path: string): void {
-        const owner = this.ports.get(port);
-        if (owner !== undefined) this.r.fail(path, `${port} is already used by ${owner}`);
-        else this.ports.set(port, path);
+    /** Takes a host port for path (on its host, with several), or records that another node has it. */
+    claimPort(port: number, path: string, host?: string): void {
+        const key = `${host ?? ""}:${port}`;
+        const owner = this.ports.get(key);
+        const where = host === undefined ? "" : ` on host "${host}"`;
+        if (owner !== undefined) this.r.fail(path, `${port}${where} is already used by ${owner}`);
+        else this.ports.set(key, path);
     }
 }
 
-/** What reading nodes needs: the reader, the network, and the one address book. */
+/** What reading nodes needs: the reader, the network, the one address book, and the hosts. */
 export interface NodeContext {
     r: Reader;
     network: NetworkLayout;
     book: AddressBook;
+    placement: Placement;
 }
 
-export function nodeContext(r: Reader, network: NetworkLayout): NodeContext {
-    return { r, network, book: new AddressBook(r, network) };
+export function nodeContext(r: Reader, network: NetworkLayout, placement: Placement): NodeContext {
+    return { r, network, book: new AddressBook(r, network), placement };
+}
+
+/** The keys of a node's address; `host` with several hosts. */
+const NODE_KEYS = ["ip", "hostPort", "host"];
+
+/** `host` only with hosts: a node on one engine is planned as it always was. */
+function onHost(host: string | undefined): { host?: string } {
+    return host === undefined ? {} : { host };
+}
+
+/** Round-robin over the hosts: the master first, then replica i; sentinel i from the first host. */
+function hostIndex(role: NodePlan["role"], i: number): number {
+    return role === "replica" ? i + 1 : i;
 }
 
 /** The master and the replicas; their addresses are in the context's book afterwards. */
@@ -67,15 +84,16 @@ export function readDataNodes(
     replicas: { list: unknown; count: unknown },
 ): { master: NodePlan; replicas: NodePlan[] } {
     const { r, network, book } = ctx;
-    const m = r.object(masterValue, "master", ["ip", "hostPort"]) ?? {};
+    const m = r.object(masterValue, "master", NODE_KEYS) ?? {};
     const defaultIp = network.cidr ? intToIp(nextFree(network.cidr.base + 1, network.gatewayInt)) : undefined;
     const ip = r.string(m.ip, "master.ip") ?? defaultIp;
     const hostPort = r.integer(m.hostPort, "master.hostPort", 1, 65535) ?? DEFAULT_MASTER_HOST_PORT;
     let ipInt: number | undefined;
     if (ip === undefined) r.fail("master.ip", "is required when network.existing is given without network.subnet");
     else ipInt = book.claimIp(ip, "master.ip");
-    book.claimPort(hostPort, "master.hostPort");
-    const master: NodePlan = { role: "master", key: "master", ip: ip ?? "", hostPort };
+    const host = ctx.placement.hostOf(m.host, "master", 0);
+    book.claimPort(hostPort, "master.hostPort", host);
+    const master: NodePlan = { role: "master", key: "master", ip: ip ?? "", hostPort, ...onHost(host) };
     return { master, replicas: readReplicas(ctx, replicas, ipInt, hostPort) };
 }
 
@@ -137,9 +155,10 @@ export function followingNodes(
             r.fail(path, `${count} ${role}s from host port ${firstPort} need ports above 65535`);
             break;
         }
+        const host = ctx.placement.hostOf(undefined, `${path}[${i - 1}]`, hostIndex(role, i - 1));
         book.claimIp(intToIp(ip), `${path}[${i - 1}].ip`);
-        book.claimPort(port, `${path}[${i - 1}].hostPort`);
-        nodes.push({ role, key: `${role}-${i}`, ip: intToIp(ip), hostPort: port });
+        book.claimPort(port, `${path}[${i - 1}].hostPort`, host);
+        nodes.push({ role, key: `${role}-${i}`, ip: intToIp(ip), hostPort: port, ...onHost(host) });
     }
     return nodes;
 }
@@ -151,7 +170,7 @@ export function listedNodes(ctx: NodeContext, path: string, role: NodePlan["role
     // entries(), not forEach: a hole in a program's list is a missing entry, not one to skip.
     for (const [i, entry] of entries.entries()) {
         const at = `${path}[${i}]`;
-        const obj = r.object(entry, at, ["ip", "hostPort"]);
+        const obj = r.object(entry, at, NODE_KEYS);
         if (!obj) {
             if (isAbsent(entry)) r.fail(at, "must be an object with ip and hostPort");
             continue;
@@ -160,9 +179,10 @@ export function listedNodes(ctx: NodeContext, path: string, role: NodePlan["role
         const port = r.integer(obj.hostPort, `${at}.hostPort`, 1, 65535);
         if (ip === undefined && isAbsent(obj.ip)) r.fail(`${at}.ip`, "is required");
         if (port === undefined && isAbsent(obj.hostPort)) r.fail(`${at}.hostPort`, "is required");
+        const host = ctx.placement.hostOf(obj.host, at, hostIndex(role, i));
         if (ip !== undefined) book.claimIp(ip, `${at}.ip`);
-        if (port !== undefined) book.claimPort(port, `${at}.hostPort`);
-        nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0 });
+        if (port !== undefined) book.claimPort(port, `${at}.hostPort`, host);
+        nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0, ...onHost(host) });
     }
     return nodes;
 }

@@ -16,6 +16,7 @@ import {
     VERIFY_MODES,
 } from "./defaults";
 import { readDisabledCommands, readUsers } from "./acl";
+import { hostLossProblem, Placement, readHosts, replicaSpreadWarning, singleHostProblems } from "./hosts";
 import { readTls } from "./tls";
 import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
@@ -36,6 +37,7 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "replicas",
     "replicaCount",
     "hostIp",
+    "hosts",
     "auth",
     "disabledCommands",
     "users",
@@ -65,10 +67,11 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
 
     const name = readName(r, top.name, defaults.name);
     const network = readNetwork(r, top.network);
-    const nodes = nodeContext(r, network);
+    const hosts = readHosts(r, top.hosts);
+    const nodes = nodeContext(r, network, new Placement(r, hosts));
     const { master, replicas } = readDataNodes(nodes, top.master, { list: top.replicas, count: top.replicaCount });
     const sentinel = readSentinel(nodes, top.sentinel, name, { master, replicas });
-    const { hostIp, auth } = readAccess(r, top);
+    const { hostIp, auth } = readAccess(r, top, hosts !== undefined);
     const disabledCommands = readDisabledCommands(r, top.disabledCommands);
     const users = readUsers(r, top.users);
     const tls = readTls(r, top.tls, !isAbsent(top.sentinel));
@@ -82,6 +85,18 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const checkTimeoutSeconds = r.number(top.checkTimeoutSeconds, "checkTimeoutSeconds", 0, 3600) ?? DEFAULT_CHECK_TIMEOUT_SECONDS;
     const checkPollIntervalMs = r.integer(top.checkPollIntervalMs, "checkPollIntervalMs", 1, 60_000) ?? DEFAULT_CHECK_POLL_INTERVAL_MS;
     const verify = r.oneOf(top.verify, "verify", VERIFY_MODES) ?? DEFAULT_VERIFY;
+    if (hosts) {
+        singleHostProblems(r, top, { tlsPlaintextReplication: tls?.replication === false, hostPath: persistence.volume === "hostPath" });
+        const accepted = r.boolean(
+            (top.sentinel as Obj | undefined)?.acceptHostLossWithoutFailover,
+            "sentinel.acceptHostLossWithoutFailover",
+        );
+        const lossProblem = sentinel && hostLossProblem(hosts, sentinel);
+        if (lossProblem && accepted) r.warn(`sentinel.nodes: ${lossProblem}`);
+        else if (lossProblem) r.fail("sentinel.nodes", lossProblem);
+        const spread = replicaSpreadWarning(master, replicas);
+        if (spread) r.warn(spread);
+    }
     r.throwIfAny();
 
     const plan: GroupPlan = {
@@ -90,6 +105,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         master,
         replicas,
         hostIp,
+        hosts,
         auth,
         disabledCommands,
         users,
@@ -123,11 +139,12 @@ function readName(r: Reader, value: unknown, fallback: string | undefined): stri
 }
 
 /** Where the ports are published, and whether a password guards them: no open Redis beyond loopback. */
-function readAccess(r: Reader, top: Obj): { hostIp: string; auth: boolean } {
+function readAccess(r: Reader, top: Obj, onHosts: boolean): { hostIp: string; auth: boolean } {
     const hostIp = r.string(top.hostIp, "hostIp") ?? DEFAULT_HOST_IP;
     if (ipToInt(hostIp) === undefined) r.fail("hostIp", `${hostIp} is not an IPv4 address`);
     const auth = r.boolean(top.auth, "auth") ?? DEFAULT_AUTH;
-    if (!auth && !hostIp.startsWith("127.")) {
+    if (!auth && onHosts) r.fail("auth", "false would publish Redis without a password on every host's address");
+    else if (!auth && !hostIp.startsWith("127.")) {
         r.fail("hostIp", `${hostIp} would publish Redis without a password beyond this host; turn auth on or use 127.0.0.1`);
     }
     return { hostIp, auth };

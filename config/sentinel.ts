@@ -7,7 +7,16 @@ import { followingNodes, listedNodes, NodeContext } from "./nodes";
 import { Obj, Reader } from "./reader";
 import { NodePlan, SentinelPlan } from "./types";
 
-const SENTINEL_KEYS = ["count", "quorum", "downAfterMilliseconds", "failoverTimeout", "parallelSyncs", "masterName", "nodes"];
+const SENTINEL_KEYS = [
+    "count",
+    "quorum",
+    "downAfterMilliseconds",
+    "failoverTimeout",
+    "parallelSyncs",
+    "masterName",
+    "nodes",
+    "acceptHostLossWithoutFailover",
+];
 
 /** The sentinel plan, or undefined when `sentinel` is left out. Read after the data nodes. */
 export function readSentinel(

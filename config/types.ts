@@ -37,6 +37,20 @@ export interface NodeAddressSpec {
     ip?: string;
     /** Port on the Docker host that maps to the node's 6379. */
     hostPort?: number;
+    /** With hosts: the host it runs on. Default the hosts in turn (master, replicas; sentinels from the first host). */
+    host?: string;
+}
+
+/** One Docker host of a group spread over several. */
+export interface HostSpec {
+    /** The IPv4 address other hosts and clients reach this host on: nodes announce it, and replicas and sentinels connect to it. */
+    address?: string;
+    /** The address the ports are published on. Default `address`. */
+    publishIp?: string;
+    /** The host's Docker engine, as a Docker provider's host: unix://, tcp:// or ssh://user@host. Default the local engine (DOCKER_HOST). */
+    dockerHost?: string;
+    /** Extra ssh options for an ssh:// dockerHost, e.g. ["-o", "StrictHostKeyChecking=no"]. */
+    sshOpts?: string[];
 }
 
 /** The group's Docker network: either one the group creates, or an existing one. */
@@ -112,6 +126,8 @@ export interface SentinelSpec {
     masterName?: string;
     /** Each sentinel's static IP and host port; default: IPs from the top of the subnet down (scaling never moves one), ports master.hostPort + 20000 on. */
     nodes?: NodeAddressSpec[];
+    /** With hosts: accept a layout where losing one host leaves too few sentinels to fail over. Default false (an error). */
+    acceptHostLossWithoutFailover?: boolean;
 }
 
 /** A replication group as written in stack config or passed by a program. */
@@ -126,8 +142,10 @@ export interface GroupSpec {
     replicas?: NodeAddressSpec[] | number;
     /** How many replicas, their addresses and ports following the master's; instead of `replicas`. */
     replicaCount?: number;
-    /** Host address the ports are published on. Default 127.0.0.1. */
+    /** Host address the ports are published on. Default 127.0.0.1. Not with hosts. */
     hostIp?: string;
+    /** Several Docker hosts, by name: the nodes are spread over them and reach each other on the hosts' addresses. Default one engine. */
+    hosts?: Record<string, HostSpec>;
     /** Password auth for applications (the default user). Default true; off means protected-mode no. */
     auth?: boolean;
     /** Commands the application user (`default`) may not run, beside the admin ones. Default FLUSHALL and FLUSHDB. */
@@ -172,6 +190,20 @@ export interface NodePlan {
     key: string;
     ip: string;
     hostPort: number;
+    /** With hosts: the host it runs on. */
+    host?: string;
+}
+
+/** One host of a group on several. */
+export interface HostPlan {
+    name: string;
+    /** Where other hosts and clients reach it. */
+    address: string;
+    /** Where its ports are published. */
+    publishIp: string;
+    /** Its Docker engine (a Docker provider's host); undefined: the default engine. */
+    dockerHost?: string;
+    sshOpts?: string[];
 }
 
 /** The group's network: the one to join, or the subnet and gateway of the one to create. */
@@ -219,6 +251,8 @@ export interface GroupPlan {
     master: NodePlan;
     replicas: NodePlan[];
     hostIp: string;
+    /** With several Docker hosts: them, in the order written. */
+    hosts?: HostPlan[];
     auth: boolean;
     /** Lower-case command names the application user may not run. */
     disabledCommands: string[];

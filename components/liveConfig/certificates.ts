@@ -5,6 +5,7 @@
 // (redis/redis#12028), so each sentinel is restarted, one at a time, the next only once the one
 // before is back with its quorum. Serialized with the providers (see the rules at the top of
 // ../replicationCheck/provider.ts).
+import { dockerEngine } from "../dockerEngine";
 import { backoff } from "../replicationCheck/backoff";
 import { errorMessage } from "../replicationCheck/messages";
 import type { TlsClient, TlsPem } from "../tls";
@@ -14,27 +15,25 @@ import { waitSentinelBack } from "./password";
 import type { LiveTarget, Login } from "./types";
 
 /** Writes the PEMs into the container, owned by the redis user (uid 999), readable by it alone. */
-async function putTlsFiles(container: string, pem: TlsPem): Promise<void> {
+async function putTlsFiles(target: LiveTarget, pem: TlsPem): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const tar = require("tar-stream") as typeof import("tar-stream");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Docker = require("dockerode") as typeof import("dockerode");
     const pack = tar.pack();
     for (const part of ["ca", "cert", "key"] as const) {
         pack.entry({ name: TLS_FILE_NAMES[part], mode: 0o600, uid: 999, gid: 999 }, pem[part]);
     }
     pack.finalize();
     try {
-        await new Docker().getContainer(container).putArchive(pack, { path: TLS_DIR });
+        await dockerEngine(target.docker).getContainer(target.name).putArchive(pack, { path: TLS_DIR });
     } catch (err) {
-        throw new Error(`${container}: could not write its new TLS files: ${errorMessage(err)}`);
+        throw new Error(`${target.name}: could not write its new TLS files: ${errorMessage(err)}`);
     }
 }
 
 /** The data nodes reload the files they were just given; replicas first (the caller's order). */
 export async function reloadNodeCertificates(data: LiveClient[], pem: TlsPem, passwords: (string | undefined)[]): Promise<void> {
     for (const node of data) {
-        await putTlsFiles(node.name, pem);
+        await putTlsFiles(node, pem);
         const { cert, key, ca } = TLS_FILES;
         await run(node, passwords, "CONFIG", "SET", "tls-cert-file", cert, "tls-key-file", key, "tls-ca-cert-file", ca);
     }
@@ -49,11 +48,9 @@ export async function restartSentinels(
     masterName: string,
     connect: { logins: Login[]; tls: TlsClient; waitMs: number },
 ): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Docker = require("dockerode") as typeof import("dockerode");
     for (const target of sentinels) {
-        await putTlsFiles(target.name, connect.tls);
-        await new Docker().getContainer(target.name).restart({ t: 10 });
+        await putTlsFiles(target, connect.tls);
+        await dockerEngine(target.docker).getContainer(target.name).restart({ t: 10 });
         const next = backoff(20, 250, Date.now() + connect.waitMs);
         let client: LiveClient | undefined;
         let last = "";

@@ -10,6 +10,8 @@ export interface LiveTarget {
     name: string;
     /** host:port where it is reached (its published port). */
     endpoint: string;
+    /** With several hosts: the Docker engine it runs on (a Docker provider's host); undefined: the default engine. */
+    docker?: string;
 }
 
 /** A user and a password to log in with; no user means `default`. */

@@ -2,20 +2,20 @@
 // by default (DOCKER_HOST, else the local socket); and, where the engine is local, which host
 // ports another listener holds. Serialized with the provider (see the rules at the top of
 // ../replicationCheck/provider.ts).
+import { dockerEngine } from "../dockerEngine";
 import type { AtPath, DockerFacts, PreflightInputs, Problem } from "./types";
 
 const GROUP_LABEL = "redis-replication.group";
 
-/** The engine is on this machine unless DOCKER_HOST names another. */
-function engineIsLocal(): boolean {
-    const host = process.env.DOCKER_HOST ?? "";
+/** The engine is on this machine unless its address (the host's dockerHost, else DOCKER_HOST) names another. */
+function engineIsLocal(dockerHost: string | undefined): boolean {
+    const host = dockerHost ?? process.env.DOCKER_HOST ?? "";
     return host === "" || host.startsWith("unix://") || /^tcp:\/\/(127\.0\.0\.1|localhost)[:/]/.test(host);
 }
 
-export async function dockerFacts(): Promise<DockerFacts> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Docker = require("dockerode") as typeof import("dockerode");
-    const docker = new Docker();
+/** What the engine at `dockerHost` (undefined: the default one) has. */
+export async function dockerFacts(dockerHost: string | undefined): Promise<DockerFacts> {
+    const docker = dockerEngine(dockerHost);
     const [containers, networks, volumes] = await Promise.all([
         docker.listContainers({ all: true }),
         docker.listNetworks(),
@@ -40,7 +40,7 @@ export async function dockerFacts(): Promise<DockerFacts> {
         })),
         containers: containers.flatMap((c) => c.Names.map((name) => ({ name: name.replace(/^\//, ""), group: groupOf(c.Labels) }))),
         volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, group: groupOf(v.Labels) })),
-        local: engineIsLocal(),
+        local: engineIsLocal(dockerHost),
     };
 }
 

@@ -15,7 +15,7 @@ import type { PreflightInputs } from "./types";
 
 export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs, Omit<PreflightInputs, "password" | "tls">> = {
     async check(_olds, news) {
-        const facts = await dockerFacts();
+        const facts = await dockerFacts(news.docker);
         const problems = [
             ...passwordFailures(news),
             ...tlsFailures(news),

@@ -17,6 +17,8 @@ export interface PreflightArgs {
     auth: boolean;
     /** The address the ports are published on. */
     hostIp: string;
+    /** With several hosts: the Docker engine of the host this preflight looks at (a Docker provider's host); undefined: the default engine. */
+    docker?: string;
     /** Each node's host port. */
     hostPorts: AtPath<number>[];
     /** Each node's static IP. */

@@ -13,6 +13,8 @@ export interface RolloutNode {
     ip: string;
     /** The port it listens on inside its network. Default 6379; only needed where nodes share an IP. */
     port?: number;
+    /** With several hosts: the Docker engine it runs on (a Docker provider's host). */
+    docker?: string;
 }
 
 /** The sentinels, when the group has them: then the master is whichever node they report. */

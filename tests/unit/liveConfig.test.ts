@@ -17,8 +17,7 @@ function fingerprintOf(spec: GroupSpec, password = "first-Passw0rd", image = "sh
     const ctx = {
         name: "unit",
         plan,
-        image: pulumi.output(image),
-        networkName: pulumi.output("unit-net"),
+        place: () => ({ image: pulumi.output(image), networkName: pulumi.output("unit-net") }),
         password: pulumi.output(password),
     } as unknown as NodeContext;
     return Promise.all(

@@ -42,6 +42,7 @@ const ARGS: Record<string, string> = {
     replicas: "array<NodeAddressSpec>",
     replicaCount: "number",
     hostIp: "string",
+    hosts: "map<GroupHost>",
     auth: "boolean",
     password: "string",
     disabledCommands: "array<string>",

@@ -1,0 +1,120 @@
+// What the nodes run on: the image and the network, on one Docker engine or on each host's (with
+// its own Docker provider). On one engine the resources keep the names they always had.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import type { GroupPlan, HostPlan, NodePlan } from "../config";
+import { groupLabels, NodePlace } from "./nodes";
+import type { LateNames } from "./spec";
+
+const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
+
+/** What infra is made from. */
+export interface InfraContext {
+    /** The component's resource name: children are named after it. */
+    name: string;
+    plan: GroupPlan;
+    late: LateNames;
+    dockerContext: pulumi.Input<string> | undefined;
+    /** The component, and what every resource waits for (the preflights). */
+    opts: pulumi.CustomResourceOptions;
+}
+
+/** The image and network every node gets, and where each node runs. */
+export interface GroupInfra {
+    imageName: pulumi.Output<string>;
+    networkName: pulumi.Output<string>;
+    place: (node: NodePlan) => NodePlace;
+    /** With several hosts: each host's Docker provider, by host name. */
+    providers: Record<string, docker.Provider>;
+}
+
+/** The image and network: once on the one engine, or on each host. */
+export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<string> | undefined): GroupInfra {
+    const { plan } = ctx;
+    if (!plan.hosts) {
+        const { imageName, imageRef } = hostImage(ctx, `${ctx.name}-image`, ctx.opts);
+        const networkName =
+            existingNetwork !== undefined ? pulumi.output(existingNetwork) : createNetwork(ctx, `${ctx.name}-network`, ctx.opts);
+        return { imageName, networkName, place: () => ({ image: imageRef, networkName }), providers: {} };
+    }
+    const places: Record<string, NodePlace> = {};
+    const providers: Record<string, docker.Provider> = {};
+    let imageName: pulumi.Output<string> | undefined;
+    let networkName: pulumi.Output<string> | undefined;
+    for (const host of plan.hosts) {
+        const provider = hostProvider(ctx, host);
+        const opts = { ...ctx.opts, provider };
+        const image = hostImage(ctx, `${ctx.name}-${host.name}-image`, opts);
+        const network = createNetwork(ctx, `${ctx.name}-${host.name}-network`, opts);
+        places[host.name] = { image: image.imageRef, networkName: network, provider };
+        providers[host.name] = provider;
+        imageName ??= image.imageName;
+        networkName ??= network;
+    }
+    return { imageName: imageName!, networkName: networkName!, place: (node) => places[node.host!]!, providers };
+}
+
+/** The Docker provider of one host: its engine's address, as the host gives it. */
+function hostProvider(ctx: InfraContext, host: HostPlan): docker.Provider {
+    return new docker.Provider(
+        `${ctx.name}-${host.name}-docker`,
+        { host: host.dockerHost, sshOpts: host.sshOpts },
+        { parent: ctx.opts.parent },
+    );
+}
+
+/**
+ * The image the nodes run: the given one, or docker/Dockerfile (or the given context) built.
+ * `imageRef` is what the containers are created from: the tag stays the same across rebuilds,
+ * the image ID (repoDigest of a local build) does not, so containers follow a rebuilt image.
+ */
+function hostImage(
+    ctx: InfraContext,
+    resourceName: string,
+    opts: pulumi.CustomResourceOptions,
+): { imageName: pulumi.Output<string>; imageRef: pulumi.Output<string> } {
+    const { plan } = ctx;
+    if (plan.image.name !== undefined) {
+        const given = ctx.late.imageName ?? pulumi.output(plan.image.name);
+        return { imageName: given, imageRef: given };
+    }
+    // pulumi-docker resolves both paths against the program's directory.
+    const context = pulumi.output(ctx.dockerContext ?? relativeToProgram(DOCKERFILE_DIR));
+    const built = new docker.Image(
+        resourceName,
+        {
+            imageName: `redis-replication/${plan.name.toLowerCase()}:latest`,
+            build: {
+                context,
+                dockerfile: context.apply((dir) => path.join(dir, "Dockerfile")),
+                args: { REDIS_BASE_IMAGE: plan.image.baseImage },
+                builderVersion: "BuilderV1",
+            },
+            skipPush: true,
+        },
+        opts,
+    );
+    return { imageName: built.imageName, imageRef: built.repoDigest };
+}
+
+function createNetwork(ctx: InfraContext, resourceName: string, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    const { plan } = ctx;
+    return new docker.Network(
+        resourceName,
+        {
+            name: `${plan.name}-net`,
+            driver: "bridge",
+            ipamConfigs: [{ subnet: plan.network.subnet, gateway: plan.network.gateway }],
+            labels: groupLabels(plan),
+        },
+        // Its name and subnet are fixed: the old network must go before the new one can exist.
+        { ...opts, deleteBeforeReplace: true },
+    ).name;
+}
+
+/** A path relative to the program's directory, so state doesn't change with the checkout's location. */
+function relativeToProgram(dir: string): string {
+    const relative = path.relative(process.cwd(), dir);
+    return relative === "" ? "." : relative;
+}
