@@ -33,6 +33,8 @@ export interface Registered {
     type: string;
     name: string;
     inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** The provider reference (`urn::id`) it was registered with, if any. */
+    provider?: string;
 }
 
 /** What a local build's repoDigest is under the mocks. */
@@ -42,7 +44,7 @@ export const MOCK_IMAGE_ID = `sha256:${"ab".repeat(32)}`;
 export function recordingMocks(registered: Registered[]): pulumi.runtime.Mocks {
     return {
         newResource(args) {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+            registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
             const state = stateOf(args.type, args.inputs, args.name);
             if (args.type === "docker:index/image:Image") state.repoDigest = MOCK_IMAGE_ID;
             if (args.type === CHECK_TYPE) {

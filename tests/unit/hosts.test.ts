@@ -1,0 +1,210 @@
+// A group on several Docker hosts: the config's placement and its checks (pure), what each node's
+// config announces, and the resource graph under mocks: a Docker provider per host, each node's
+// resources on its host's provider, a preflight per engine, and outputs on the hosts' addresses.
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import type * as Components from "../../components";
+import { GroupSpec, parseGroupConfig } from "../../config";
+import { renderRedisConf, renderSentinelConf } from "../../components/redisConf";
+import { promiseOf } from "../../harness/pulumi";
+import { problemsOf } from "../support/configProblems";
+import { recordingMocks, Registered, reveal } from "../support/mocks";
+import { PROJECT } from "../support/stackConfig";
+
+const HOSTS = {
+    a: { address: "10.231.0.11", dockerHost: "unix:///run/rrg/h1/docker.sock" },
+    b: { address: "10.231.0.12", dockerHost: "ssh://ops@b.example" },
+    c: { address: "10.231.0.13" },
+};
+const SPREAD: GroupSpec = { name: "mh", hosts: HOSTS, sentinel: {} };
+const CREDS = { admin: "admin-pw-0123456789", replication: "repl-pw-0123456789", sentinel: "sent-pw-0123456789" };
+const lines = (conf: string) => conf.split("\n").filter((line) => line !== "" && !line.startsWith("#"));
+
+describe("hosts in the config", () => {
+    it("spreads the nodes over the hosts in turn: master, replicas, then sentinels from the first host", () => {
+        const plan = parseGroupConfig(SPREAD);
+        const where = (nodes: { key: string; host?: string }[]) => nodes.map((n) => `${n.key}@${n.host}`);
+        assert.deepStrictEqual(where([plan.master, ...plan.replicas]), ["master@a", "replica-1@b", "replica-2@c"]);
+        assert.deepStrictEqual(where(plan.sentinel!.nodes), ["sentinel-1@a", "sentinel-2@b", "sentinel-3@c"]);
+        assert.deepStrictEqual(
+            plan.hosts!.map((h) => `${h.name} ${h.publishIp}`),
+            ["a 10.231.0.11", "b 10.231.0.12", "c 10.231.0.13"],
+        );
+    });
+
+    it("puts a node on the host it names; the same port is free again on another host, never twice on one", () => {
+        const plan = parseGroupConfig({
+            hosts: HOSTS,
+            master: { hostPort: 7000, host: "b" },
+            replicas: [
+                { ip: "10.89.0.3", hostPort: 7000, host: "a" },
+                { ip: "10.89.0.4", hostPort: 7000, host: "c" },
+            ],
+        });
+        assert.deepStrictEqual(
+            [plan.master, ...plan.replicas].map((n) => n.host),
+            ["b", "a", "c"],
+        );
+        assert.deepStrictEqual(
+            problemsOf({ hosts: HOSTS, master: { hostPort: 7000, host: "a" }, replicas: [{ ip: "10.89.0.3", hostPort: 7000, host: "a" }] }),
+            ['replicas[0].hostPort: 7000 on host "a" is already used by master.hostPort'],
+        );
+    });
+
+    it("refuses a host that doesn't exist, a host without hosts, and a bad address or engine, each by its path", () => {
+        assert.deepStrictEqual(problemsOf({ hosts: HOSTS, master: { host: "d" } }), ['master.host: "d" is not one of hosts (a, b, c)']);
+        assert.deepStrictEqual(problemsOf({ master: { host: "a" } }), ["master.host: names a host, but the group has no hosts"]);
+        assert.deepStrictEqual(problemsOf({ hosts: { a: { address: "b.example", dockerHost: "http://x" }, B: {} } }), [
+            "hosts.a.address: b.example is not an IPv4 address (Redis and Sentinel announce addresses, not names)",
+            'hosts.a.dockerHost: "http://x" is not a Docker host address (unix://, tcp://, ssh://)',
+            'hosts.B: "B" is not a host name (lower-case letters, digits and -, as container names take it)',
+            "hosts.B.address: is required: where other hosts and clients reach it",
+        ]);
+    });
+
+    it("refuses sentinels that can't fail over once any one host is gone, unless accepted (then warns)", () => {
+        const two = { a: HOSTS.a, b: HOSTS.b };
+        const reason =
+            'losing host "a" leaves 1 of 3 sentinels, fewer than the 2 a failover needs (quorum 2, majority 2); ' +
+            "spread them over more hosts, or set sentinel.acceptHostLossWithoutFailover";
+        assert.deepStrictEqual(problemsOf({ hosts: two, sentinel: {} }), [`sentinel.nodes: ${reason}`]);
+        const accepted = parseGroupConfig({ hosts: two, sentinel: { acceptHostLossWithoutFailover: true } });
+        assert.ok(accepted.warnings.includes(`sentinel.nodes: ${reason}`), accepted.warnings.join("\n"));
+        // Five sentinels on three hosts (2, 2, 1): losing any one leaves at least 3, a majority.
+        assert.deepStrictEqual(problemsOf({ hosts: HOSTS, sentinel: { count: 5 } }), []);
+    });
+
+    it("refuses what only one engine can do: hostIp, an existing network, host paths, auth off", () => {
+        assert.deepStrictEqual(
+            problemsOf({
+                hosts: HOSTS,
+                hostIp: "0.0.0.0",
+                network: { existing: "shared" },
+                master: { ip: "10.89.0.2" },
+                persistence: { volume: "hostPath", hostPath: "/srv/redis" },
+                auth: false,
+            }),
+            [
+                "auth: false would publish Redis without a password on every host's address",
+                "hostIp: with hosts, ports are published on each host's address (hosts.<name>.publishIp)",
+                "network.existing: with hosts, the group creates its network on each host",
+                "persistence.volume: hostPath directories are made on this machine only; with hosts use named volumes",
+            ],
+        );
+    });
+
+    it("warns when every replica is on the master's host", () => {
+        const plan = parseGroupConfig({ hosts: HOSTS, master: { host: "a" }, replicas: [{ ip: "10.89.0.3", hostPort: 6381, host: "a" }] });
+        assert.ok(
+            plan.warnings.some((w) => w.includes('every replica is on the master\'s host "a"')),
+            plan.warnings.join("\n"),
+        );
+    });
+});
+
+describe("what nodes on several hosts announce", () => {
+    const plan = parseGroupConfig(SPREAD);
+    const secrets = { password: "app-Passw0rd", creds: CREDS };
+
+    it("a replica follows the master's host address and published port, and announces its own", () => {
+        const conf = lines(renderRedisConf(plan.replicas[0]!, plan, secrets));
+        assert.ok(conf.includes("replicaof 10.231.0.11 6380"), conf.join("\n"));
+        assert.ok(conf.includes("replica-announce-ip 10.231.0.12") && conf.includes("replica-announce-port 6381"), conf.join("\n"));
+        // The master announces too: any node may become a replica.
+        assert.ok(lines(renderRedisConf(plan.master, plan, secrets)).includes("replica-announce-ip 10.231.0.11"));
+    });
+
+    it("a sentinel monitors the master on its host address and announces its own host's address and port", () => {
+        const conf = lines(renderSentinelConf(plan.sentinel!.nodes[2]!, plan, secrets));
+        assert.ok(conf.includes("sentinel monitor mh 10.231.0.11 6380 2"), conf.join("\n"));
+        assert.ok(conf.includes("sentinel announce-ip 10.231.0.13") && conf.includes("sentinel announce-port 26382"), conf.join("\n"));
+    });
+
+    it("announces nothing on one engine", () => {
+        const one = parseGroupConfig({ name: "one", sentinel: {} });
+        const all = [renderRedisConf(one.replicas[0]!, one, secrets), renderSentinelConf(one.sentinel!.nodes[0]!, one, secrets)].join("\n");
+        assert.ok(!/announce/.test(all), all);
+    });
+});
+
+describe("RedisReplicationGroup on several hosts (mocks)", function () {
+    this.timeout(30_000);
+    const registered: Registered[] = [];
+    let group: Components.RedisReplicationGroup;
+
+    before(async () => {
+        await pulumi.runtime.setMocks(recordingMocks(registered), PROJECT, "hosts", false);
+        const components = await import("../../components");
+        group = new components.RedisReplicationGroup("mh", {
+            ...SPREAD,
+            hosts: HOSTS,
+            password: "hosts-unit-Passw0rd",
+        } as Components.RedisReplicationGroupArgs);
+        await promiseOf(group.replication);
+    });
+
+    const one = (name: string) => {
+        const r = registered.find((x) => x.name === name);
+        assert.ok(r, `no registration ${name}: ${registered.map((x) => x.name).join(", ")}`);
+        return r;
+    };
+    /** The host whose provider a resource was registered with. */
+    const hostOfResource = (name: string) => /::mh-(\w+)-docker::/.exec(one(name).provider ?? "")?.[1];
+
+    it("declares a Docker provider per host, with its engine's address", () => {
+        const providers = registered.filter((r) => r.type === "pulumi:providers:docker");
+        assert.deepStrictEqual(
+            providers.map((p) => `${p.name} ${p.inputs.host ?? "(default)"}`).sort(),
+            ["mh-a-docker unix:///run/rrg/h1/docker.sock", "mh-b-docker ssh://ops@b.example", "mh-c-docker (default)"],
+        );
+    });
+
+    it("makes each host's image and network with its provider, and each node's container and volume on its host", () => {
+        for (const h of ["a", "b", "c"]) {
+            assert.strictEqual(hostOfResource(`mh-${h}-image`), h);
+            assert.strictEqual(hostOfResource(`mh-${h}-network`), h);
+        }
+        const placed = ["master", "replica-1", "replica-2", "sentinel-1", "sentinel-2", "sentinel-3"].map(
+            (n) => `${n}@${hostOfResource(`mh-${n}`)}`,
+        );
+        assert.deepStrictEqual(placed, ["master@a", "replica-1@b", "replica-2@c", "sentinel-1@a", "sentinel-2@b", "sentinel-3@c"]);
+        assert.strictEqual(hostOfResource("mh-replica-2-data"), "c");
+        const ports = one("mh-replica-1").inputs.ports;
+        assert.deepStrictEqual(ports, [{ internal: 6379, external: 6381, ip: "10.231.0.12", protocol: "tcp" }]);
+    });
+
+    it("checks each engine in its own preflight, with only its nodes", () => {
+        const b = one("mh-b-preflight").inputs;
+        assert.strictEqual(b.docker, "ssh://ops@b.example");
+        assert.strictEqual(b.hostIp, "10.231.0.12");
+        assert.deepStrictEqual(b.names.containers, ["mh-replica-1", "mh-sentinel-2"]);
+        assert.strictEqual(one("mh-c-preflight").inputs.docker, undefined);
+    });
+
+    it("checks through the hosts' addresses: what each node announces is what the check expects", () => {
+        const check = registered.find((r) => r.name === "mh-check")!.inputs;
+        assert.strictEqual(check.masterEndpoint, "10.231.0.11:6380");
+        assert.strictEqual(`${check.masterIp}:${check.masterPort}`, "10.231.0.11:6380");
+        assert.deepStrictEqual(
+            check.replicas.map((r: { ip: string; port: number }) => `${r.ip}:${r.port}`),
+            ["10.231.0.12:6381", "10.231.0.13:6382"],
+        );
+    });
+
+    it("hands out the hosts' addresses: connection, sentinelClient without a natMap, and the master's host", async () => {
+        const connection = reveal(await promiseOf(group.connection));
+        assert.strictEqual(`${connection.master.host}:${connection.master.port}`, "10.231.0.11:6380");
+        assert.deepStrictEqual(
+            connection.master.sentinels.endpoints.map((e: { host: string }) => e.host),
+            ["10.231.0.11", "10.231.0.12", "10.231.0.13"],
+        );
+        const recipe = (await promiseOf(group.sentinelClient))!;
+        assert.deepStrictEqual(recipe.natMap, {});
+        assert.deepStrictEqual(recipe.sentinels, [
+            { host: "10.231.0.11", port: 26380 },
+            { host: "10.231.0.12", port: 26381 },
+            { host: "10.231.0.13", port: 26382 },
+        ]);
+        assert.strictEqual((await promiseOf(group.replication)).masterHost, "a");
+    });
+});
