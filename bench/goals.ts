@@ -115,5 +115,13 @@ function writeGoals(r: Omit<BenchResult, "goals">): Goal[] {
         measured: `${cert.failed_commands} and ${cert.link_drops}`,
         pass: cert.failed_commands === 0 && cert.link_drops === 0,
     });
+    const mh = r.multihost;
+    goals.push({
+        id: "multihost_lost_writes",
+        goal: "acknowledged writes lost when the master's whole host is lost (three hosts, 3 sentinels)",
+        target: "0",
+        measured: `${mh.lost_writes} of ${mh.acked_writes}`,
+        pass: mh.lost_writes === 0,
+    });
     return goals;
 }

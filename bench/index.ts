@@ -14,6 +14,7 @@ import { measureImage, removeProjectImage } from "./image";
 import { measureLoad } from "./load";
 import { LIVE_IMAGES, LIVE_LABELS, measureLiveConfig } from "./liveConfig";
 import { measureTls, TLS_IMAGES, TLS_LABELS } from "./tls";
+import { measureMultihost, MULTIHOST_IMAGES, MULTIHOST_LABELS } from "./multihost";
 import { measureRollout, ROLLOUT_IMAGES } from "./rollout";
 import { judge } from "./goals";
 import { consoleTable, updateReadme, writeResults } from "./report";
@@ -62,12 +63,20 @@ let cleaning: Promise<void> | undefined;
 /** Removes whatever carries the bench's label, and its image tag. */
 function cleanup(): Promise<void> {
     cleaning ??= (async () => {
-        for (const label of [LABEL, FAILOVER_LABEL, "bench-rollout-1", "bench-rollout-2", ...LIVE_LABELS, ...TLS_LABELS]) {
+        for (const label of [
+            LABEL,
+            FAILOVER_LABEL,
+            "bench-rollout-1",
+            "bench-rollout-2",
+            ...LIVE_LABELS,
+            ...TLS_LABELS,
+            ...MULTIHOST_LABELS,
+        ]) {
             const left = await removeLeftovers(label).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
             if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
         }
         await removeProjectImage().catch((err: unknown) => log(`could not remove the project image: ${(err as Error).message}`));
-        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES, ...LIVE_IMAGES, ...TLS_IMAGES]) {
+        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES, ...LIVE_IMAGES, ...TLS_IMAGES, ...MULTIHOST_IMAGES]) {
             await dockerClient()
                 .getImage(tag)
                 .remove()
@@ -106,6 +115,7 @@ async function main(): Promise<void> {
         const rollout = await measureRollout(plan.rollouts, base, (line) => log(`rollout ${line}`)).finally(initPulumi);
         const live = await measureLiveConfig(plan.rollouts, base, (line) => log(`live ${line}`)).finally(initPulumi);
         const tls = await measureTls(plan.rollouts, base, plan.getRequests, (line) => log(`tls ${line}`)).finally(initPulumi);
+        const multihost = await measureMultihost(plan.rollouts, base, (line) => log(`multihost ${line}`)).finally(initPulumi);
         const partial: Omit<BenchResult, "goals"> = {
             date: new Date().toISOString(),
             ...eng,
@@ -131,6 +141,7 @@ async function main(): Promise<void> {
             ...rollout,
             ...live,
             ...tls,
+            ...multihost,
         };
         const result: BenchResult = { ...partial, goals: judge(partial) };
         const files = writeResults(result);

@@ -103,6 +103,16 @@ function tlsTable(r: BenchResult): string {
     ].join("\n");
 }
 
+function multihostTable(r: BenchResult): string {
+    const m = r.multihost;
+    return [
+        `| Three hosts (${m.runs} deploys each, side by side) | three hosts | one engine |`,
+        "|---|---|---|",
+        `| deploy 1+2 with 3 sentinels | ${fmtMs(m.deploy_ms)} | ${fmtMs(m.single_host_deploy_ms)} |`,
+        `| the master's host engine stopped: a master on another host and a write acknowledged; acknowledged writes lost | ${fmtMs(m.host_loss_failover_ms)}; ${m.lost_writes} of ${m.acked_writes} | |`,
+    ].join("\n");
+}
+
 /** The Performance section's body (between the markers). */
 export function readmeSection(r: BenchResult): string {
     const notes = notesFor(r);
@@ -119,7 +129,9 @@ export function readmeSection(r: BenchResult): string {
             "Live changes ([bench/liveConfig.ts](bench/liveConfig.ts)) toggle `maxmemoryPolicy`, then rotate the password under that writer and a watcher of the replication links " +
             "([harness/linkWatcher.ts](harness/linkWatcher.ts): a drop is a link seen down, or a replica's connection on the master replaced). " +
             "TLS ([bench/tls.ts](bench/tls.ts)) deploys a 1+2 group with TLS and client certificates required beside a plaintext one, alternately, runs redis-benchmark GET on both masters side by side, " +
-            "and rotates the certificate of a 1+2 group with 3 sentinels under the Sentinel writer and the link watcher; its certificates are made for the run.",
+            "and rotates the certificate of a 1+2 group with 3 sentinels under the Sentinel writer and the link watcher; its certificates are made for the run. " +
+            "Three hosts ([bench/multihost.ts](bench/multihost.ts)) deploys a 1+2 group with 3 sentinels on three simulated hosts ([harness/hosts](harness/hosts): a network namespace and a dockerd each) beside the same group on the local engine, alternately, " +
+            "then stops the engine of the current master's host under the Sentinel writer, times it until a master on another host acknowledges a write, and starts the host again.",
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
@@ -140,6 +152,7 @@ export function readmeSection(r: BenchResult): string {
         "",
         tlsTable(r),
         "",
+        ...(r.multihost ? [multihostTable(r), ""] : []),
         ...(notes.length > 0 ? ["What is behind the figures (misses, and stalls a median can hide):", "", ...notes, ""] : []),
         END,
     ].join("\n");

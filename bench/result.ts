@@ -7,6 +7,7 @@ import type { ImageResult } from "./image";
 import type { Lag, RoundTrip, Throughput } from "./load";
 import type { LiveConfigResult } from "./liveConfig";
 import type { TlsResult } from "./tls";
+import type { MultihostResult } from "./multihost";
 import type { RolloutRow } from "./rollout";
 import type { Stats } from "./stats";
 
@@ -44,6 +45,8 @@ export interface BenchResult {
     tls: TlsResult["tls"];
     /** Certificate rotations of a 1+2 group with 3 sentinels under a writer and a link watcher. */
     cert_rotation: TlsResult["cert_rotation"];
+    /** A 1+2 group with 3 sentinels on three simulated hosts: deploy beside one engine's, and the loss of the master's host under a writer. */
+    multihost: MultihostResult["multihost"];
     goals: Goal[];
 }
 
