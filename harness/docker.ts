@@ -52,10 +52,10 @@ export async function dockerUnavailableReason(timeoutMs = 3000): Promise<string 
     }
 }
 
-/** A container's log, stdout and stderr, the last `tail` lines (all when unset), as text. */
-export async function containerLog(name: string, tail?: number): Promise<string> {
+/** A container's log, stdout and stderr, the last `tail` lines (all when unset), as text; on `engine` (default the one client). */
+export async function containerLog(name: string, tail?: number, engine: Docker = dockerClient()): Promise<string> {
     const opts = { stdout: true, stderr: true, ...(tail === undefined ? {} : { tail }) };
-    const buf = (await dockerClient().getContainer(name).logs(opts)) as unknown as Buffer;
+    const buf = (await engine.getContainer(name).logs(opts)) as unknown as Buffer;
     // Strip the 8-byte multiplexing headers of non-TTY logs.
     const out: string[] = [];
     for (let i = 0; i + 8 <= buf.length;) {

@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execFileSync } from "child_process";
+import type Docker from "dockerode";
 import { dockerClient, removeIfPresent, statusCode, TEST_LABEL } from "../docker";
 import { buildImage } from "./build";
 import { packTar, TarEntry } from "./tar";
@@ -64,9 +65,9 @@ ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 CMD ["redis-server"]
 `;
 
-async function imageExists(tag: string): Promise<boolean> {
+async function imageExists(docker: Docker, tag: string): Promise<boolean> {
     try {
-        await dockerClient().getImage(tag).inspect();
+        await docker.getImage(tag).inspect();
         return true;
     } catch (err) {
         if (statusCode(err) === 404) return false;
@@ -74,34 +75,40 @@ async function imageExists(tag: string): Promise<boolean> {
     }
 }
 
-let basePromise: Promise<string> | undefined;
+/** The base image's build (or check) in progress or done, by engine. */
+const basePromises = new Map<Docker, Promise<string>>();
 
-/** Returns the tag of the test base image, building it first if it is absent. */
-export function ensureBaseImage(): Promise<string> {
-    basePromise ??= (async () => {
-        if (await imageExists(BASE_IMAGE_TAG)) return BASE_IMAGE_TAG;
+/** Returns the tag of the test base image on `docker` (default the one client), building it there first if it is absent. */
+export function ensureBaseImage(docker: Docker = dockerClient()): Promise<string> {
+    let basePromise = basePromises.get(docker);
+    if (basePromise !== undefined) return basePromise;
+    basePromise = (async () => {
+        if (await imageExists(docker, BASE_IMAGE_TAG)) return BASE_IMAGE_TAG;
         const context = packTar([
             { name: "Dockerfile", data: Buffer.from(BASE_DOCKERFILE) },
             { name: "rootfs.tar", data: packTar(rootfsEntries()) },
         ]);
-        await buildImage({
-            context,
-            dockerfile: "Dockerfile",
-            tag: BASE_IMAGE_TAG,
-            labels: { [TEST_LABEL]: "1", "org.opencontainers.image.title": "redis-replication test base" },
-        });
+        await buildImage(
+            {
+                context,
+                dockerfile: "Dockerfile",
+                tag: BASE_IMAGE_TAG,
+                labels: { [TEST_LABEL]: "1", "org.opencontainers.image.title": "redis-replication test base" },
+            },
+            docker,
+        );
         return BASE_IMAGE_TAG;
     })();
-    basePromise.catch(() => (basePromise = undefined)); // a failed build may be retried
+    basePromises.set(docker, basePromise);
+    basePromise.catch(() => basePromises.delete(docker)); // a failed build may be retried
     return basePromise;
 }
 
 /**
  * Removes the images labelled for the tier, newest first: those of one test label value, or
- * every one (the base image too) for the tier's final teardown.
+ * every one (the base image too) for the tier's final teardown; on `docker` (default the one client).
  */
-export async function removeTestImages(testLabel?: string): Promise<void> {
-    const docker = dockerClient();
+export async function removeTestImages(testLabel?: string, docker: Docker = dockerClient()): Promise<void> {
     const label = testLabel === undefined ? TEST_LABEL : `${TEST_LABEL}=${testLabel}`;
     const images = await docker.listImages({ all: false, filters: JSON.stringify({ label: [label] }) });
     images.sort((a, b) => b.Created - a.Created); // children before the base they were built on
@@ -113,7 +120,7 @@ export async function removeTestImages(testLabel?: string): Promise<void> {
             await removeIfPresent(docker.getImage(ref).remove()).catch((err: Error) => errors.push(err));
         }
     }
-    if (testLabel === undefined) basePromise = undefined;
+    if (testLabel === undefined) basePromises.delete(docker);
     if (errors.length > 0) {
         throw new Error(`removeTestImages: ${errors.map((e) => e.message).join("; ")}`);
     }

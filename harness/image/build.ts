@@ -1,6 +1,7 @@
 // Image builds, shared by the test base image (base.ts), the live backend's docker.Image and the
 // bench. Builds go through the Engine API with the classic builder (no BuildKit here).
 import { Readable } from "stream";
+import type Docker from "dockerode";
 import { dockerClient } from "../docker";
 import { contextTar } from "./context";
 
@@ -24,9 +25,11 @@ export interface BuildRequest {
     noCache?: boolean;
 }
 
-/** Builds with the classic builder and returns the image id (sha256:...). Throws with the build log on failure. */
-export async function buildImage(req: BuildRequest): Promise<string> {
-    const docker = dockerClient();
+/**
+ * Builds with the classic builder on `docker` (default the one client) and returns the image id
+ * (sha256:...). Throws with the build log on failure.
+ */
+export async function buildImage(req: BuildRequest, docker: Docker = dockerClient()): Promise<string> {
     const stream: NodeJS.ReadableStream = await docker.buildImage(Readable.from([req.context]), {
         t: req.tag,
         dockerfile: req.dockerfile,
@@ -62,9 +65,15 @@ export async function buildImage(req: BuildRequest): Promise<string> {
 /** Options of a build from a directory, as docker.Image takes them: paths absolute, or relative to the process cwd (as pulumi-docker resolves them). */
 export type DirectoryBuild = Omit<BuildRequest, "context" | "dockerfile"> & { context: string; dockerfile: string };
 
-/** Builds a directory context like pulumi-docker's Image with BuilderV1. Returns the image id and the Dockerfile path relative to the context. */
-export async function buildFromDirectory(req: DirectoryBuild): Promise<{ imageId: string; relDockerfile: string }> {
+/**
+ * Builds a directory context like pulumi-docker's Image with BuilderV1, on `docker` (default the
+ * one client). Returns the image id and the Dockerfile path relative to the context.
+ */
+export async function buildFromDirectory(
+    req: DirectoryBuild,
+    docker: Docker = dockerClient(),
+): Promise<{ imageId: string; relDockerfile: string }> {
     const ctx = contextTar(req.context, req.dockerfile);
-    const imageId = await buildImage({ ...req, context: ctx.tar, dockerfile: ctx.dockerfile });
+    const imageId = await buildImage({ ...req, context: ctx.tar, dockerfile: ctx.dockerfile }, docker);
     return { imageId, relDockerfile: ctx.relDockerfile };
 }

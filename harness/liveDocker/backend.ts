@@ -13,6 +13,9 @@
 //   engine's order (update/engine.ts); endUp() runs its deletes.
 // - teardown() removes everything that exists, newest first, as `pulumi destroy` would, except
 //   what retainOnDelete keeps. Images are kept (removeTestImages() clears them).
+// - A docker resource registered with `{ provider }` (a docker.Provider) lives on that provider's
+//   engine (its `host`): create, update, read-back and removal go there (provider.ts); without
+//   one, on the default engine. engines() lists every engine used, for leftover checks.
 //
 // Accepted but without effect here (harmless): Image.buildOnPreview (never a preview),
 // Container.containerReadRefreshTimeoutMilliseconds, Container.uploads[].sourceHash (a replace
@@ -20,6 +23,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dockerClient } from "../docker";
 import { getNetwork } from "./network";
+import { Engines } from "./provider";
 import type { BackendContext, LiveBackend, LiveBackendOptions } from "./types";
 import { endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/engine";
 import { captureRegistrations, takeRegistration } from "./update/request";
@@ -54,8 +58,10 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
     let closed = false;
     let run: UpRun = newRun(new Map());
     let state = new Map<string, StateEntry>();
+    const engines = new Engines(dockerClient());
     const ctx: BackendContext = {
-        docker: dockerClient(),
+        docker: engines.fallback,
+        engines,
         testLabel: opts.testLabel,
         cwd: opts.cwd ?? process.cwd(),
         created: [],
@@ -82,7 +88,11 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
             return p;
         },
         async call(args) {
-            if (args.token === "docker:index/getNetwork:getNetwork") return getNetwork(ctx, String(args.inputs.name));
+            if (args.token === "docker:index/getNetwork:getNetwork") {
+                const where = `live backend: invoke ${args.token}`;
+                const docker = engines.ofReference(args.provider, where);
+                return getNetwork(docker === ctx.docker ? ctx : { ...ctx, docker }, String(args.inputs.name));
+            }
             return args.inputs;
         },
     };
@@ -112,5 +122,5 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
         await settle(pending, settleMs);
         await removeAll(ctx);
     }
-    return { mocks, created: ctx.created, retained: ctx.retained, teardown, beginUp, endUp };
+    return { mocks, created: ctx.created, retained: ctx.retained, teardown, beginUp, endUp, engines: () => engines.all() };
 }

@@ -5,6 +5,7 @@ import { createContainer } from "./container";
 import { createDynamic } from "./dynamic";
 import { createImage } from "./image";
 import { createNetwork } from "./network";
+import { createDockerProvider, DOCKER_PROVIDER } from "./provider";
 import { createRandomPassword, RANDOM_PASSWORD } from "./random";
 import type { Handler } from "./types";
 import { createVolume } from "./volume";
@@ -16,6 +17,7 @@ const HANDLERS: Record<string, Handler> = {
     "docker:index/container:Container": createContainer,
     "command:local:Command": createCommand,
     [RANDOM_PASSWORD]: createRandomPassword,
+    [DOCKER_PROVIDER]: createDockerProvider,
 };
 
 /** The handler that creates `type`, or undefined when the backend does not support it. */

@@ -1,6 +1,6 @@
 // Mocha suite hooks of the Docker tier around a live backend.
 import { strict as assert } from "assert";
-import { dockerClient, dockerUnavailableReason } from "../docker";
+import { dockerUnavailableReason } from "../docker";
 import { assertNothingLeft, listLeftovers, removeLeftovers } from "./leftovers";
 import type { LiveBackend } from "./types";
 
@@ -15,8 +15,9 @@ export async function requireDocker(ctx: Mocha.Context): Promise<void> {
 
 /**
  * For an `after` hook: `pulumi destroy` of the backend, then clears whatever still carries the label
- * (even when failing: never left for the next run) and removes `images`. Throws the teardown's
- * error, or fails when the teardown left anything behind.
+ * (even when failing: never left for the next run) and removes `images`, on every engine the
+ * program used (backend.engines()). Throws the teardown's error, or fails when the teardown left
+ * anything behind.
  */
 export async function teardownAndVerify(backend: LiveBackend, testLabel: string, images: string[] = []): Promise<void> {
     let teardownError: unknown;
@@ -25,15 +26,18 @@ export async function teardownAndVerify(backend: LiveBackend, testLabel: string,
     } catch (err) {
         teardownError = err;
     }
-    const left = await listLeftovers(testLabel);
-    await removeLeftovers(testLabel);
-    for (const tag of images) {
-        await dockerClient()
-            .getImage(tag)
-            .remove()
-            .catch(() => undefined);
+    const engines = backend.engines();
+    const left = await listLeftovers(testLabel, engines);
+    await removeLeftovers(testLabel, engines);
+    for (const docker of engines) {
+        for (const tag of images) {
+            await docker
+                .getImage(tag)
+                .remove()
+                .catch(() => undefined);
+        }
     }
     if (teardownError !== undefined) throw teardownError;
     assert.deepEqual(left, [], "teardown left objects behind");
-    await assertNothingLeft(testLabel);
+    await assertNothingLeft(testLabel, engines);
 }

@@ -68,15 +68,18 @@ export const createImage: Handler = async (ctx, { where, type, name, raw }) => {
     if (inp.nested("registry")) inp.fail("registry", "is not supported by the live backend (no registry here)");
     const build = readBuild(inp, ctx.cwd);
     inp.finish();
-    const { imageId, relDockerfile } = await buildFromDirectory({
-        context: build.contextAbs,
-        dockerfile: build.dockerfileAbs,
-        tag: imageName,
-        buildArgs: build.buildArgs,
-        labels: { [TEST_LABEL]: ctx.testLabel },
-        platform: build.platform,
-        target: build.target,
-    });
+    const { imageId, relDockerfile } = await buildFromDirectory(
+        {
+            context: build.contextAbs,
+            dockerfile: build.dockerfileAbs,
+            tag: imageName,
+            buildArgs: build.buildArgs,
+            labels: { [TEST_LABEL]: ctx.testLabel },
+            platform: build.platform,
+            target: build.target,
+        },
+        ctx.docker,
+    );
     ctx.record({ type, name, id: imageName }, async () => {
         /* images are kept; removeTestImages() clears them */
     });

@@ -1,6 +1,7 @@
 // The live backend's public shapes, and the one context its resource handlers share.
 import type * as pulumi from "@pulumi/pulumi";
 import type Docker from "dockerode";
+import type { Engines } from "./provider";
 import type { UpdateStep } from "./update/types";
 
 /** One object the backend made. */
@@ -43,19 +44,29 @@ export interface LiveBackend {
      * replacements. Returns this run's steps in the order they were carried out.
      */
     endUp(): Promise<UpdateStep[]>;
+    /**
+     * Every Docker engine the program used: the default one first, then one client per distinct
+     * host of its docker.Providers (kept after teardown, for leftover checks on each).
+     */
+    engines(): Docker[];
 }
 
 /** One object the backend made that may still exist, and how `pulumi destroy` would remove it. */
 export interface LiveObject {
     made: Created;
     undo: () => Promise<void>;
+    /** The engine it lives on (its resource's provider's, else the default). */
+    docker?: Docker;
     /** Set once its removal started (or retainOnDelete kept it). */
     removal?: Promise<void>;
 }
 
 /** What every handler shares: the engine, the run's settings, and the record of what was made. */
 export interface BackendContext {
+    /** The engine of the resource at hand: its provider's, else the default one. */
     docker: Docker;
+    /** Every engine: the default one, and those of the program's docker.Providers. */
+    engines: Engines;
     /** Value of the test label on everything made. */
     testLabel: string;
     /** The program's cwd, for relative paths. */

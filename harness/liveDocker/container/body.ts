@@ -79,11 +79,15 @@ function readPorts(inp: Inputs): { exposed: Record<string, object>; bindings: Re
 
 /** `volumes` as binds and `mounts` as mounts; a named volume must be one this program created. */
 function readStorage(inp: Inputs, ctx: BackendContext): { binds: string[]; mounts: Record<string, unknown>[] } {
-    const knownVolumes = new Set(
-        ctx.objects.filter((o) => o.removal === undefined && o.made.type === "docker:index/volume:Volume").map((o) => o.made.id),
-    );
+    const volumes = ctx.objects.filter((o) => o.removal === undefined && o.made.type === "docker:index/volume:Volume");
+    const onThisEngine = (o: (typeof volumes)[number]): boolean => (o.docker ?? ctx.docker) === ctx.docker;
+    const knownVolumes = new Set(volumes.filter(onThisEngine).map((o) => o.made.id));
+    const elsewhere = new Set(volumes.filter((o) => !onThisEngine(o)).map((o) => o.made.id));
     const requireVolume = (v: Inputs, key: string, vol: string): void => {
         // Docker would silently create an unlabelled, unmanaged volume for an unknown name.
+        if (elsewhere.has(vol) && !knownVolumes.has(vol)) {
+            v.fail(key, `names volume "${vol}", which this program created on another Docker engine (provider) than this container's`);
+        }
         if (!knownVolumes.has(vol)) v.fail(key, `names volume "${vol}", which no docker.Volume of this program created`);
     };
     const binds = inp.objs("volumes").map((v) => {

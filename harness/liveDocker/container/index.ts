@@ -12,8 +12,8 @@ async function sleep(ms: number): Promise<void> {
     await new Promise((r) => setTimeout(r, ms));
 }
 
-async function logTail(c: Docker.Container): Promise<string> {
-    return containerLog(c.id, 20).then(
+async function logTail(docker: Docker, c: Docker.Container): Promise<string> {
+    return containerLog(c.id, 20, docker).then(
         (text) => text.trimEnd(),
         () => "(no logs)",
     );
@@ -56,7 +56,7 @@ async function prepare(ctx: BackendContext, where: string, c: Docker.Container, 
  * As the provider's read after create (first look after 100 ms, then up to 15 s): with mustRun
  * the container has to be running.
  */
-async function startRunning(where: string, c: Docker.Container, spec: ContainerSpec): Promise<Docker.ContainerInspectInfo> {
+async function startRunning(docker: Docker, where: string, c: Docker.Container, spec: ContainerSpec): Promise<Docker.ContainerInspectInfo> {
     await c.start();
     await sleep(100);
     const deadline = Date.now() + 15_000;
@@ -68,7 +68,7 @@ async function startRunning(where: string, c: Docker.Container, spec: ContainerS
     }
     if (mustRun && !info.State.Running) {
         throw new Error(
-            `${where}: container ${spec.name} is not running (status ${info.State.Status}, exit code ${info.State.ExitCode})\n${await logTail(c)}`,
+            `${where}: container ${spec.name} is not running (status ${info.State.Status}, exit code ${info.State.ExitCode})\n${await logTail(docker, c)}`,
         );
     }
     return info;
@@ -76,6 +76,7 @@ async function startRunning(where: string, c: Docker.Container, spec: ContainerS
 
 /** `wait`: polls until the healthcheck reports healthy, at most waitTimeout seconds. */
 async function waitHealthy(
+    docker: Docker,
     where: string,
     c: Docker.Container,
     spec: ContainerSpec,
@@ -86,7 +87,7 @@ async function waitHealthy(
     let info = first;
     while (info.State.Health?.Status !== "healthy") {
         if (!info.State.Running) {
-            throw new Error(`${where}: container ${spec.name} stopped while waiting for healthy\n${await logTail(c)}`);
+            throw new Error(`${where}: container ${spec.name} stopped while waiting for healthy\n${await logTail(docker, c)}`);
         }
         if (Date.now() > waitDeadline) {
             const last = info.State.Health?.Log?.at(-1);
@@ -115,12 +116,12 @@ export const createContainer: Handler = async (ctx, { where, type, name, raw }) 
     await prepare(ctx, where, c, spec);
     let info = await c.inspect();
     if (spec.lifecycle.start) {
-        info = await startRunning(where, c, spec);
+        info = await startRunning(ctx.docker, where, c, spec);
         if (spec.lifecycle.wait) {
             if (!info.State.Health) {
                 throw new Error(`${where}: input wait = true needs a healthcheck (in the image or the healthcheck input)`);
             }
-            info = await waitHealthy(where, c, spec, info);
+            info = await waitHealthy(ctx.docker, where, c, spec, info);
         }
     }
     return { id: c.id, state: containerState(raw, spec, info) };

@@ -5,6 +5,7 @@ import { updateCommand } from "../command";
 import { removeContainer } from "../container";
 import { readContainer } from "../container/body";
 import { createImage } from "../image";
+import { DOCKER_PROVIDER } from "../provider";
 import type { BackendContext, ResourceRequest } from "../types";
 import { plannedState } from "./compare";
 import { BRIDGED_RULES, CONTAINER_RULES } from "./dockerRules";
@@ -72,5 +73,7 @@ export async function applyUpdate(ctx: BackendContext, old: StateEntry, req: Res
     if (old.type === "docker:index/image:Image") return updateImage(ctx, req);
     if (old.type === "command:local:Command") return updateCommand(ctx, req.where, req.raw, old.outputs);
     if (plan.dynamic) return updateDynamic(old, req, plan);
+    // A docker.Provider's update (sshOpts only, diff.ts) reconfigures nothing physical.
+    if (old.type === DOCKER_PROVIDER) return { state: { ...req.raw } };
     throw new Error(`${req.where}: the update model cannot update type ${old.type}`);
 }

@@ -4,6 +4,7 @@ import { DYNAMIC_PREFIX } from "../../docker";
 import { loadSerializedProvider } from "../../loadSerialized";
 import { buildDigest } from "../image";
 import { isEmpty } from "../inputs";
+import { DOCKER_PROVIDER, readProviderInputs } from "../provider";
 import { RANDOM_PASSWORD } from "../random";
 import type { BackendContext } from "../types";
 import { canonical, diffByRules, RuleTable } from "./compare";
@@ -105,6 +106,22 @@ async function dynamicPlan(where: string, old: StateEntry, news: Record<string, 
     return { op, changed: op === "update" ? changed : [], deleteBeforeReplace: false, dynamic };
 }
 
+/**
+ * A docker.Provider: same inputs are the same provider. A new `host` makes the engine replace the
+ * provider and, with it, every resource of it; the live backend does not model that and throws.
+ * A change of sshOpts (ignored here, provider.ts) is taken as an update with no effect.
+ */
+function providerPlan(where: string, old: StateEntry, news: Record<string, unknown>): Plan {
+    readProviderInputs(where, news);
+    const changed = changedKeys(old.inputs, news);
+    if (changed.includes("host")) {
+        throw new Error(
+            `${where}: changing a provider's host is not supported by the live backend (${JSON.stringify(old.inputs.host)} → ${JSON.stringify(news.host)}); the engine would replace the provider and every resource of it`,
+        );
+    }
+    return { op: changed.length > 0 ? "update" : "same", changed, deleteBeforeReplace: false };
+}
+
 /** What re-registering `old` with the new inputs comes to. Throws for an input no rule covers. */
 export async function planFor(ctx: BackendContext, old: StateEntry, news: Record<string, unknown>, where: string): Promise<Plan> {
     const bridged = BRIDGED_RULES[old.type];
@@ -113,6 +130,7 @@ export async function planFor(ctx: BackendContext, old: StateEntry, news: Record
     if (old.type === COMMAND) return byRules(where, COMMAND_RULES, old.inputs, news, false);
     if (old.type === RANDOM_PASSWORD) return byRules(where, RANDOM_PASSWORD_RULES, old.inputs, news, false);
     if (old.type.startsWith(DYNAMIC_PREFIX)) return dynamicPlan(where, old, news);
+    if (old.type === DOCKER_PROVIDER) return providerPlan(where, old, news);
     throw new Error(`${where}: the update model has no rules for type ${old.type}`);
 }
 
@@ -128,6 +146,8 @@ export async function dependentNeedsReplace(d: StateEntry, props: string[]): Pro
     if (d.type === COMMAND) return props.some((p) => COMMAND_RULES[p]?.effect === "replace");
     if (d.type === RANDOM_PASSWORD) return props.some((p) => RANDOM_PASSWORD_RULES[p]?.effect === "replace");
     if (d.type === IMAGE) return false;
+    // A provider's host from a replaced resource would replace it (unknown host); a host change throws when it registers.
+    if (d.type === DOCKER_PROVIDER) return false;
     if (d.type.startsWith(DYNAMIC_PREFIX)) {
         const text = d.outputs.__provider ?? d.inputs.__provider;
         const provider = await loadSerializedProvider(String(text));

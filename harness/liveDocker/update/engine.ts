@@ -12,6 +12,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { unwrapSecrets } from "../../pulumi";
 import { handlerFor } from "../handlers";
 import { buildDigest } from "../image";
+import { DOCKER_PROVIDER, providerUrnOf } from "../provider";
 import type { BackendContext, LiveObject, ResourceRequest } from "../types";
 import { applyUpdate } from "./apply";
 import { dependentNeedsReplace, planFor } from "./diff";
@@ -59,6 +60,7 @@ async function create(ctx: BackendContext, entry: StateEntry, req: ResourceReque
         record(made, undo) {
             ctx.record({ ...made, retainOnDelete: entry.reg.retainOnDelete }, undo);
             entry.object = ctx.objects.at(-1);
+            if (entry.object) entry.object.docker = ctx.docker;
         },
     };
     const res = await handlerFor(req.type)!(sub, req);
@@ -77,6 +79,7 @@ function adopt(
     entry.outputs = state;
     if (entry.object) entry.object.made.retainOnDelete = entry.reg.retainOnDelete;
     if (entry.type === "docker:index/image:Image") entry.digest = buildDigest(ctx.cwd, req.raw);
+    if (entry.type === DOCKER_PROVIDER) ctx.engines.setProvider(entry.urn, state.host as string | undefined);
     return { id, state };
 }
 
@@ -128,6 +131,13 @@ async function carryOut(
         const s = { op: "replace", deleteBeforeReplace: true, changed: [`dependency ${old.pendingReplacement}`] } as const;
         return step(run, entry, { ...s, changed: [...s.changed] }, () => create(ctx, entry, req));
     }
+    if (old.provider !== entry.provider) {
+        // The engine would diff with the new provider and mostly replace; here the object would be
+        // updated or kept on an engine it is not on.
+        throw new Error(
+            `${req.where}: moving a resource to another provider (${old.provider ?? "the default one"} → ${entry.provider ?? "the default one"}) is not supported by the live backend`,
+        );
+    }
     const plan = await planFor(ctx, old, req.raw, req.where);
     if (plan.op === "same") {
         entry.object = old.object;
@@ -174,7 +184,11 @@ export async function register(ctx: BackendContext, run: UpRun, args: pulumi.run
         if (!args.custom) return { id: undefined, state: args.inputs }; // component resources: nothing to make
         if (args.id) throw new Error(`${where}: reading or importing an existing resource (id ${args.id}) is not supported`);
         if (!handlerFor(args.type)) throw new Error(`${where}: resource type ${args.type} is not supported by the live backend`);
-        return await carryOut(ctx, run, entry, old, { where, type: args.type, name: args.name, raw });
+        // Its provider's engine: create, update, read-back and removal all go there.
+        const docker = ctx.engines.ofReference(args.provider, where);
+        if (args.provider) entry.provider = providerUrnOf(args.provider);
+        const rctx = docker === ctx.docker ? ctx : { ...ctx, docker };
+        return await carryOut(rctx, run, entry, old, { where, type: args.type, name: args.name, raw });
     } catch (err) {
         // A failed step leaves the old state in place, unless its object is already gone.
         if (old !== undefined && old.object?.removal === undefined) run.current.set(reg.urn, old);

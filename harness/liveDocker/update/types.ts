@@ -46,6 +46,8 @@ export interface StateEntry {
     id?: string;
     /** The provider's state (outputs), in its read-back form. */
     outputs: Record<string, unknown>;
+    /** URN of its explicit docker provider; undefined: the default engine. */
+    provider?: string;
     /** What the backend made for it (custom resources). */
     object?: LiveObject;
     /** docker.Image: digest of the build context and Dockerfile, as the provider's contextDigest. */

@@ -1,0 +1,87 @@
+// pulumi:providers:docker, an explicit Docker provider, and the engines the backend talks to. A
+// provider makes nothing physical: it names the engine (its `host`) that the docker resources
+// registered with `{ provider }` live on, as pulumi-docker configures one client per provider.
+// Resources without a provider use the default engine (DOCKER_HOST, else the local socket).
+import * as crypto from "crypto";
+import type Docker from "dockerode";
+import { dockerEngine, dockerOptionsOf } from "../../components/dockerEngine";
+import { Inputs } from "./inputs";
+import type { Handler } from "./types";
+
+/** Type token of the Docker provider resource. */
+export const DOCKER_PROVIDER = "pulumi:providers:docker";
+
+/** The inputs the backend honours, read strictly: any other one throws, naming it. */
+export function readProviderInputs(where: string, raw: Record<string, unknown>): { host?: string } {
+    const inp = new Inputs(where, raw);
+    const host = inp.str("host");
+    // sshOpts (a JSON list of ssh(1) options, as the Provider class serializes it) is accepted
+    // and ignored: dockerode speaks SSH through ssh2, not the ssh binary, so the options have no
+    // equivalent; dockerOptionsOf gives ssh:// hosts the agent in SSH_AUTH_SOCK.
+    inp.str("sshOpts");
+    inp.finish();
+    if (host !== undefined) {
+        try {
+            dockerOptionsOf(host);
+        } catch (err) {
+            inp.fail("host", `is not usable: ${(err as Error).message}`);
+        }
+    }
+    return { host };
+}
+
+/** Creates a provider: nothing physical, an id as the engine gives one (a UUID); the state is its inputs. */
+export const createDockerProvider: Handler = async (_ctx, { where, raw }) => {
+    readProviderInputs(where, raw);
+    return { id: crypto.randomUUID(), state: { ...raw } };
+};
+
+/** The URN of a provider reference `urn::id` (the URN itself contains "::"). */
+export function providerUrnOf(ref: string): string {
+    const at = ref.lastIndexOf("::");
+    return at < 0 ? ref : ref.slice(0, at);
+}
+
+/**
+ * Every engine a backend talks to: the default one, and one client per distinct provider host
+ * (a host equal to DOCKER_HOST, or unset, is the default engine's client).
+ */
+export class Engines {
+    private readonly byHost = new Map<string, Docker>();
+    private readonly byProvider = new Map<string, Docker>();
+
+    constructor(readonly fallback: Docker) {}
+
+    /** The client of `host`, made once. */
+    forHost(host: string | undefined): Docker {
+        if (host === undefined || host === "" || host === process.env.DOCKER_HOST) return this.fallback;
+        let docker = this.byHost.get(host);
+        if (docker === undefined) {
+            docker = dockerEngine(host);
+            this.byHost.set(host, docker);
+        }
+        return docker;
+    }
+
+    /** Maps the provider `urn` to the engine of its `host`. */
+    setProvider(urn: string, host: string | undefined): void {
+        this.byProvider.set(urn, this.forHost(host));
+    }
+
+    /** The engine of a resource's provider reference (`urn::id`; "" or undefined: the default engine). */
+    ofReference(ref: string | undefined, where: string): Docker {
+        if (ref === undefined || ref === "") return this.fallback;
+        const docker = this.byProvider.get(providerUrnOf(ref));
+        if (docker === undefined) {
+            throw new Error(
+                `${where}: provider ${ref} is not a ${DOCKER_PROVIDER} this program registered (no other provider type is supported)`,
+            );
+        }
+        return docker;
+    }
+
+    /** The default engine first, then one client per distinct provider host, in the order first used. */
+    all(): Docker[] {
+        return [this.fallback, ...this.byHost.values()];
+    }
+}
