@@ -11,16 +11,7 @@ import { performance } from "perf_hooks";
 import Redis from "ioredis";
 import type { RedisReplicationGroupArgs, SentinelClientRecipe } from "../components";
 import { GroupStack } from "../harness/groupStack";
-import {
-    copyImageToHosts,
-    removeSimHosts,
-    SimHost,
-    simHostClient,
-    simHosts,
-    startEngine,
-    startSimHosts,
-    stopEngine,
-} from "../harness/hosts";
+import { copyImageToHosts, removeSimHosts, SimHost, simHostsAnswer, startEngine, startSimHosts, stopEngine } from "../harness/hosts";
 import { pollUntil } from "../harness/poll";
 import { promiseOf } from "../harness/pulumi";
 import { countMissing, parseInfo, withClient } from "../harness/redisClient";
@@ -150,24 +141,10 @@ async function measureHostLosses(runs: number, hosts: SimHost[], baseImage: stri
     return { ms: Math.round(median(totals)), acked, lost };
 }
 
-/** Whether the simulated hosts answer already (then they are left running, as found). */
-async function hostsAnswer(): Promise<boolean> {
-    const answers = await Promise.all(
-        simHosts().map((h) =>
-            simHostClient(h)
-                .ping()
-                .then(
-                    () => true,
-                    () => false,
-                ),
-        ),
-    );
-    return answers.every(Boolean);
-}
-
 /** Deploys on three hosts and on one engine, side by side, then host losses. */
 export async function measureMultihost(runs: number, baseImage: string, log: (line: string) => void): Promise<MultihostResult> {
-    const found = await hostsAnswer();
+    // Hosts that answer already are left running, as found.
+    const found = await simHostsAnswer();
     const hosts = await startSimHosts();
     try {
         await copyImageToHosts(baseImage, hosts);

@@ -182,7 +182,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
 
     /**
      * The preflight of each Docker engine (one, or each host's): its state, and what is known only
-     * at deployment (the password, TLS PEMs given as outputs), checked once.
+     * at deployment (the password; TLS PEMs given as outputs, checked once).
      */
     private preflights(
         name: string,
@@ -190,17 +190,20 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         late: { existingNetwork: pulumi.Input<string> | undefined; password: pulumi.Output<string> | undefined; tls: TlsPemChoice },
     ): Preflight[] {
         const tls = late.tls.late ? late.tls.pem!.apply((pem) => ({ pem, names: namesToCover(plan) })) : undefined;
-        const once = { password: late.password, tls };
-        if (!plan.hosts)
-            return [new Preflight(`${name}-preflight`, { ...preflightTargets(plan, late.existingNetwork), ...once }, { parent: this })];
-        return plan.hosts.map(
-            (host: HostPlan, i) =>
-                new Preflight(
-                    `${name}-${host.name}-preflight`,
-                    { ...preflightTargets(plan, undefined, host), ...(i === 0 ? once : {}) },
-                    { parent: this },
-                ),
-        );
+        const password = late.password;
+        if (!plan.hosts) {
+            return [
+                new Preflight(`${name}-preflight`, { ...preflightTargets(plan, late.existingNetwork), password, tls }, { parent: this }),
+            ];
+        }
+        return plan.hosts.map((host: HostPlan, i) => {
+            const targets = preflightTargets(plan, undefined, host);
+            return new Preflight(
+                `${name}-${host.name}-preflight`,
+                { ...targets, password, tls: i === 0 ? tls : undefined },
+                { parent: this },
+            );
+        });
     }
 
     /** The password as a secret: checked now if it is known now, else by the preflight once its value is known. */

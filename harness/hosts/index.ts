@@ -17,6 +17,11 @@ export { simHostClient, startEngine, stopEngine } from "./engine";
 const TERM_TIMEOUT_MS = 45_000;
 const KILL_TIMEOUT_MS = 10_000;
 
+/** Whether every simulated host's engine answers already (then whoever started them removes them). */
+export async function simHostsAnswer(): Promise<boolean> {
+    return (await Promise.all(simHosts().map(engineAnswers))).every(Boolean);
+}
+
 /** Makes what is missing of the network, starts each dockerd that does not answer, and waits for all. */
 export async function startSimHosts(): Promise<SimHost[]> {
     const hosts = simHosts();

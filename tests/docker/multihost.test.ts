@@ -9,7 +9,16 @@ import { strict as assert } from "assert";
 import Redis from "ioredis";
 import type { RedisReplicationGroupArgs, SentinelClientRecipe } from "../../components";
 import { GroupStack, UpResult } from "../../harness/groupStack";
-import { SimHost, simHostClient, startEngine, startSimHosts, stopEngine, copyImageToHosts } from "../../harness/hosts";
+import {
+    copyImageToHosts,
+    removeSimHosts,
+    SimHost,
+    simHostClient,
+    simHostsAnswer,
+    startEngine,
+    startSimHosts,
+    stopEngine,
+} from "../../harness/hosts";
 import { ensureBaseImage } from "../../harness/image";
 import { requireDocker } from "../../harness/liveDocker";
 import { pollUntil } from "../../harness/poll";
@@ -62,12 +71,15 @@ describe("docker tier: one group on three Docker hosts", function () {
     let stack: GroupStack | undefined;
     let first: UpResult;
     let recipe: SentinelClientRecipe;
+    /** Whether the hosts ran before this file (.ci/run starts them); if not, it removes them. */
+    let hostsFound = true;
     /** host name -> its address. */
     const addressOf = (name: string) => hosts.find((h) => h.name === name)!.address;
 
     before(async function () {
         await requireDocker(this);
-        // .ci/run starts them; started here when a developer runs the file alone.
+        // .ci/run starts them; started (and removed) here when a developer runs the file alone.
+        hostsFound = await simHostsAnswer();
         hosts = await startSimHosts();
         const baseImage = await ensureBaseImage();
         await copyImageToHosts(baseImage, hosts);
@@ -77,9 +89,13 @@ describe("docker tier: one group on three Docker hosts", function () {
     });
 
     after(async function () {
-        // The stopped engine comes back first: its objects must go too.
-        for (const h of hosts) await startEngine(h);
-        await stack?.destroy();
+        try {
+            // The stopped engine comes back first: its objects must go too.
+            for (const h of hosts) await startEngine(h);
+            await stack?.destroy();
+        } finally {
+            if (!hostsFound) await removeSimHosts();
+        }
     });
 
     it("places one data node and one sentinel on each host, and the check passes through the hosts' addresses", async () => {

@@ -153,10 +153,11 @@ describe("RedisReplicationGroup on several hosts (mocks)", function () {
 
     it("declares a Docker provider per host, with its engine's address", () => {
         const providers = registered.filter((r) => r.type === "pulumi:providers:docker");
-        assert.deepStrictEqual(
-            providers.map((p) => `${p.name} ${p.inputs.host ?? "(default)"}`).sort(),
-            ["mh-a-docker unix:///run/rrg/h1/docker.sock", "mh-b-docker ssh://ops@b.example", "mh-c-docker (default)"],
-        );
+        assert.deepStrictEqual(providers.map((p) => `${p.name} ${p.inputs.host ?? "(default)"}`).sort(), [
+            "mh-a-docker unix:///run/rrg/h1/docker.sock",
+            "mh-b-docker ssh://ops@b.example",
+            "mh-c-docker (default)",
+        ]);
     });
 
     it("makes each host's image and network with its provider, and each node's container and volume on its host", () => {
