@@ -3,7 +3,7 @@
 // hosts' addresses; a Sentinel client reads and writes with no natMap; the master's whole host
 // (its engine) is stopped under a writer: a replica on another host is promoted and no write
 // acknowledged by WAIT is lost; the host comes back and its old master rejoins as a replica; the
-// next `up` names the new master's host; the teardown leaves nothing on any host.
+// next `up` names the new master's host, with no data lost; the teardown leaves nothing on any host.
 // Subnet 10.94.0.0/24 on each host; host ports 7301-7303 and 27301-27303 on the hosts' addresses.
 import { strict as assert } from "assert";
 import Redis from "ioredis";
@@ -71,6 +71,8 @@ describe("docker tier: one group on three Docker hosts", function () {
     let stack: GroupStack | undefined;
     let first: UpResult;
     let recipe: SentinelClientRecipe;
+    /** The writes acknowledged across the host's loss. */
+    let acked: string[] = [];
     /** Whether the hosts ran before this file (.ci/run starts them); if not, it removes them. */
     let hostsFound = true;
     /** host name -> its address. */
@@ -163,6 +165,7 @@ describe("docker tier: one group on three Docker hosts", function () {
             assert.ok([`${addressOf("h2")}:${MASTER_PORT + 1}`, `${addressOf("h3")}:${MASTER_PORT + 2}`].includes(promoted), promoted);
             await writer.until("20 writes acknowledged under the new master", 60_000, () => writer.ackedAfterStop >= 20);
             await writer.stop();
+            acked = writer.acked;
             const lost = await withNode(promoted, (c) => countMissing(c, writer.acked));
             assert.equal(lost, 0, `of ${writer.acked.length} acknowledged writes, ${lost} are not on the new master`);
         } finally {
@@ -188,5 +191,23 @@ describe("docker tier: one group on three Docker hosts", function () {
         const newHost = hosts.find((h) => master.startsWith(`${h.address}:`))!.name;
         assert.equal(next.replication.masterHost, newHost);
         assert.equal(next.replication.masterEndpoint, master);
+        // No data lost: every write acknowledged across the loss is on the new master and on the rejoined old one.
+        for (const endpoint of [master, `${addressOf("h1")}:${MASTER_PORT}`]) {
+            assert.equal(await withNode(endpoint, (c) => countMissing(c, acked)), 0, `acknowledged writes missing on ${endpoint}`);
+        }
+    });
+
+    it("destroys the group, leaving nothing on any host", async () => {
+        await stack!.destroy();
+        for (const h of hosts) {
+            const filters = JSON.stringify({ label: [`redis-replication.group=${GROUP}`] });
+            const engine = simHostClient(h);
+            const [containers, networks, volumes] = await Promise.all([
+                engine.listContainers({ all: true, filters }),
+                engine.listNetworks({ filters }),
+                engine.listVolumes({ filters }),
+            ]);
+            assert.deepEqual([containers.length, networks.length, volumes.Volumes?.length ?? 0], [0, 0, 0], `left on ${h.name}`);
+        }
     });
 });
