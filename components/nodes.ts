@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as command from "@pulumi/command";
 import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
-import { containerName, hostOf, peerText, toolTarget } from "./addresses";
+import { containerName, endpointOf, hostOf, peerText, toolTarget } from "./addresses";
 import {
     HEALTHCHECK_TEST,
     healthcheckFor,
@@ -93,7 +93,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     let monitor = pulumi.output(deployedMaster);
     const sentinel = plan.sentinel && {
         masterName: plan.sentinel.masterName,
-        endpoints: plan.sentinel.nodes.map((n) => toolTarget(plan, n).endpoint),
+        endpoints: plan.sentinel.nodes.map((n) => endpointOf(plan, n)),
     };
     for (const node of [...plan.replicas, plan.master]) {
         const last = node === plan.master;

@@ -31,8 +31,9 @@ export const GROUP_TYPE = "redis-replication:index:RedisReplicationGroup";
 export const FORMER_GROUP_TYPE = "redis:index:ReplicationGroup";
 
 /**
- * A Redis master and N replicas (and optional sentinels) on one Docker network, with static IPs
- * and published ports, replicating by configuration, and verified during `pulumi up` by a replication check.
+ * A Redis master and N replicas (and optional sentinels) on one Docker network, or spread over
+ * several Docker hosts, with static IPs and published ports, replicating by configuration, and
+ * verified during `pulumi up` by a replication check.
  */
 export class RedisReplicationGroup extends pulumi.ComponentResource {
     /** host:port of the master on the Docker host. */

@@ -6,7 +6,7 @@ import type { LiveSentinels } from "./liveConfig";
 import type { PreflightArgs } from "./preflight";
 import type { ReplicationCheckArgs } from "./replicationCheck";
 import type { RolloutNode } from "./rollout";
-import { containerName, endpointOf, peerOf, toolTarget } from "./addresses";
+import { containerName, endpointOf, peerOf, REDIS_PORT, toolTarget } from "./addresses";
 
 /**
  * What the preflight checks on one Docker engine (a host's, with several): each node's host port
@@ -58,9 +58,15 @@ export function liveTargets(plan: GroupPlan): { dataNodes: RolloutNode[]; sentin
 /** What the check must find, by container name, endpoint and the address peers know each node by. */
 export function checkTargets(plan: GroupPlan): Omit<ReplicationCheckArgs, "password" | "containerIds"> {
     const master = peerOf(plan, plan.master);
+    // A replica's port defaults to the master's: across hosts each has its own published port.
     const replica = (node: NodePlan) => {
-        const { name, endpoint, ip, port } = toolTarget(plan, node);
-        return { name, endpoint, ip, ...(port === undefined ? {} : { port }) };
+        const { ip, port } = peerOf(plan, node);
+        return {
+            name: containerName(plan, node),
+            endpoint: endpointOf(plan, node),
+            ip,
+            ...(plan.hosts || port !== REDIS_PORT ? { port } : {}),
+        };
     };
     const sentinel = (node: NodePlan) => ({ name: containerName(plan, node), endpoint: endpointOf(plan, node), ...peerOf(plan, node) });
     return {

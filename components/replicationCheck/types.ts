@@ -8,9 +8,9 @@ export interface ReplicaTarget {
     name: string;
     /** host:port where the check reaches the replica (its published port). */
     endpoint: string;
-    /** The replica's static IP on the Docker network. */
+    /** How the master lists it: its static IP on the Docker network, or across hosts its host's address. */
     ip: string;
-    /** The port it listens on inside its network. Default masterPort; only needed when nodes share an IP. */
+    /** The port it is listed with: inside its network (default masterPort), or across hosts its published port. */
     port?: number;
 }
 
@@ -20,9 +20,9 @@ export interface SentinelTarget {
     name: string;
     /** host:port where the check reaches the sentinel (its published port). */
     endpoint: string;
-    /** The sentinel's static IP: how the other sentinels list it. */
+    /** How the other sentinels list it: its static IP, or across hosts its host's address. */
     ip: string;
-    /** The port it listens on inside its network. Default 26379. */
+    /** The port they list it with: inside its network (default 26379), or across hosts its published port. */
     port?: number;
 }
 
@@ -49,9 +49,9 @@ export interface ReplicationCheckArgs {
     masterContainer: pulumi.Input<string>;
     /** host:port where the check reaches the master, e.g. "127.0.0.1:6380". */
     masterEndpoint: pulumi.Input<string>;
-    /** The master's static IP: what each replica's master_host must say. */
+    /** What each replica's master_host must say: the master's static IP, or across hosts its host's address. */
     masterIp: pulumi.Input<string>;
-    /** The port the master listens on inside its network: what each replica's master_port must say. Default 6379. */
+    /** What each replica's master_port must say: the master's port inside its network (default 6379), or across hosts its published port. */
     masterPort?: pulumi.Input<number>;
     /** The replicas that must be linked to the master. With sentinel: the nodes deployed as replicas. */
     replicas: pulumi.Input<pulumi.Input<ReplicaTarget>[]>;

@@ -9,9 +9,9 @@ export interface RolloutNode {
     name: string;
     /** host:port where the rollout reaches it (its published port). */
     endpoint: string;
-    /** Its static IP: how the others and the sentinels know it. */
+    /** How the others and the sentinels know it: its static IP, or across hosts its host's address. */
     ip: string;
-    /** The port it listens on inside its network. Default 6379; only needed where nodes share an IP. */
+    /** The port they know it by: inside its network (default 6379), or across hosts its published port. */
     port?: number;
     /** With several hosts: the Docker engine it runs on (a Docker provider's host). */
     docker?: string;
