@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import { GroupSpec, parseGroupConfig } from "../../config";
 import { renderRedisConf, renderSentinelConf } from "../../components/redisConf";
+import { argsOfStack, splitArgs } from "../../components/spec";
 import { promiseOf } from "../../harness/pulumi";
 import { problemsOf } from "../support/configProblems";
 import { recordingMocks, Registered, reveal } from "../support/mocks";
@@ -91,6 +92,11 @@ describe("hosts in the config", () => {
                 "persistence.volume: hostPath directories are made on this machine only; with hosts use named volumes",
             ],
         );
+    });
+
+    it("takes hosts alike from stack config and from the component's arguments", () => {
+        const stack: GroupSpec = { ...SPREAD, replicas: [{ ip: "10.89.0.3", hostPort: 6381, host: "c" }] };
+        assert.deepStrictEqual(parseGroupConfig(splitArgs(argsOfStack(stack)).spec), parseGroupConfig(stack));
     });
 
     it("warns when every replica is on the master's host", () => {
