@@ -28,9 +28,15 @@ export function connectHost(plan: GroupPlan): string {
     return plan.hostIp === "0.0.0.0" ? "127.0.0.1" : plan.hostIp;
 }
 
-/** host:port of a node's published port, where the group's tools and clients connect. */
+/** A node's published port, where the group's tools and clients connect. */
+export function publishedAt(plan: GroupPlan, node: NodePlan): { host: string; port: number } {
+    return { host: hostOf(plan, node)?.address ?? connectHost(plan), port: node.hostPort };
+}
+
+/** host:port of a node's published port. */
 export function endpointOf(plan: GroupPlan, node: NodePlan): string {
-    return `${hostOf(plan, node)?.address ?? connectHost(plan)}:${node.hostPort}`;
+    const { host, port } = publishedAt(plan, node);
+    return `${host}:${port}`;
 }
 
 /** Where the other nodes and sentinels reach a node, and what it announces. */

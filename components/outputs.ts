@@ -3,7 +3,7 @@
 // the URLs, sentinelClient) and a container on the group's network (static IPs: connection).
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupPlan, NodePlan } from "../config";
-import { connectHost, containerName, endpointOf, peerOf } from "./addresses";
+import { connectHost, containerName, endpointOf, peerOf, publishedAt } from "./addresses";
 import type { ReplicaStatus, ReplicationCheck, SentinelStatus } from "./replicationCheck";
 import { REDIS_PORT, SENTINEL_PORT } from "./redisConf";
 
@@ -126,12 +126,8 @@ export function sentinelRecipe(plan: GroupPlan, tls: ClientTls | undefined): Sen
         for (const node of [plan.master, ...plan.replicas]) natMap[`${node.ip}:${REDIS_PORT}`] = { host, port: node.hostPort };
         for (const node of plan.sentinel.nodes) natMap[`${node.ip}:${SENTINEL_PORT}`] = { host, port: node.hostPort };
     }
-    const published = (node: NodePlan) => {
-        const [address, port] = endpointOf(plan, node).split(":");
-        return { host: address!, port: Number(port) };
-    };
     const recipe = {
-        sentinels: plan.sentinel.nodes.map(published),
+        sentinels: plan.sentinel.nodes.map((node) => publishedAt(plan, node)),
         name: plan.sentinel.masterName,
         natMap,
     };
