@@ -14,7 +14,7 @@ import { GroupStack } from "../harness/groupStack";
 import { copyImageToHosts, removeSimHosts, SimHost, simHostsAnswer, startEngine, startSimHosts, stopEngine } from "../harness/hosts";
 import { pollUntil } from "../harness/poll";
 import { promiseOf } from "../harness/pulumi";
-import { countMissing, parseInfo, withClient } from "../harness/redisClient";
+import { countMissing, parseInfo, withEndpoint } from "../harness/redisClient";
 import { AckedWriter } from "../harness/writer";
 import { PASSWORD } from "./groups";
 import { median } from "./stats";
@@ -51,11 +51,7 @@ function args(hosts: SimHost[] | undefined, baseImage: string): RedisReplication
     };
 }
 
-/** A fresh client of host:port for one call; Sentinel's reconfigurations kill client connections. */
-function withNode<T>(endpoint: string, fn: (c: Redis) => Promise<T>): Promise<T> {
-    const [host, port] = endpoint.split(":");
-    return withClient(Number(port), PASSWORD, fn, { host, connectTimeout: 1000, commandTimeout: 3000 });
-}
+const withNode = <T>(endpoint: string, fn: (c: Redis) => Promise<T>): Promise<T> => withEndpoint(endpoint, PASSWORD, fn);
 
 /** ip:port of the master, as the first sentinel that answers reports it. */
 async function reportedMaster(recipe: SentinelClientRecipe, skip: string): Promise<string> {

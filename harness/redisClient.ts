@@ -45,6 +45,15 @@ export async function withClient<T>(
     }
 }
 
+/**
+ * withClient for a node at "host:port" (another host's address, say), failing fast: a fresh
+ * connection per call, since Sentinel's reconfigurations kill client connections.
+ */
+export function withEndpoint<T>(endpoint: string, password: string, fn: (c: Redis) => Promise<T>): Promise<T> {
+    const [host, port] = endpoint.split(":");
+    return withClient(Number(port), password, fn, { host, connectTimeout: 1000, commandTimeout: 3000 });
+}
+
 /** "ok" when a new connection to the port takes the password, else the first word of the refusal (e.g. WRONGPASS). */
 export function authWith(port: number, password: string): Promise<string> {
     return outcomeAs(port, { password });

@@ -23,7 +23,7 @@ import { ensureBaseImage } from "../../harness/image";
 import { requireDocker } from "../../harness/liveDocker";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
-import { countMissing, parseInfo, withClient } from "../../harness/redisClient";
+import { countMissing, parseInfo, withEndpoint } from "../../harness/redisClient";
 import { AckedWriter } from "../../harness/writer";
 import { PROJECT } from "../support/stackConfig";
 
@@ -32,11 +32,7 @@ const GROUP = "rr-mh";
 const PASSWORD = "multihost-docker-Passw0rd";
 const MASTER_PORT = 7301;
 
-/** A fresh client of host:port for one call; Sentinel's reconfigurations kill client connections. */
-function withNode<T>(endpoint: string, fn: (c: Redis) => Promise<T>): Promise<T> {
-    const [host, port] = endpoint.split(":");
-    return withClient(Number(port), PASSWORD, fn, { host, connectTimeout: 1000, commandTimeout: 3000 });
-}
+const withNode = <T>(endpoint: string, fn: (c: Redis) => Promise<T>): Promise<T> => withEndpoint(endpoint, PASSWORD, fn);
 
 async function replicationInfo(endpoint: string): Promise<Record<string, string>> {
     return withNode(endpoint, async (c) => parseInfo(await c.info("replication")));
