@@ -18,6 +18,8 @@ export interface InfraContext {
     dockerContext: pulumi.Input<string> | undefined;
     /** The component, and what every resource waits for (the preflights). */
     opts: pulumi.CustomResourceOptions;
+    /** Docker providers the program made, by host name, instead of the group's own. */
+    hostProviders: Record<string, docker.Provider>;
 }
 
 /** The image and network every node gets, and where each node runs. */
@@ -55,8 +57,10 @@ export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<str
     return { imageName: imageName!, networkName: networkName!, place: (node) => places[node.host!]!, providers };
 }
 
-/** The Docker provider of one host: its engine's address, as the host gives it. */
+/** The Docker provider of one host: the program's, or one of the engine's address the host gives. */
 function hostProvider(ctx: InfraContext, host: HostPlan): docker.Provider {
+    const given = ctx.hostProviders[host.name];
+    if (given) return given;
     return new docker.Provider(
         `${ctx.name}-${host.name}-docker`,
         { host: host.dockerHost, sshOpts: host.sshOpts },

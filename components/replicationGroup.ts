@@ -1,11 +1,21 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { assertPassword, GroupPlan, HostPlan, NodePlan, parseGroupConfig, splitSettings } from "../config";
+import type * as docker from "@pulumi/docker";
+import {
+    assertPassword,
+    GroupConfigError,
+    GroupPlan,
+    HostPlan,
+    hostProviderProblems,
+    NodePlan,
+    parseGroupConfig,
+    splitSettings,
+} from "../config";
 import { aclSettings, ADMIN_USER, configuredUsers, GroupCredentials, hashedPassword } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
 import { groupCredentials } from "./credentials";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
-import type { Login } from "./liveConfig/types";
+import type { LiveConfigArgs, Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
 import { endpointOf } from "./addresses";
 import { createInfra } from "./infra";
@@ -29,6 +39,12 @@ import { checkTargets, liveTargets, preflightTargets } from "./targets";
 export const GROUP_TYPE = "redis-replication:index:RedisReplicationGroup";
 /** Its token before the component was served to other languages: an alias, so stacks made then keep every resource. */
 export const FORMER_GROUP_TYPE = "redis:index:ReplicationGroup";
+
+/** The component's resource options; TypeScript programs may also hand it their own Docker providers. */
+export interface RedisReplicationGroupOptions extends pulumi.ComponentResourceOptions {
+    /** With hosts: a Docker provider the program made, by host name, instead of one from that host's dockerHost. */
+    hostProviders?: Record<string, docker.Provider>;
+}
 
 /**
  * A Redis master and N replicas (and optional sentinels) on one Docker network, or spread over
@@ -67,19 +83,22 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     /** ioredis options for a Sentinel-aware client on the Docker host; undefined without sentinel. */
     public readonly sentinelClient: pulumi.Output<SentinelClientRecipe | undefined>;
 
-    constructor(name: string, args: RedisReplicationGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(GROUP_TYPE, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: FORMER_GROUP_TYPE }] });
+    constructor(name: string, args: RedisReplicationGroupArgs, opts?: RedisReplicationGroupOptions) {
+        const { hostProviders = {}, ...componentOpts } = opts ?? {};
+        super(GROUP_TYPE, name, {}, { ...componentOpts, aliases: [...(componentOpts.aliases ?? []), { type: FORMER_GROUP_TYPE }] });
         const { spec, late } = splitArgs(args);
         const plan = parseGroupConfig(spec, { name });
+        const providerProblems = hostProviderProblems(plan.hosts, Object.keys(hostProviders));
+        if (providerProblems.length > 0) throw new GroupConfigError(providerProblems);
         const password = this.checkedPassword(plan, args.password);
         const tls = tlsPemOf(plan, args.tls);
         this.warnAbout(plan);
 
         const existingNetwork = late.existingNetwork ?? plan.network.existing;
         // Every other resource waits for them: nothing exists before the inputs are known good.
-        const preflight = this.preflights(name, plan, { existingNetwork, password, tls });
+        const preflight = this.preflights(name, plan, { existingNetwork, password, tls }, hostProviders);
         const after = { parent: this, dependsOn: preflight };
-        const infra = createInfra({ name, plan, late, dockerContext: args.dockerContext, opts: after }, existingNetwork);
+        const infra = createInfra({ name, plan, late, dockerContext: args.dockerContext, opts: after, hostProviders }, existingNetwork);
         this.imageName = infra.imageName;
         this.networkName = infra.networkName;
         this.subnet = pulumi.output(plan.network.subnet);
@@ -88,7 +107,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         const live = new LiveConfig(
             `${name}-live-config`,
             {
-                ...liveTargets(plan),
+                ...liveTargetsOn(plan, hostProviders),
                 settings: splitSettings(plan).live,
                 password,
                 acl: pulumi.all([creds, users]).apply(([c, u]) => aclSettings(plan, c, u)),
@@ -189,6 +208,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         name: string,
         plan: GroupPlan,
         late: { existingNetwork: pulumi.Input<string> | undefined; password: pulumi.Output<string> | undefined; tls: TlsPemChoice },
+        hostProviders: Record<string, docker.Provider>,
     ): Preflight[] {
         const tls = late.tls.late ? late.tls.pem!.apply((pem) => ({ pem, names: namesToCover(plan) })) : undefined;
         const password = late.password;
@@ -198,7 +218,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             ];
         }
         return plan.hosts.map((host: HostPlan, i) => {
-            const targets = preflightTargets(plan, undefined, host);
+            const targets = { ...preflightTargets(plan, undefined, host), docker: hostProviders[host.name]?.host ?? host.dockerHost };
             return new Preflight(
                 `${name}-${host.name}-preflight`,
                 { ...targets, password, tls: i === 0 ? tls : undefined },
@@ -248,4 +268,23 @@ interface ToolAccess {
 /** The login as one value, for the resources that take it so. */
 function loginOf(access: ToolAccess): pulumi.Output<Login> {
     return access.password.apply((password) => ({ username: access.username, password }));
+}
+
+/** The live configuration's targets; a node on a host whose provider the program gave is on that provider's engine. */
+function liveTargetsOn(
+    plan: GroupPlan,
+    hostProviders: Record<string, docker.Provider>,
+): Omit<LiveConfigArgs, "settings" | "acl" | "admin"> {
+    const targets = liveTargets(plan);
+    const on = <T extends object>(target: T, node: NodePlan): pulumi.Input<T> => {
+        const provider = node.host === undefined ? undefined : hostProviders[node.host];
+        return provider ? provider.host.apply((docker) => (docker === undefined ? target : { ...target, docker })) : target;
+    };
+    const dataNodes = [plan.master, ...plan.replicas].map((node, i) => on(targets.dataNodes[i]!, node));
+    const sentinel =
+        targets.sentinel &&
+        pulumi
+            .all(plan.sentinel!.nodes.map((node, i) => on(targets.sentinel!.nodes[i]!, node)))
+            .apply((nodes) => ({ masterName: targets.sentinel!.masterName, nodes }));
+    return { dataNodes, sentinel, timeoutMs: targets.timeoutMs };
 }

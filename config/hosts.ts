@@ -105,3 +105,19 @@ export function singleHostProblems(r: Reader, top: Obj, plan: { tlsPlaintextRepl
         r.fail("tls.replication", "false has replicas follow an unpublished plaintext port, which other hosts can't reach");
     }
 }
+
+/**
+ * Problems with the Docker providers a TypeScript program hands the group, by host name: each
+ * must be one of hosts, and instead of (not beside) that host's dockerHost.
+ */
+export function hostProviderProblems(hosts: HostPlan[] | undefined, given: string[]): { propertyPath: string; reason: string }[] {
+    if (given.length === 0) return [];
+    if (!hosts) return [{ propertyPath: "hostProviders", reason: "names hosts, but the group has no hosts" }];
+    return given.flatMap((name) => {
+        const host = hosts.find((h) => h.name === name);
+        const propertyPath = `hostProviders.${name}`;
+        if (!host) return [{ propertyPath, reason: `"${name}" is not one of hosts (${hosts.map((h) => h.name).join(", ")})` }];
+        if (host.dockerHost !== undefined) return [{ propertyPath, reason: `give hosts.${name}.dockerHost or a provider, not both` }];
+        return [];
+    });
+}

@@ -15,4 +15,5 @@ export { isLiveDirective, settingsOf, splitSettings } from "./liveSettings";
 export { LIVE_DIRECTIVES, RESTART_DIRECTIVES } from "./redisDirectives";
 export type { SplitSettings } from "./liveSettings";
 export { parseGroupConfig } from "./plan";
+export { hostProviderProblems } from "./hosts";
 export { isDurable, restartIsGuarded, restartPolicyOf } from "./restart";

@@ -18,7 +18,7 @@ export interface PreflightArgs {
     /** The address the ports are published on. */
     hostIp: string;
     /** With several hosts: the Docker engine of the host this preflight looks at (a Docker provider's host); undefined: the default engine. */
-    docker?: string;
+    docker?: pulumi.Input<string | undefined>;
     /** Each node's host port. */
     hostPorts: AtPath<number>[];
     /** Each node's static IP. */
@@ -33,7 +33,8 @@ export interface PreflightArgs {
     names: { containers: string[]; networks: string[]; volumes: string[] };
 }
 
-export type PreflightInputs = Omit<PreflightArgs, "password" | "existingNetwork" | "tls"> & {
+export type PreflightInputs = Omit<PreflightArgs, "password" | "existingNetwork" | "tls" | "docker"> & {
+    docker?: string;
     password?: string;
     existingNetwork?: string;
     tls?: PreflightTls;

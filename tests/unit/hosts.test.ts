@@ -214,4 +214,37 @@ describe("RedisReplicationGroup on several hosts (mocks)", function () {
         ]);
         assert.strictEqual((await promiseOf(group.replication)).masterHost, "a");
     });
+
+    it("takes a Docker provider the program made for a host, instead of making one; refuses one beside dockerHost or for no host", async () => {
+        const docker = await import("@pulumi/docker");
+        const components = await import("../../components");
+        const mine = new docker.Provider("my-engine", { host: "unix:///run/my/docker.sock" });
+        const hosts = { a: { address: "10.231.0.11" }, b: { address: "10.231.0.12" } };
+        const own = new components.RedisReplicationGroup("own", { hosts, password: "hosts-unit-Passw0rd" }, { hostProviders: { a: mine } });
+        await promiseOf(own.replication);
+        assert.deepStrictEqual(
+            registered.filter((r) => r.type === "pulumi:providers:docker" && r.name.startsWith("own")).map((r) => r.name),
+            ["own-b-docker"],
+        );
+        assert.match(one("own-master").provider ?? "", /::my-engine::/);
+        assert.strictEqual(one("own-a-preflight").inputs.docker, "unix:///run/my/docker.sock");
+        const live = reveal(one("own-live-config").inputs);
+        assert.deepStrictEqual(
+            live.dataNodes.map((n: { docker?: string }) => n.docker),
+            ["unix:///run/my/docker.sock", undefined, "unix:///run/my/docker.sock"],
+        );
+        const messageOf = (f: () => unknown) => {
+            try {
+                f();
+            } catch (err) {
+                return (err as Error).message;
+            }
+            return "";
+        };
+        const make = (args: Components.RedisReplicationGroupArgs, hostProviders: Record<string, typeof mine>) => () =>
+            new components.RedisReplicationGroup("bad", { ...args, password: "hosts-unit-Passw0rd" }, { hostProviders });
+        assert.match(messageOf(make({ hosts: HOSTS }, { a: mine })), /hostProviders\.a: give hosts\.a\.dockerHost or a provider, not both/);
+        assert.match(messageOf(make({ hosts }, { z: mine })), /hostProviders\.z: "z" is not one of hosts \(a, b\)/);
+        assert.match(messageOf(make({}, { a: mine })), /hostProviders: names hosts, but the group has no hosts/);
+    });
 });
