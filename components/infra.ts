@@ -27,8 +27,6 @@ export interface GroupInfra {
     imageName: pulumi.Output<string>;
     networkName: pulumi.Output<string>;
     place: (node: NodePlan) => NodePlace;
-    /** With several hosts: each host's Docker provider, by host name. */
-    providers: Record<string, docker.Provider>;
 }
 
 /** The image and network: once on the one engine, or on each host. */
@@ -38,10 +36,9 @@ export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<str
         const { imageName, imageRef } = hostImage(ctx, `${ctx.name}-image`, ctx.opts);
         const networkName =
             existingNetwork !== undefined ? pulumi.output(existingNetwork) : createNetwork(ctx, `${ctx.name}-network`, ctx.opts);
-        return { imageName, networkName, place: () => ({ image: imageRef, networkName }), providers: {} };
+        return { imageName, networkName, place: () => ({ image: imageRef, networkName }) };
     }
     const places: Record<string, NodePlace> = {};
-    const providers: Record<string, docker.Provider> = {};
     let imageName: pulumi.Output<string> | undefined;
     let networkName: pulumi.Output<string> | undefined;
     for (const host of plan.hosts) {
@@ -50,11 +47,10 @@ export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<str
         const image = hostImage(ctx, `${ctx.name}-${host.name}-image`, opts);
         const network = createNetwork(ctx, `${ctx.name}-${host.name}-network`, opts);
         places[host.name] = { image: image.imageRef, networkName: network, provider };
-        providers[host.name] = provider;
         imageName ??= image.imageName;
         networkName ??= network;
     }
-    return { imageName: imageName!, networkName: networkName!, place: (node) => places[node.host!]!, providers };
+    return { imageName: imageName!, networkName: networkName!, place: (node) => places[node.host!]! };
 }
 
 /** The Docker provider of one host: the program's, or one of the engine's address the host gives. */
