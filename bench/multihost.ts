@@ -10,6 +10,7 @@
 import { performance } from "perf_hooks";
 import Redis from "ioredis";
 import type { RedisReplicationGroupArgs, SentinelClientRecipe } from "../components";
+import { reportedMaster } from "../harness/failover";
 import { GroupStack } from "../harness/groupStack";
 import { copyImageToHosts, removeSimHosts, SimHost, simHostsAnswer, startEngine, startSimHosts, stopEngine } from "../harness/hosts";
 import { pollUntil } from "../harness/poll";
@@ -53,13 +54,11 @@ function args(hosts: SimHost[] | undefined, baseImage: string): RedisReplication
 
 const withNode = <T>(endpoint: string, fn: (c: Redis) => Promise<T>): Promise<T> => withEndpoint(endpoint, PASSWORD, fn);
 
-/** ip:port of the master, as the first sentinel that answers reports it. */
-async function reportedMaster(recipe: SentinelClientRecipe, skip: string): Promise<string> {
+/** ip:port of the master, as the first sentinel not on host `skip` that answers reports it. */
+async function anyReportedMaster(recipe: SentinelClientRecipe, skip: string): Promise<string> {
     for (const s of recipe.sentinels.filter((x) => x.host !== skip)) {
-        const addr = await withNode(`${s.host}:${s.port}`, (c) => c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", recipe.name)).catch(
-            () => undefined,
-        );
-        if (Array.isArray(addr)) return `${String(addr[0])}:${String(addr[1])}`;
+        const addr = await reportedMaster(recipe, s, PASSWORD).catch(() => undefined);
+        if (addr !== undefined) return addr;
     }
     throw new Error("no sentinel answers");
 }
@@ -85,7 +84,7 @@ async function measureDeploys(runs: number, hosts: SimHost[], baseImage: string,
 
 /** One host loss: the current master's host engine stopped under the writer, then started again. */
 async function loseMastersHost(recipe: SentinelClientRecipe, hosts: SimHost[]) {
-    const from = await reportedMaster(recipe, "");
+    const from = await anyReportedMaster(recipe, "");
     const host = hosts.find((h) => from.startsWith(`${h.address}:`))!;
     const writer = await AckedWriter.start(recipe, PASSWORD);
     let ms = 0;
@@ -96,7 +95,7 @@ async function loseMastersHost(recipe: SentinelClientRecipe, hosts: SimHost[]) {
         await stopEngine(host);
         writer.stoppedAt = stopped;
         to = await pollUntil("a master on another host", 60_000, async () => {
-            const m = await reportedMaster(recipe, host.address);
+            const m = await anyReportedMaster(recipe, host.address);
             return m === from ? undefined : m;
         });
         await writer.until("a write acknowledged under the new master", 60_000, () => writer.firstAckAt !== undefined);

@@ -35,11 +35,11 @@ export async function removeIfPresent(removal: Promise<unknown>): Promise<void> 
 }
 
 /** Why no Docker engine answers, or undefined when one does. */
-export async function dockerUnavailableReason(timeoutMs = 3000): Promise<string | undefined> {
+export async function dockerUnavailableReason(timeoutMs = 3000, engine: Docker = dockerClient()): Promise<string | undefined> {
     let timer: NodeJS.Timeout | undefined;
     try {
         await Promise.race([
-            dockerClient().ping(),
+            engine.ping(),
             new Promise((_, reject) => {
                 timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
             }),

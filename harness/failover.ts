@@ -57,13 +57,17 @@ export interface FailoverSample {
 
 type Node = { host?: string; port: number };
 
-/** A fresh client on the host's published port, closed afterwards (Sentinel's reconfiguration kills client connections). */
+/** A fresh client on the node's published port (on 127.0.0.1 unless it names its host), closed afterwards (Sentinel's reconfiguration kills client connections). */
 function withNode<T>(node: Node, password: string, fn: (c: Redis) => Promise<T>): Promise<T> {
-    return withClient(node.port, password, fn, { connectTimeout: 1000, commandTimeout: 2000 });
+    return withClient(node.port, password, fn, { ...(node.host ? { host: node.host } : {}), connectTimeout: 1000, commandTimeout: 2000 });
 }
 
-/** The master's container IP:port as one sentinel reports it. */
-async function reportedMaster(recipe: SentinelClientRecipe, sentinel: { host: string; port: number }, password: string): Promise<string> {
+/** The master's IP:port as one sentinel reports it. */
+export async function reportedMaster(
+    recipe: SentinelClientRecipe,
+    sentinel: { host: string; port: number },
+    password: string,
+): Promise<string> {
     return withNode(sentinel, password, async (c) => {
         const addr = await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", recipe.name);
         if (!Array.isArray(addr)) throw new Error(`sentinel ${sentinel.host}:${sentinel.port} does not monitor ${recipe.name}`);

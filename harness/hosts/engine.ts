@@ -4,6 +4,7 @@ import * as fs from "fs";
 import { spawn } from "child_process";
 import type Docker from "dockerode";
 import { dockerEngine } from "../../components/dockerEngine";
+import { dockerUnavailableReason } from "../docker";
 import { pollUntil, StopPolling } from "../poll";
 import { cgroupParentOf, enginePaths, hostNumber, SimHost } from "./layout";
 import { nsenterArgs } from "./net";
@@ -70,22 +71,9 @@ export function logTail(host: SimHost, lines = 20): string {
     }
 }
 
-async function answers(host: SimHost, timeoutMs = 2000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-        await Promise.race([simHostClient(host).ping(), timeout]);
-        return true;
-    } finally {
-        clearTimeout(timer);
-    }
-}
-
 /** Whether the host's engine answers now. */
-export function engineAnswers(host: SimHost): Promise<boolean> {
-    return answers(host).catch(() => false);
+export async function engineAnswers(host: SimHost): Promise<boolean> {
+    return (await dockerUnavailableReason(2000, simHostClient(host))) === undefined;
 }
 
 /** Starts the host's dockerd, detached with its output in the log, and waits until it answers. */
@@ -112,7 +100,9 @@ export async function startEngine(host: SimHost): Promise<void> {
     try {
         await pollUntil(`dockerd of ${host.name} to answer on ${host.dockerHost}`, ANSWER_TIMEOUT_MS, async () => {
             if (pid === undefined || !alive(pid)) throw new StopPolling(`dockerd of ${host.name} exited`);
-            return answers(host);
+            const why = await dockerUnavailableReason(2000, simHostClient(host));
+            if (why !== undefined) throw new Error(why); // the last one is reported if the wait runs out
+            return true;
         });
     } catch (err) {
         throw new Error(`${(err as Error).message}; ${p.log} ends:\n${logTail(host)}`);

@@ -8,6 +8,7 @@
 import { strict as assert } from "assert";
 import Redis from "ioredis";
 import type { RedisReplicationGroupArgs, SentinelClientRecipe } from "../../components";
+import { reportedMaster } from "../../harness/failover";
 import { GroupStack, UpResult } from "../../harness/groupStack";
 import {
     copyImageToHosts,
@@ -36,14 +37,6 @@ const withNode = <T>(endpoint: string, fn: (c: Redis) => Promise<T>): Promise<T>
 
 async function replicationInfo(endpoint: string): Promise<Record<string, string>> {
     return withNode(endpoint, async (c) => parseInfo(await c.info("replication")));
-}
-
-/** ip:port of the master, as the sentinel at endpoint reports it. */
-async function reportedMaster(endpoint: string): Promise<string> {
-    return withNode(endpoint, async (c) => {
-        const addr = (await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", GROUP)) as string[];
-        return `${addr[0]}:${addr[1]}`;
-    });
 }
 
 function groupArgs(hosts: SimHost[], baseImage: string): RedisReplicationGroupArgs {
@@ -113,8 +106,7 @@ describe("docker tier: one group on three Docker hosts", function () {
         const listed = [info.slave0, info.slave1].map((s) => /ip=([\d.]+),port=(\d+)/.exec(s!)!.slice(1).join(":")).sort();
         assert.deepEqual(listed, [`${addressOf("h2")}:${MASTER_PORT + 1}`, `${addressOf("h3")}:${MASTER_PORT + 2}`]);
         for (const s of recipe.sentinels) {
-            const endpoint = `${s.host}:${s.port}`;
-            assert.equal(await reportedMaster(endpoint), `${addressOf("h1")}:${MASTER_PORT}`, `sentinel ${endpoint}`);
+            assert.equal(await reportedMaster(recipe, s, PASSWORD), `${addressOf("h1")}:${MASTER_PORT}`, `sentinel ${s.host}:${s.port}`);
         }
         const connection = await promiseOf(first.group.connection);
         assert.equal(`${connection.master.host}:${connection.master.port}`, `${addressOf("h1")}:${MASTER_PORT}`);
@@ -153,9 +145,9 @@ describe("docker tier: one group on three Docker hosts", function () {
             await writer.until("20 acknowledged writes before the loss", 30_000, () => writer.acked.length >= 20);
             await stopEngine(hosts[0]!);
             writer.stoppedAt = performance.now();
-            const survivor = `${recipe.sentinels[1]!.host}:${recipe.sentinels[1]!.port}`;
+            const survivor = recipe.sentinels[1]!;
             const promoted = await pollUntil("a master on another host", 60_000, async () => {
-                const m = await reportedMaster(survivor);
+                const m = await reportedMaster(recipe, survivor, PASSWORD);
                 return m.startsWith(`${addressOf("h1")}:`) ? undefined : m;
             });
             assert.ok([`${addressOf("h2")}:${MASTER_PORT + 1}`, `${addressOf("h3")}:${MASTER_PORT + 2}`].includes(promoted), promoted);
@@ -171,8 +163,7 @@ describe("docker tier: one group on three Docker hosts", function () {
 
     it("gets the host back: its old master rejoins as a replica, and the next up names the new master's host", async () => {
         await startEngine(hosts[0]!);
-        const survivor = `${recipe.sentinels[1]!.host}:${recipe.sentinels[1]!.port}`;
-        const master = await reportedMaster(survivor);
+        const master = await reportedMaster(recipe, recipe.sentinels[1]!, PASSWORD);
         await pollUntil("the old master, a linked replica of the new one", 90_000, async () => {
             const info = await replicationInfo(`${addressOf("h1")}:${MASTER_PORT}`);
             return info.role === "slave" && `${info.master_host}:${info.master_port}` === master && info.master_link_status === "up";
