@@ -62,6 +62,32 @@ export interface GroupTls {
     serverName?: string;
 }
 
+/** Scheduled backups from a replica into a host directory, plus one on destroy and one before a rollout that replaces the master. */
+export interface GroupBackup {
+    /** How often: a duration such as "1h", "30m", "1h30m" or "90s". */
+    every: string;
+    /** How many backups to keep (1 or more); the oldest go only once a newer one passed redis-check-rdb. */
+    keep: number;
+    /** Absolute directory on the host of the node that serves the backups; created if missing, writable by uid 999. */
+    dir: string;
+    /** "replica" (a backup never forks the master) or "master" (only when the group has no replica). Default "replica". */
+    from?: string;
+    /** A backup on `pulumi destroy` (or when the group is removed), while every node still runs. Default true. */
+    final?: boolean;
+    /** A backup before the first node of an `up` that replaces the master. Default true. */
+    beforeRollout?: boolean;
+}
+
+/** The RDB file a new group's master starts from: `file`, or `dir` with `latest: true`. */
+export interface GroupRestore {
+    /** Absolute path of an .rdb file on the deploying machine. */
+    file?: string;
+    /** Absolute path of a backup directory on the deploying machine; its newest backup is restored. */
+    dir?: string;
+    /** With dir: true, restore the newest backup in it. */
+    latest?: boolean;
+}
+
 /** Arguments for a replication group. Give `replicas` or `replicaCount`, not both. */
 export interface RedisReplicationGroupArgs {
     /** Prefix of container, network and volume names; a valid Docker name. Default the resource's name. */
@@ -114,4 +140,8 @@ export interface RedisReplicationGroupArgs {
     sentinel?: SentinelSpec;
     /** When the replication check runs: "changes" (an `up` that changes the group) or "always" (every `up`). Default "changes". */
     verify?: string;
+    /** Scheduled backups, a final one on destroy and one before a rollout that replaces the master. Default none. */
+    backup?: GroupBackup;
+    /** Seed a new group's master from an RDB file; the check then proves every node holds its keys. Refused for a running group. */
+    restoreFrom?: GroupRestore;
 }

@@ -1,6 +1,7 @@
-// The passwords of the group's own users (admin, replication, sentinel), generated once per
-// group by @pulumi/random and kept, secret, in state. They are not derived from the group's
-// password: an application that has that one must not be able to work out the admin's.
+// The passwords of the group's own users (admin, replication, sentinel, and backup when the group
+// takes backups), generated once per group by @pulumi/random and kept, secret, in state. They are
+// not derived from the group's password: an application that has that one must not be able to
+// work out the admin's.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { GroupCredentials } from "./acl";
@@ -14,4 +15,9 @@ export function groupCredentials(name: string, opts: pulumi.CustomResourceOption
         new random.RandomPassword(`${name}-${user}-password`, { length: PASSWORD_LENGTH, special: false }, opts).result;
     const passwords = pulumi.all([generate("admin"), generate("replication"), generate("sentinel")]);
     return pulumi.secret(passwords.apply(([admin, replication, sentinel]) => ({ admin, replication, sentinel })));
+}
+
+/** The backup user's password, generated once when the group takes backups; secret. */
+export function backupCredential(name: string, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    return pulumi.secret(new random.RandomPassword(`${name}-backup-password`, { length: PASSWORD_LENGTH, special: false }, opts).result);
 }

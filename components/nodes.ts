@@ -26,6 +26,7 @@ import type { TlsClient, TlsPem } from "./tls";
 import type { BootSettings } from "./liveConfig";
 import { bootOf, nodeFingerprint } from "./boot";
 import { NodeHandover, NodeRejoin, RolloutNode, RolloutSentinel } from "./rollout";
+import type { DataTarget } from "./restore/types";
 
 /** The uid the image's redis user runs as (official images and the test base alike). */
 export const REDIS_UID = 999;
@@ -61,6 +62,8 @@ export interface NodeContext {
     before: pulumi.Resource[];
     /** What every node resource waits for: the preflight. */
     preflight: pulumi.Resource[];
+    /** With restoreFrom: seeds the master's data directory before its container starts; the container waits for it. */
+    seedMaster?: (target: pulumi.Input<DataTarget>, after: pulumi.Resource[]) => pulumi.Resource;
 }
 
 /** The group's node resources. */
@@ -148,6 +151,8 @@ export function createNodes(ctx: NodeContext): GroupNodes {
 }
 
 function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Output<string>, dependsOn: pulumi.Resource[]): docker.Container {
+    const volumes = volumesFor(ctx, node);
+    const seed = node.role === "master" && ctx.seedMaster?.(dataTarget(volumes), dependsOn);
     return nodeContainer(ctx, node, {
         config: {
             file: REDIS_CONF_PATH,
@@ -162,9 +167,17 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
         },
         internalPort: REDIS_PORT,
         healthcheck: healthcheckFor(ctx.plan, HEALTHCHECK_TEST),
-        volumes: volumesFor(ctx, node),
-        dependsOn,
+        volumes,
+        dependsOn: seed ? [...dependsOn, seed] : dependsOn,
     });
+}
+
+/** Where a data node's /data is: its named volume, or its host directory. */
+function dataTarget(volumes: docker.types.input.ContainerVolume[]): pulumi.Input<DataTarget> {
+    const data = volumes.find((v) => v.containerPath === "/data")!;
+    return data.volumeName !== undefined
+        ? pulumi.output(data.volumeName).apply((volume) => ({ volume }))
+        : pulumi.output(data.hostPath!).apply((hostPath) => ({ hostPath }));
 }
 
 /**
@@ -260,11 +273,16 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
     );
 }
 
+/** An upload owned by the redis user, with these permissions. */
+export function privateUpload(permissions: string): { owner: string; group: string; permissions: string } {
+    return { owner: String(REDIS_UID), group: String(REDIS_UID), permissions };
+}
+
 /** Owned by the redis user, readable by it alone. */
-const PRIVATE = { owner: String(REDIS_UID), group: String(REDIS_UID), permissions: "0600" };
+const PRIVATE = privateUpload("0600");
 
 /** The TLS certificate, key and CA beside the node's config, when the group has TLS. */
-function tlsUploads(tls: pulumi.Output<TlsPem> | undefined): docker.types.input.ContainerUpload[] {
+export function tlsUploads(tls: pulumi.Output<TlsPem> | undefined): docker.types.input.ContainerUpload[] {
     if (!tls) return [];
     return (Object.keys(TLS_FILES) as (keyof TlsPem)[]).map((part) => ({ file: TLS_FILES[part], content: tls[part], ...PRIVATE }));
 }

@@ -13,13 +13,19 @@ import {
 } from "../config";
 import { aclSettings, ADMIN_USER, configuredUsers, GroupCredentials, hashedPassword } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
-import { groupCredentials } from "./credentials";
+import { backupCredential, groupCredentials } from "./credentials";
+import { BACKUP_USER_RULES, backupOutputOf, createBackupContainer, createFinalBackup, createRolloutBackup, dockerOfHost } from "./backup";
+import type { BackupOutput } from "./backup";
+import { nodeFingerprint } from "./boot";
+import { checkedRestoreFile, createRestoreSeed, RestoreSeed } from "./restore";
+import type { DataTarget } from "./restore/types";
+import type { RestoredKeys } from "./replicationCheck/types";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
 import type { LiveConfigArgs, Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
 import { endpointOf } from "./addresses";
 import { createInfra } from "./infra";
-import { createNodes, GroupNodes } from "./nodes";
+import { createNodes, GroupNodes, NodeContext } from "./nodes";
 import {
     clientTlsOf,
     connectionOf,
@@ -82,6 +88,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly sentinelMasterName: pulumi.Output<string | undefined>;
     /** ioredis options for a Sentinel-aware client on the Docker host; undefined without sentinel. */
     public readonly sentinelClient: pulumi.Output<SentinelClientRecipe | undefined>;
+    /** Where backups land and how often: dir, every, keep, and with hosts the host; undefined without backup. */
+    public readonly backup: pulumi.Output<BackupOutput | undefined>;
 
     constructor(name: string, args: RedisReplicationGroupArgs, opts?: RedisReplicationGroupOptions) {
         const { hostProviders = {}, ...componentOpts } = opts ?? {};
@@ -92,6 +100,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         if (providerProblems.length > 0) throw new GroupConfigError(providerProblems);
         const password = this.checkedPassword(plan, args.password);
         const tls = tlsPemOf(plan, args.tls);
+        // Read and judged on this machine now, before anything exists.
+        const restoreFile = plan.restore && checkedRestoreFile(plan, plan.restore);
         this.warnAbout(plan);
 
         const existingNetwork = late.existingNetwork ?? plan.network.existing;
@@ -103,7 +113,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.networkName = infra.networkName;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const { creds, users, admin } = groupAccess(name, plan, { users: args.users, tls: tls.pem }, after);
+        const { creds, users, admin, backupPassword } = groupAccess(name, plan, { users: args.users, tls: tls.pem }, after);
         const live = new LiveConfig(
             `${name}-live-config`,
             {
@@ -116,7 +126,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             },
             after,
         );
-        const nodes = createNodes({
+        const nodeCtx: NodeContext = {
             name,
             plan,
             parent: this,
@@ -128,8 +138,44 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             admin,
             before: [live],
             preflight,
-        });
-        const check = this.verify(name, plan, nodes, live, { password, admin });
+        };
+        const backup = plan.backup && {
+            name,
+            plan,
+            backup: plan.backup,
+            parent: this,
+            place: infra.place(plan.backup.sources[0]!),
+            docker: dockerOfHost(plan, plan.backup.sources[0]!.host, hostProviders),
+            password: backupPassword!,
+            tls: tls.pem,
+            preflight,
+        };
+        // Before the first node of a rollout that replaces the master.
+        const rolloutBackup = backup && createRolloutBackup(backup, nodeFingerprint(nodeCtx, plan.master, ""));
+        let seed: RestoreSeed | undefined;
+        const seedMaster =
+            restoreFile === undefined
+                ? undefined
+                : (target: pulumi.Input<DataTarget>, dependsOn: pulumi.Resource[]) =>
+                      (seed = createRestoreSeed(
+                          {
+                              name,
+                              plan,
+                              parent: this,
+                              file: restoreFile,
+                              image: infra.place(plan.master).image,
+                              docker: dockerOfHost(plan, plan.master.host, hostProviders),
+                          },
+                          target,
+                          dependsOn,
+                      ));
+        const nodes = createNodes({ ...nodeCtx, before: rolloutBackup ? [live, rolloutBackup] : [live], seedMaster });
+        const check = this.verify(name, plan, nodes, live, { password, admin }, seed?.restored);
+        if (backup) {
+            // Once the master is back in the group; the final backup after everything that runs.
+            const container = createBackupContainer(backup, [nodes.rejoins[nodes.rejoins.length - 1]!]);
+            createFinalBackup(backup, [check, container, ...nodes.sentinels]);
+        }
 
         const endpoint = (node: NodePlan) => endpointOf(plan, node);
         this.masterEndpoint = pulumi.output(endpoint(plan.master));
@@ -145,6 +191,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
         this.sentinelClient = clientTls.apply((t) => sentinelRecipe(plan, t));
+        this.backup = pulumi.output(backupOutputOf(plan));
 
         this.registerOutputs({
             masterEndpoint: this.masterEndpoint,
@@ -162,6 +209,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             sentinelEndpoints: this.sentinelEndpoints,
             sentinelMasterName: this.sentinelMasterName,
             sentinelClient: this.sentinelClient,
+            backup: this.backup,
         });
     }
 
@@ -175,6 +223,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         nodes: GroupNodes,
         live: LiveConfig,
         logins: { password: pulumi.Output<string> | undefined; admin: ToolAccess },
+        restored: pulumi.Output<RestoredKeys> | undefined,
     ): ReplicationCheck {
         const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
         const deployed = [...nodes.rejoins, ...nodes.sentinels];
@@ -195,6 +244,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 configGeneration: live.generation,
                 // A new value on every run makes the check run on every `up`.
                 verifyToken: plan.verify === "always" ? crypto.randomUUID() : undefined,
+                restored,
             },
             { parent: this, dependsOn: commit ? [...deployed, commit] : deployed },
         );
@@ -250,11 +300,23 @@ function groupAccess(
     plan: GroupPlan,
     given: { users: RedisReplicationGroupArgs["users"]; tls: pulumi.Output<TlsPem> | undefined },
     opts: pulumi.CustomResourceOptions,
-): { creds: pulumi.Output<GroupCredentials>; users: pulumi.Output<Record<string, string>>; admin: ToolAccess } {
+): {
+    creds: pulumi.Output<GroupCredentials>;
+    users: pulumi.Output<Record<string, string>>;
+    admin: ToolAccess;
+    backupPassword?: pulumi.Output<string>;
+} {
     const creds = groupCredentials(name, opts);
     const hashes = (given.users ?? []).map((u) => pulumi.secret(pulumi.output(u.password)).apply(hashedPassword));
-    const users = pulumi.secret(pulumi.all(hashes).apply((h) => configuredUsers(plan.users, h)));
-    return { creds, users, admin: { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, given.tls) } };
+    // The backup user is managed as the configured users are: added to, and removed from, running nodes.
+    const backupPassword = plan.backup && backupCredential(name, opts);
+    const users = pulumi.secret(
+        pulumi.all([pulumi.all(hashes), backupPassword]).apply(([h, bp]): Record<string, string> => ({
+            ...configuredUsers(plan.users, h),
+            ...(bp === undefined ? {} : { backup: `on ${hashedPassword(bp)} ${BACKUP_USER_RULES}` }),
+        })),
+    );
+    return { creds, users, admin: { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, given.tls) }, backupPassword };
 }
 
 /** How the group's own tools (the check, the live configuration, the rollout) connect to every node and sentinel. */

@@ -48,8 +48,12 @@ function nowOrLater(value: pulumi.Input<string> | undefined): { now?: string; la
  * and redisConfig's numbers and booleans their redis.conf text. For a spec parseGroupConfig accepted.
  */
 export function argsOfStack(spec: GroupSpec): RedisReplicationGroupArgs {
-    const { replicas, redisConfig, users, tls, hosts, ...rest } = spec;
+    const { replicas, redisConfig, users, tls, hosts, backup, restoreFrom, ...rest } = spec;
     const args: RedisReplicationGroupArgs = { ...rest };
+    // parseGroupConfig took the spec: every, keep and dir are there.
+    if (backup !== undefined) args.backup = backup as RedisReplicationGroupArgs["backup"];
+    // Stack config may give the file alone; the args, usable in every language, take an object.
+    if (restoreFrom !== undefined) args.restoreFrom = typeof restoreFrom === "string" ? { file: restoreFrom } : restoreFrom;
     // parseGroupConfig took the spec: every host has its address.
     if (hosts !== undefined) args.hosts = hosts as RedisReplicationGroupArgs["hosts"];
     // parseGroupConfig took the spec: every user has its name, password and rules.

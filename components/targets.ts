@@ -6,6 +6,7 @@ import type { LiveSentinels } from "./liveConfig";
 import type { PreflightArgs } from "./preflight";
 import type { ReplicationCheckArgs } from "./replicationCheck";
 import type { RolloutNode } from "./rollout";
+import { backupContainerName } from "./backup/render";
 import { containerName, endpointOf, peerOf, REDIS_PORT, toolTarget } from "./addresses";
 
 /**
@@ -25,17 +26,26 @@ export function preflightTargets(
     ];
     const nodes = all.filter(([, n]) => n.host === host?.name);
     const dataNodes = nodes.map(([, n]) => n).filter((n) => n.role !== "sentinel");
+    // The backup container lives on the host of the node it backs up from first.
+    const backup = plan.backup && plan.backup.sources[0]!.host === host?.name ? plan.backup : undefined;
+    const onMasterHost = plan.master.host === host?.name;
     return {
         group: plan.name,
         auth: plan.auth,
         hostIp: host?.publishIp ?? plan.hostIp,
         ...(host?.dockerHost === undefined ? {} : { docker: host.dockerHost }),
         hostPorts: nodes.map(([path, n]) => ({ path: `${path}.hostPort`, value: n.hostPort })),
-        ips: nodes.map(([path, n]) => ({ path: `${path}.ip`, value: n.ip })),
+        ips: [
+            ...nodes.map(([path, n]) => ({ path: `${path}.ip`, value: n.ip })),
+            ...(backup?.ip === undefined ? [] : [{ path: "backup", value: backup.ip }]),
+        ],
         subnet: plan.network.existing ? undefined : plan.network.subnet,
         existingNetwork,
+        ...(plan.restore && onMasterHost
+            ? { restore: { spec: JSON.stringify(plan.restore), masterContainer: containerName(plan, plan.master) } }
+            : {}),
         names: {
-            containers: nodes.map(([, n]) => containerName(plan, n)),
+            containers: [...nodes.map(([, n]) => containerName(plan, n)), ...(backup ? [backupContainerName(plan)] : [])],
             networks: plan.network.existing ? [] : [`${plan.name}-net`],
             volumes: plan.persistence.volume === "named" ? dataNodes.map((n) => `${containerName(plan, n)}-data`) : [],
         },

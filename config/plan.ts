@@ -18,6 +18,7 @@ import {
 import { readDisabledCommands, readUsers } from "./acl";
 import { hostLossProblem, Placement, readHosts, replicaSpreadWarning, singleHostProblems } from "./hosts";
 import { readTls } from "./tls";
+import { readBackup, readRestore } from "./backup";
 import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
 import { ipToInt } from "./ipv4";
@@ -54,6 +55,8 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "checkPollIntervalMs",
     "sentinel",
     "verify",
+    "backup",
+    "restoreFrom",
 ];
 
 /**
@@ -85,6 +88,8 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const checkTimeoutSeconds = r.number(top.checkTimeoutSeconds, "checkTimeoutSeconds", 0, 3600) ?? DEFAULT_CHECK_TIMEOUT_SECONDS;
     const checkPollIntervalMs = r.integer(top.checkPollIntervalMs, "checkPollIntervalMs", 1, 60_000) ?? DEFAULT_CHECK_POLL_INTERVAL_MS;
     const verify = r.oneOf(top.verify, "verify", VERIFY_MODES) ?? DEFAULT_VERIFY;
+    const backup = readBackup(nodes, top.backup, { master, replicas });
+    const restore = readRestore(r, top.restoreFrom);
     if (hosts) {
         singleHostProblems(r, top, { tlsPlaintextReplication: tls?.replication === false, hostPath: persistence.volume === "hostPath" });
         const accepted = r.boolean(
@@ -122,6 +127,8 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         checkPollIntervalMs,
         sentinel,
         verify,
+        backup,
+        restore,
         warnings: r.warnings,
     };
     const unsafe = persistenceWarning(plan);

@@ -130,6 +130,32 @@ export interface SentinelSpec {
     acceptHostLossWithoutFailover?: boolean;
 }
 
+/** Scheduled backups from a replica, a final one on destroy and one before a rollout that replaces the master. */
+export interface BackupSpec {
+    /** How often: a duration such as "1h", "30m", "1h30m" or "90s". */
+    every?: string;
+    /** How many backups to keep (1 or more); the oldest go only once a newer one passed its check. */
+    keep?: number;
+    /** Absolute host directory the backups land in (on the host of the node that serves them); uid 999 must be able to write it. */
+    dir?: string;
+    /** "replica" (default): a backup never forks the master. "master" only when the group has no replica. */
+    from?: string;
+    /** A backup on `pulumi destroy` (or when the group is removed), before any node goes. Default true. */
+    final?: boolean;
+    /** A backup before an `up` replaces the master. Default true. */
+    beforeRollout?: boolean;
+}
+
+/** The RDB file a new group's master is seeded from: a file, or the newest backup in a directory. */
+export interface RestoreSpec {
+    /** Absolute path of an .rdb file on the deploying machine. */
+    file?: string;
+    /** Absolute path of a backup directory on the deploying machine; with latest: true. */
+    dir?: string;
+    /** With dir: restore its newest backup. */
+    latest?: boolean;
+}
+
 /** A replication group as written in stack config or passed by a program. */
 export interface GroupSpec {
     /** Prefix of container, network and volume names; a valid Docker name. */
@@ -181,6 +207,10 @@ export interface GroupSpec {
      * "always" on every `up`, a no-op one included (the check then shows as one update in every preview).
      */
     verify?: string;
+    /** Scheduled backups, and backups before a destroy and a rollout. Default none. */
+    backup?: BackupSpec;
+    /** Seed a new group's master from this RDB file (stack config may give the path alone). Refused for a running group. */
+    restoreFrom?: RestoreSpec | string;
 }
 
 /** One node of the plan. */
@@ -244,6 +274,30 @@ export interface SentinelPlan {
     nodes: NodePlan[];
 }
 
+/** Backups with defaults applied. */
+export interface BackupPlan {
+    /** The schedule as written, e.g. "1h". */
+    every: string;
+    everySeconds: number;
+    keep: number;
+    /** Normalized, without a trailing slash. */
+    dir: string;
+    from: "replica" | "master";
+    final: boolean;
+    beforeRollout: boolean;
+    /** The backup container's static IP on the group's network; undefined without a known subnet. */
+    ip?: string;
+    /** The data nodes a backup may come from, the planned one first: the backup container runs on its host. */
+    sources: NodePlan[];
+}
+
+/** Where the restore file is: one file, or the newest backup of a directory. */
+export interface RestorePlan {
+    file?: string;
+    dir?: string;
+    latest?: true;
+}
+
 /** A validated group with every default applied. */
 export interface GroupPlan {
     name: string;
@@ -272,6 +326,8 @@ export interface GroupPlan {
     checkPollIntervalMs: number;
     sentinel?: SentinelPlan;
     verify: "changes" | "always";
+    backup?: BackupPlan;
+    restore?: RestorePlan;
     /** Settings that work but are unwise; the component logs them as warnings. */
     warnings: string[];
 }

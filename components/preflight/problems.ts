@@ -78,6 +78,26 @@ export function nameProblems(inputs: PreflightInputs, facts: DockerFacts): Probl
     ];
 }
 
+/**
+ * restoreFrom seeds a new group's master only: refused when this stack deployed the group before
+ * without it (or with another), or when the group's master container already exists.
+ */
+export function restoreProblems(olds: Partial<PreflightInputs>, news: PreflightInputs, facts: DockerFacts): Problem[] {
+    if (news.restore === undefined) return [];
+    const deployed = olds.group !== undefined;
+    if (deployed && olds.restore?.spec === news.restore.spec) return [];
+    const masterExists = facts.containers.some((c) => c.name === news.restore!.masterContainer && ownedBy(c.group, news.group));
+    if (!deployed && !masterExists) return [];
+    return [
+        {
+            propertyPath: "restoreFrom",
+            reason:
+                "the group is already running, and a restore seeds only a new group's master: restore into a new group " +
+                "(another name, subnet and ports), or remove restoreFrom",
+        },
+    ];
+}
+
 export function passwordFailures(inputs: PreflightInputs): Problem[] {
     return passwordProblems(inputs.password, inputs.auth).map((reason) => ({ propertyPath: "password", reason }));
 }

@@ -10,11 +10,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import { problemsMessage } from "../../config/problemText";
 import { newId } from "../replicationCheck/providerParts";
 import { dockerFacts, listenerProblems } from "./facts";
-import { nameProblems, networkProblems, passwordFailures, portProblems, tlsFailures } from "./problems";
+import { nameProblems, networkProblems, passwordFailures, portProblems, restoreProblems, tlsFailures } from "./problems";
 import type { PreflightInputs } from "./types";
 
 export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs, Omit<PreflightInputs, "password" | "tls">> = {
-    async check(_olds, news) {
+    async check(olds, news) {
         const facts = await dockerFacts(news.docker);
         const problems = [
             ...passwordFailures(news),
@@ -23,6 +23,7 @@ export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs,
             ...(await listenerProblems(news, facts)),
             ...networkProblems(news, facts),
             ...nameProblems(news, facts),
+            ...restoreProblems(olds, news, facts),
         ];
         if (problems.length > 0) throw new Error(problemsMessage(problems));
         return { inputs: news };

@@ -44,7 +44,8 @@ export const replicationCheckProvider: pulumi.dynamic.ResourceProvider<Replicati
         return { id: newId("replcheck"), outs: toOutputs(inputs, result) };
     },
     async update(_id, _olds, news) {
-        const result = await verifyReplication(news);
+        // The restored keys only on the first run: by now the group may hold other data.
+        const result = await verifyReplication({ ...news, restored: undefined });
         return { outs: toOutputs(news, result) };
     },
     async delete() {

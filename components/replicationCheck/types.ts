@@ -75,6 +75,18 @@ export interface ReplicationCheckArgs {
     configGeneration?: pulumi.Input<number>;
     /** Any value; a new one re-runs the check (verify "always" gives a new one on every run). */
     verifyToken?: pulumi.Input<string>;
+    /** After a restore: what the file held. The check's first run proves every node holds as many keys. */
+    restored?: pulumi.Input<RestoredKeys>;
+}
+
+/** What a restored file held, as redis-check-rdb counted it. */
+export interface RestoredKeys {
+    file: string;
+    keys: number;
+    /** Keys with an expiry. */
+    expires: number;
+    /** Keys already expired when the file was judged: a master drops them as it loads. */
+    alreadyExpired: number;
 }
 
 /** The plain values the provider's methods receive. */
@@ -94,6 +106,7 @@ export interface ReplicationCheckInputs {
     containerIds: string[];
     configGeneration?: number;
     verifyToken?: string;
+    restored?: RestoredKeys;
 }
 
 /** What the check saw on one replica when it passed. */
@@ -140,6 +153,8 @@ export interface ReplicationCheckResult {
     replicaStatus: ReplicaStatus[];
     /** Each sentinel's view; only with sentinel. */
     sentinelStatus?: SentinelStatus[];
+    /** After a restore, on the check's first run: the keys every data node held. */
+    restoredKeys?: number;
 }
 
 /** State stored for a check: its inputs without the password and the TLS key, plus the result. */

@@ -8,6 +8,7 @@ import { inspectNode } from "./judge";
 import { renderFailures } from "./messages";
 import { parseEndpoint, parseInfo } from "./parse";
 import { probeReplication } from "./probe";
+import { verifyRestored } from "./restored";
 import { chooseMaster, judgeSentinel, querySentinel, type SentinelView } from "./sentinel";
 import type { ReplicaStatus, ReplicaTarget, ReplicationCheckInputs, ReplicationCheckResult, SentinelCheck, SentinelStatus } from "./types";
 
@@ -36,8 +37,12 @@ export async function verifyReplication(inputs: ReplicationCheckInputs): Promise
         await waitHealthy(ctx, group, deadline, timeoutMs, Math.max(1, inputs.pollIntervalMs ?? 10));
         // 2. A write must reach every replica. It gets at least 5 s even if the wait used the timeout up.
         await probeReplication(ctx, group.master, group.replicas, Math.max(deadline - Date.now(), Math.min(timeoutMs, 5000)));
-        // 3. Report offsets as they are now.
-        return await report(ctx, group, started);
+        // 3. After a restore, the file's keys on every node.
+        const restoredKeys = inputs.restored
+            ? await verifyRestored(ctx, group, inputs.restored, Math.max(deadline, Date.now() + 5000), timeoutMs)
+            : undefined;
+        // 4. Report offsets as they are now.
+        return await report(ctx, group, started, restoredKeys);
     } finally {
         for (const c of ctx.clients) {
             c.disconnect();
@@ -153,7 +158,7 @@ function setTopology(ctx: CheckContext, master: NodeState, dataNodes: NodeState[
 }
 
 /** What a passing check reports: each replica's link, offset and lag as they are now, and each sentinel's view. */
-async function report(ctx: CheckContext, group: Group, started: number): Promise<ReplicationCheckResult> {
+async function report(ctx: CheckContext, group: Group, started: number, restoredKeys?: number): Promise<ReplicationCheckResult> {
     const { master, replicas } = group;
     const infos = await Promise.all(
         [master, ...replicas].map((n) => withNode(ctx, n, async (c) => parseInfo(await c.info("replication")))),
@@ -174,10 +179,11 @@ async function report(ctx: CheckContext, group: Group, started: number): Promise
     const sentinels = group.sentinel
         ? `; ${group.sentinels.length} sentinels agree on it as ${group.sentinel.masterName}, each with quorum ${group.sentinel.quorum} reachable`
         : "";
+    const restored = restoredKeys === undefined ? "" : `; the ${restoredKeys} restored keys on every node`;
     const result: ReplicationCheckResult = {
         verified:
             `master ${master.name} (${master.endpoint}) with ${replicas.length} linked, read-only replicas ` +
-            `(${replicas.map((r) => r.name).join(", ")}), a probe write seen on each${sentinels}`,
+            `(${replicas.map((r) => r.name).join(", ")}), a probe write seen on each${sentinels}${restored}`,
         masterReplId: masterInfo.master_replid ?? "",
         durationMs: Date.now() - started,
         passedAt: new Date().toISOString(),
@@ -185,6 +191,7 @@ async function report(ctx: CheckContext, group: Group, started: number): Promise
         currentMasterEndpoint: master.endpoint,
         replicaStatus,
     };
+    if (restoredKeys !== undefined) result.restoredKeys = restoredKeys;
     if (group.sentinel) {
         result.sentinelStatus = group.views.map(sentinelStatusOf);
     }

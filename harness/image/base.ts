@@ -1,9 +1,10 @@
 // The Redis base image of the Docker tier and the bench. There is no registry here, so
-// the official redis image can't be pulled; instead we pack Debian's redis-server
-// and redis-cli with the libraries they load into a FROM-scratch image that
-// looks like the official one where docker/Dockerfile cares: binaries on PATH,
-// a `redis` user with uid 999, /data owned by it. It has no shell, which keeps
-// docker/Dockerfile honest (no RUN).
+// the official redis image can't be pulled; instead we pack Debian's redis-server,
+// redis-cli and redis-check-rdb with the libraries they load into a FROM-scratch image
+// that looks like the official one where the group cares: binaries on PATH, a `redis`
+// user with uid 999, /data owned by it, and `sh` with the usual tools (Debian's static
+// busybox, as the official alpine image has it), which the backup container runs.
+// docker/Dockerfile has no RUN all the same (a unit test holds it to that).
 
 import * as fs from "fs";
 import * as path from "path";
@@ -14,9 +15,11 @@ import { buildImage } from "./build";
 import { packTar, TarEntry } from "./tar";
 
 /** Tag of the test base image. */
-const BASE_IMAGE_TAG = "redis-replication-test/base:7.0";
+const BASE_IMAGE_TAG = "redis-replication-test/base:7.0-sh";
 
-const BINARIES = ["/usr/bin/redis-server", "/usr/bin/redis-cli"];
+const BINARIES = ["/usr/bin/redis-server", "/usr/bin/redis-cli", "/usr/bin/redis-check-rdb"];
+/** Debian's busybox-static: a shell and its tools with no library to carry. */
+const BUSYBOX = "/bin/busybox";
 const REDIS_UID = 999;
 
 /** Libraries `ldd` lists for a binary, plus the dynamic loader, as absolute paths. */
@@ -44,6 +47,10 @@ function rootfsEntries(): TarEntry[] {
     for (const lib of [...libs].sort()) {
         // Real content at the path the loader asks for; no symlink chains to reproduce.
         entries.push({ name: lib.slice(1), data: fs.readFileSync(fs.realpathSync(lib)), mode: 0o755 });
+    }
+    entries.push({ name: "bin/busybox", data: fs.readFileSync(BUSYBOX), mode: 0o755 });
+    for (const applet of execFileSync(BUSYBOX, ["--list"], { encoding: "utf8" }).split("\n").filter(Boolean)) {
+        if (applet !== "busybox") entries.push({ name: `bin/${applet}`, type: "symlink", linkname: "busybox" });
     }
     entries.push(
         {

@@ -61,6 +61,8 @@ const ARGS: Record<string, string> = {
     checkPollIntervalMs: "number",
     sentinel: "SentinelSpec",
     verify: "string",
+    backup: "GroupBackup",
+    restoreFrom: "GroupRestore",
 };
 
 /** Every output of the component, with its type. */
@@ -80,6 +82,7 @@ const OUTPUTS: Record<string, string> = {
     sentinelEndpoints: "array<string>",
     sentinelMasterName: "string",
     sentinelClient: "SentinelClientRecipe",
+    backup: "BackupOutput",
 };
 
 describe("component schema (served to every Pulumi language)", function () {
