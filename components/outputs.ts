@@ -93,6 +93,8 @@ export interface ReplicationStatus {
     sentinels?: SentinelStatus[];
     /** The live configuration's generation the check verified: one more for each `up` that changed a live setting or the password. */
     configGeneration: number;
+    /** After restoreFrom: the keys every data node held when the check first passed. */
+    restoredKeys?: number;
 }
 
 /** redis:// (rediss:// with TLS) [default:<password>@]host:port, secret when it holds the password. */
@@ -175,5 +177,6 @@ export function replicationStatusOf(check: ReplicationCheck, plan: GroupPlan): p
         replicas: check.replicaStatus,
         sentinels: check.sentinelStatus,
         configGeneration: check.configGeneration,
+        restoredKeys: check.restoredKeys,
     });
 }

@@ -39,7 +39,14 @@ export class GroupStack {
         const started = performance.now();
         await pulumi.runtime.setMocks(this.backend.mocks, this.project, this.stack);
         const { RedisReplicationGroup } = await import("../components");
-        const group = new RedisReplicationGroup(name, args);
+        let group: RedisReplicationGroup;
+        try {
+            group = new RedisReplicationGroup(name, args);
+        } catch (err) {
+            // Bad input throws before anything exists: the up ends there, as the engine ends it.
+            await this.backend.endUp().catch(() => undefined);
+            throw err;
+        }
         const replication = await promiseOf(group.replication).catch(async (err: unknown) => {
             // The up ends all the same, as the engine ends it; what failed keeps its old state.
             await this.backend.endUp().catch(() => undefined);

@@ -43,10 +43,11 @@ export const replicationCheckProvider: pulumi.dynamic.ResourceProvider<Replicati
         const result = await verifyReplication(inputs);
         return { id: newId("replcheck"), outs: toOutputs(inputs, result) };
     },
-    async update(_id, _olds, news) {
+    async update(_id, olds, news) {
         // The restored keys only on the first run: by now the group may hold other data.
         const result = await verifyReplication({ ...news, restored: undefined });
-        return { outs: toOutputs(news, result) };
+        const restoredKeys = olds.restoredKeys ?? undefined;
+        return { outs: { ...toOutputs(news, result), ...(restoredKeys === undefined ? {} : { restoredKeys }) } };
     },
     async delete() {
         // Nothing to undo: the check only reads (and removes its own probe key).

@@ -30,6 +30,8 @@ export class ReplicationCheck extends pulumi.dynamic.Resource {
     declare readonly sentinelStatus: pulumi.Output<SentinelStatus[] | undefined>;
     /** The live configuration's generation the check verified. */
     declare readonly configGeneration: pulumi.Output<number>;
+    /** After a restore: the keys every data node held when the check first passed. */
+    declare readonly restoredKeys: pulumi.Output<number | undefined>;
 
     constructor(name: string, args: ReplicationCheckArgs, opts?: pulumi.CustomResourceOptions) {
         const props = {
@@ -41,6 +43,7 @@ export class ReplicationCheck extends pulumi.dynamic.Resource {
             currentMaster: undefined,
             currentMasterEndpoint: undefined,
             sentinelStatus: undefined,
+            restoredKeys: undefined,
             ...args,
             password: args.password === undefined ? undefined : pulumi.secret(args.password),
             tls: args.tls === undefined ? undefined : pulumi.secret(args.tls),

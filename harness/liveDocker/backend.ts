@@ -11,7 +11,7 @@
 // - It keeps the state the runs leave, so the program can run again: beginUp() starts the next
 //   `pulumi up`, whose registrations are diffed by the providers' rules and carried out in the
 //   engine's order (update/engine.ts); endUp() runs its deletes.
-// - teardown() removes everything that exists, newest first, as `pulumi destroy` would, except
+// - teardown() removes everything that exists, dependents first, as `pulumi destroy` would, except
 //   what retainOnDelete keeps. Images are kept (removeTestImages() clears them).
 // - A docker resource registered with `{ provider }` (a docker.Provider) lives on that provider's
 //   engine (its `host`): create, update, read-back and removal go there (provider.ts); without
@@ -24,7 +24,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { dockerClient } from "../docker";
 import { getNetwork } from "./network";
 import { Engines } from "./provider";
-import type { BackendContext, LiveBackend, LiveBackendOptions } from "./types";
+import type { BackendContext, LiveBackend, LiveBackendOptions, LiveObject } from "./types";
+import { deleteScheduled } from "./update/schedule";
 import { endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/engine";
 import { captureRegistrations, takeRegistration } from "./update/request";
 import type { StateEntry, UpdateStep } from "./update/types";
@@ -37,17 +38,26 @@ async function settle(pending: Set<Promise<unknown>>, timeoutMs: number): Promis
     clearTimeout(timer);
 }
 
-/** Removes every object that still exists, newest first; every failure is reported, the first one leading. */
-async function removeAll(ctx: BackendContext): Promise<void> {
+/**
+ * Removes every object that still exists: those in the state in the engine's delete order
+ * (dependents first, as `pulumi destroy` does, whatever was replaced since), then the rest newest
+ * first. Every failure is reported, the first one leading.
+ */
+async function removeAll(ctx: BackendContext, state: StateEntry[]): Promise<void> {
     const errors: string[] = [];
-    for (const o of [...ctx.objects].reverse()) {
-        if (o.removal !== undefined) continue;
+    const remove = async (o: LiveObject): Promise<void> => {
+        if (o.removal !== undefined) return;
         try {
             await removeObject(ctx, o);
         } catch (err) {
             errors.push(`teardown of ${o.made.type} "${o.made.name}" (${o.made.id}): ${(err as Error).message}`);
         }
-    }
+    };
+    await deleteScheduled(
+        state.filter((e) => e.object !== undefined),
+        (e) => remove(e.object!),
+    );
+    for (const o of [...ctx.objects].reverse()) await remove(o);
     if (errors.length > 0) throw new Error(errors.join("\n"));
 }
 
@@ -120,7 +130,7 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
         closed = true;
         // Let operations in flight finish (or fail), so what they made is recorded and removed too.
         await settle(pending, settleMs);
-        await removeAll(ctx);
+        await removeAll(ctx, [...new Map([...state, ...run.current]).values()]);
     }
     return { mocks, created: ctx.created, retained: ctx.retained, teardown, beginUp, endUp, engines: () => engines.all() };
 }

@@ -80,6 +80,7 @@ export function containerState(
         image: spec.image,
         hostname: info.Config.Hostname, // funcs.go:847
         command: info.Config.Cmd ?? undefined, // funcs.go:849
+        user: info.Config.User || undefined, // funcs.go:851
         restart: host.RestartPolicy?.Name ?? "no", // funcs.go:857
         memory: Math.floor((host.Memory ?? 0) / MB), // funcs.go:932
         memorySwap: swap > 0 ? Math.floor(swap / MB) : swap, // funcs.go:940-944

@@ -57,6 +57,7 @@ export const CONTAINER_RULES: RuleTable = {
     image: forceNew, // C:141-146, no DiffSuppressFunc
     hostname: { ...forceNew, computed: true }, // C:148-154
     command: { ...forceNew, computed: true }, // C:163-170
+    user: { ...forceNew, computed: true }, // C:181-194: a new "" suppresses the diff; Read stores Config.User (funcs.go:851)
     networksAdvanced: { ...forceNew, set: true, normalize: sortedField("aliases") }, // C:909-941, aliases a set too
     ports: { ...forceNew, equal: portsEqual }, // C:487-535
     volumes: { ...forceNew, set: true }, // C:434-481
