@@ -25,6 +25,8 @@ export function stateOf(type: string, inputs: Record<string, unknown>, name: str
     if (type === "random:index/randomPassword:RandomPassword") return { ...inputs, result: mockPassword(name) };
     if (type === `${DYNAMIC_PREFIX}/redis:NodeBoot`) return { ...inputs, boot: inputs.current };
     if (type === `${DYNAMIC_PREFIX}/redis:LiveConfig`) return { ...inputs, generation: 1, changed: [], admittedPassword: false };
+    if (type === `${DYNAMIC_PREFIX}/redis:RestoreSeed`)
+        return { ...inputs, restored: { file: inputs.file, keys: 1, expires: 0, alreadyExpired: 0 } };
     return { ...inputs };
 }
 

@@ -1,6 +1,8 @@
 // The component's resource graph under Pulumi's mock monitor: nothing is created, every
 // registration is recorded with its inputs, and the assertions read those records.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import { parseGoDuration } from "../../harness/liveDocker/container/body";
@@ -161,6 +163,14 @@ describe("RedisReplicationGroup (mocks)", function () {
         assert.deepStrictEqual(image?.inputs.build.args, { REDIS_BASE_IMAGE: "redis:7.2.5-alpine" });
         assert.strictEqual(image?.inputs.build.builderVersion, "BuilderV1");
         assert.strictEqual(image?.inputs.skipPush, true);
+    });
+
+    it("keeps docker/Dockerfile free of RUN: it builds on any base, a shell-less one too (the test base has a shell for the backup)", () => {
+        const dockerfile = fs.readFileSync(path.join(__dirname, "..", "..", "docker", "Dockerfile"), "utf8");
+        assert.deepStrictEqual(
+            dockerfile.split("\n").filter((l) => /^\s*RUN\b/i.test(l)),
+            [],
+        );
     });
 
     it("creates the network with the fixed subnet and gateway, labelled with the group", () => {
