@@ -123,5 +123,22 @@ function writeGoals(r: Omit<BenchResult, "goals">): Goal[] {
         measured: `${mh.lost_writes} of ${mh.acked_writes}`,
         pass: mh.lost_writes === 0,
     });
+    const b = r.backup;
+    if (b) {
+        goals.push({
+            id: "backup_master_forks",
+            goal: "the master's forks while backups are taken from a replica",
+            target: "0",
+            measured: `${b.master_forks} in ${b.runs} backups`,
+            pass: b.master_forks === 0,
+        });
+        goals.push({
+            id: "restored_keys",
+            goal: "keys on every node after a restore / keys backed up",
+            target: "all",
+            measured: `${b.restored_keys} of ${b.keys}`,
+            pass: b.restored_keys === b.keys,
+        });
+    }
     return goals;
 }

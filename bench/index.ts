@@ -15,6 +15,7 @@ import { measureLoad } from "./load";
 import { LIVE_IMAGES, LIVE_LABELS, measureLiveConfig } from "./liveConfig";
 import { measureTls, TLS_IMAGES, TLS_LABELS } from "./tls";
 import { measureMultihost, MULTIHOST_IMAGES, MULTIHOST_LABELS } from "./multihost";
+import { BACKUP_IMAGES, BACKUP_LABELS, measureBackup } from "./backup";
 import { measureRollout, ROLLOUT_IMAGES } from "./rollout";
 import { judge } from "./goals";
 import { consoleTable, updateReadme, writeResults } from "./report";
@@ -71,12 +72,13 @@ function cleanup(): Promise<void> {
             ...LIVE_LABELS,
             ...TLS_LABELS,
             ...MULTIHOST_LABELS,
+            ...BACKUP_LABELS,
         ]) {
             const left = await removeLeftovers(label).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
             if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
         }
         await removeProjectImage().catch((err: unknown) => log(`could not remove the project image: ${(err as Error).message}`));
-        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES, ...LIVE_IMAGES, ...TLS_IMAGES, ...MULTIHOST_IMAGES]) {
+        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES, ...LIVE_IMAGES, ...TLS_IMAGES, ...MULTIHOST_IMAGES, ...BACKUP_IMAGES]) {
             await dockerClient()
                 .getImage(tag)
                 .remove()
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
         const live = await measureLiveConfig(plan.rollouts, base, (line) => log(`live ${line}`)).finally(initPulumi);
         const tls = await measureTls(plan.rollouts, base, plan.getRequests, (line) => log(`tls ${line}`)).finally(initPulumi);
         const multihost = await measureMultihost(plan.rollouts, base, (line) => log(`multihost ${line}`)).finally(initPulumi);
+        const backup = await measureBackup(plan.rollouts, base, (line) => log(`backup ${line}`)).finally(initPulumi);
         const partial: Omit<BenchResult, "goals"> = {
             date: new Date().toISOString(),
             ...eng,
@@ -142,6 +145,7 @@ async function main(): Promise<void> {
             ...live,
             ...tls,
             ...multihost,
+            ...backup,
         };
         const result: BenchResult = { ...partial, goals: judge(partial) };
         const files = writeResults(result);

@@ -113,6 +113,19 @@ function multihostTable(r: BenchResult): string {
     ].join("\n");
 }
 
+function backupTable(r: BenchResult): string {
+    const b = r.backup;
+    const empty = r.deploy.find((d) => d.replicas === 2)?.tuned_ms.median;
+    return [
+        `| Backups and restore (${b.keys} keys, ${b.dataset_mb} MB) | figure |`,
+        "|---|---|",
+        `| one backup from a replica (${b.runs} runs): snapshot, redis-check-rdb, manifest | ${fmtMs(b.backup_ms)} |`,
+        `| the master's forks across them | ${b.master_forks} |`,
+        `| restore into a new 1+2 group with AOF on (${b.restores} runs): first container → check passing with the data | ${fmtMs(b.restore_ms)}${empty === undefined ? "" : ` (an empty 1+2: ${fmtMs(empty)})`} |`,
+        `| keys on every node after the restore | ${b.restored_keys} |`,
+    ].join("\n");
+}
+
 /** The Performance section's body (between the markers). */
 export function readmeSection(r: BenchResult): string {
     const notes = notesFor(r);
@@ -131,7 +144,9 @@ export function readmeSection(r: BenchResult): string {
             "TLS ([bench/tls.ts](bench/tls.ts)) deploys a 1+2 group with TLS and client certificates required beside a plaintext one, alternately, runs redis-benchmark GET on both masters side by side, " +
             "and rotates the certificate of a 1+2 group with 3 sentinels under the Sentinel writer and the link watcher; its certificates are made for the run. " +
             "Three hosts ([bench/multihost.ts](bench/multihost.ts)) deploys a 1+2 group with 3 sentinels on three simulated hosts ([harness/hosts](harness/hosts): a network namespace and a dockerd each) beside the same group on the local engine, alternately, " +
-            "then stops the engine of the current master's host under the Sentinel writer, times it until a master on another host acknowledges a write, and starts the host again.",
+            "then stops the engine of the current master's host under the Sentinel writer, times it until a master on another host acknowledges a write, and starts the host again. " +
+            "Backups ([bench/backup.ts](bench/backup.ts)) fill a 1+2 group with about 100 MB of incompressible values, take backups one after another through its backup container while counting the master's forks, " +
+            "then restore the newest into a new group with AOF on, timed from its first container to the check passing with the data.",
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
@@ -153,6 +168,7 @@ export function readmeSection(r: BenchResult): string {
         tlsTable(r),
         "",
         ...(r.multihost ? [multihostTable(r), ""] : []),
+        ...(r.backup ? [backupTable(r), ""] : []),
         ...(notes.length > 0 ? ["What is behind the figures (misses, and stalls a median can hide):", "", ...notes, ""] : []),
         END,
     ].join("\n");

@@ -8,6 +8,7 @@ import type { Lag, RoundTrip, Throughput } from "./load";
 import type { LiveConfigResult } from "./liveConfig";
 import type { TlsResult } from "./tls";
 import type { MultihostResult } from "./multihost";
+import type { BackupResult } from "./backup";
 import type { RolloutRow } from "./rollout";
 import type { Stats } from "./stats";
 
@@ -47,6 +48,8 @@ export interface BenchResult {
     cert_rotation: TlsResult["cert_rotation"];
     /** A 1+2 group with 3 sentinels on three simulated hosts: deploy beside one engine's, and the loss of the master's host under a writer. */
     multihost: MultihostResult["multihost"];
+    /** About 100 MB backed up from a replica run after run, the master's forks counted; restores into a new group with AOF on. */
+    backup: BackupResult["backup"];
     goals: Goal[];
 }
 
