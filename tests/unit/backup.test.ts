@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import { GroupConfigError, parseGroupConfig } from "../../config";
 import { durationSeconds } from "../../config/backup";
-import { renderBackupEnv } from "../../components/backup";
+import { backupOutputOf, renderBackupEnv } from "../../components/backup";
+import { preflightTargets } from "../../components/targets";
 import { checkedRestoreFile } from "../../components/restore";
 import { argsOfStack } from "../../components/spec";
 import { promiseOf } from "../../harness/pulumi";
@@ -184,6 +185,33 @@ describe("the backup runner's settings", () => {
             'BACKUP_TLS_ARGS=""',
             "",
         ]);
+    });
+});
+
+describe("backups with several hosts", () => {
+    const HOSTS = { a: { address: "10.231.0.11" }, b: { address: "10.231.0.12" }, c: { address: "10.231.0.13" } };
+    const plan = parseGroupConfig({ name: "mh", hosts: HOSTS, backup: BACKUP });
+
+    it("runs the backup container on the host of replica-1, which the files land on and the manifest names", () => {
+        const env = renderBackupEnv(plan, plan.backup!, "pw").split("\n");
+        assert.ok(
+            env.includes('BACKUP_SOURCES="replica-1=10.231.0.12:6381 replica-2=10.231.0.13:6382 master=10.231.0.11:6380"'),
+            env.join("\n"),
+        );
+        assert.ok(env.includes("BACKUP_HOST=b"));
+        assert.deepStrictEqual(backupOutputOf(plan), { dir: BACKUP.dir, every: "1h", keep: 7, host: "b" });
+    });
+
+    it("has host b's preflight check the backup container's name and address, and no other host's", () => {
+        const on = (host: string) =>
+            preflightTargets(
+                plan,
+                undefined,
+                plan.hosts!.find((h) => h.name === host),
+            );
+        assert.ok(on("b").names.containers.includes("mh-backup"));
+        assert.ok(on("b").ips.some((ip) => ip.path === "backup"));
+        assert.ok(!on("a").names.containers.includes("mh-backup") && !on("c").names.containers.includes("mh-backup"));
     });
 });
 
