@@ -107,7 +107,7 @@ export const finalBackupProvider: pulumi.dynamic.ResourceProvider<FinalBackupInp
             await takeBackup(props, "final");
         } catch (err) {
             throw new Error(
-                `the final backup failed, so no node was removed: ${(err as Error).message}` +
+                `the final backup failed, so nothing it guards was removed: ${(err as Error).message}` +
                     " (to go without it, set backup.final: false and run pulumi up first)",
             );
         }
