@@ -273,3 +273,42 @@ describe("backup 6: a TLS group with client certificates required: the runner ba
         assert.ok(checked.ok, checked.output);
     });
 });
+
+describe("backup 7: turning backups off for a running group: final: false first, then without backup", function () {
+    this.timeout(300_000);
+    const s = scenario(7, BK);
+    const dir = path.join(ROOT, "bk7");
+    const backup = { every: "1h", keep: 2, dir };
+    before(async function () {
+        await s.start(this);
+        await s.up(s.args({ backup }));
+    });
+    after(async () => s.destroy());
+
+    it("in one step, the final backup fails for want of its user, naming it, and the backup container stays", async () => {
+        const message = await failingUp(() => s.up(s.args()));
+        assert.match(message, /the final backup failed, so nothing it guards was removed: .*WRONGPASS/);
+        assert.ok((await dockerClient().getContainer("rr-bk-7-backup").inspect()).State.Running);
+    });
+
+    it("with final: false first, the next up removes the backup container, the user and no node", async () => {
+        await s.up(s.args({ backup: { ...backup, final: false } }));
+        const ids = async () =>
+            Promise.all(
+                ["master", "replica-1", "replica-2"].map(async (n) => (await dockerClient().getContainer(`rr-bk-7-${n}`).inspect()).Id),
+            );
+        const before = await ids();
+        const { steps } = await s.up(s.args());
+        assert.deepStrictEqual(opsOf(steps, (x) => x.op === "delete").sort(), [
+            "delete bk7-backup",
+            "delete bk7-backup-dir",
+            "delete bk7-backup-password",
+            "delete bk7-final-backup",
+            "delete bk7-rollout-backup",
+        ]);
+        assert.deepStrictEqual(await ids(), before);
+        const users = await withClient(s.masterPort, s.admin, (c) => c.call("ACL", "USERS") as Promise<string[]>, ADMIN);
+        assert.ok(!users.includes("backup"), users.join(", "));
+        assert.deepStrictEqual(manifestOf(dir, "rr-bk-7"), [], "no backup was taken");
+    });
+});
