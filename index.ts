@@ -18,3 +18,4 @@ export const adminPassword = redis.adminPassword;
 export const replication = redis.replication;
 export const sentinelEndpoints = redis.sentinelEndpoints;
 export const sentinelClient = redis.sentinelClient;
+export const backup = redis.backup;

@@ -20,6 +20,15 @@ async function takeBackup(inputs: BackupRunInputs, kind: string): Promise<string
     return lastLine(res.stdout);
 }
 
+/** takeBackup, or a failure that says what it held back and how to go without it. */
+async function guardedBackup(inputs: BackupRunInputs, kind: string, heldBack: string, without: string): Promise<string> {
+    try {
+        return await takeBackup(inputs, kind);
+    } catch (err) {
+        throw new Error(`the ${kind} backup failed, so ${heldBack}: ${(err as Error).message} (${without})`);
+    }
+}
+
 /**
  * backup.dir on its host: made if missing (Docker makes a missing bind source, root's), given to
  * uid 999 when it is root's and empty, then written to as uid 999. Runs in one-off containers of
@@ -80,14 +89,8 @@ export const rolloutBackupProvider: pulumi.dynamic.ResourceProvider<RolloutBacku
     },
     async update(_id, olds, news) {
         if (olds.fingerprint === news.fingerprint) return { outs: { ...news, lastBackup: olds.lastBackup } };
-        try {
-            return { outs: { ...news, lastBackup: await takeBackup(news, "rollout") } };
-        } catch (err) {
-            throw new Error(
-                `the backup before this rollout replaces the master failed, so no node was replaced: ${(err as Error).message}` +
-                    " (backup.beforeRollout: false rolls out without it)",
-            );
-        }
+        const lastBackup = await guardedBackup(news, "rollout", "no node was replaced", "backup.beforeRollout: false rolls out without it");
+        return { outs: { ...news, lastBackup } };
     },
 };
 
@@ -103,13 +106,11 @@ export const finalBackupProvider: pulumi.dynamic.ResourceProvider<FinalBackupInp
     },
     async delete(_id, props) {
         if (!props.enabled) return;
-        try {
-            await takeBackup(props, "final");
-        } catch (err) {
-            throw new Error(
-                `the final backup failed, so nothing it guards was removed: ${(err as Error).message}` +
-                    " (to go without it, set backup.final: false and run pulumi up first)",
-            );
-        }
+        await guardedBackup(
+            props,
+            "final",
+            "nothing it guards was removed",
+            "to go without it, set backup.final: false and run pulumi up first",
+        );
     },
 };

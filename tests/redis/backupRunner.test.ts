@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import type { ManifestEntry } from "../../harness/backups";
 import { pollUntil } from "../../harness/poll";
 import { withClient } from "../../harness/redisClient";
 import { Group, infoReplication, RedisFleet, RedisNode, requireRedisServer, startGroup } from "../support/redisProcesses";
@@ -115,21 +116,6 @@ function closedPort(): Promise<number> {
             srv.close(() => resolve(port));
         });
     });
-}
-
-interface ManifestEntry {
-    file: string;
-    group: string;
-    kind: string;
-    time: string;
-    node: string;
-    endpoint: string;
-    host: string | null;
-    bytes: number;
-    keys: number;
-    replId: string | null;
-    replOffset: number | null;
-    tookMs: number;
 }
 
 function readManifest(dir: string): ManifestEntry[] {
