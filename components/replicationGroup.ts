@@ -17,9 +17,8 @@ import { backupCredential, groupCredentials } from "./credentials";
 import { BACKUP_USER_RULES, backupOutputOf, createBackupContainer, createFinalBackup, createRolloutBackup, dockerOfHost } from "./backup";
 import type { BackupOutput } from "./backup";
 import { nodeFingerprint } from "./boot";
-import { checkedRestoreFile, createRestoreSeed, RestoreSeed } from "./restore";
-import type { DataTarget } from "./restore/types";
-import type { RestoredKeys } from "./replicationCheck/types";
+import { checkedRestoreFile, restoreSeeder } from "./restore";
+import type { RestoredKeys } from "./restore";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
 import type { LiveConfigArgs, Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
@@ -152,25 +151,19 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         };
         // Before the first node of a rollout that replaces the master.
         const rolloutBackup = backup && createRolloutBackup(backup, nodeFingerprint(nodeCtx, plan.master, ""));
-        let seed: RestoreSeed | undefined;
-        const seedMaster =
+        const restore =
             restoreFile === undefined
                 ? undefined
-                : (target: pulumi.Input<DataTarget>, dependsOn: pulumi.Resource[]) =>
-                      (seed = createRestoreSeed(
-                          {
-                              name,
-                              plan,
-                              parent: this,
-                              file: restoreFile,
-                              image: infra.place(plan.master).image,
-                              docker: dockerOfHost(plan, plan.master.host, hostProviders),
-                          },
-                          target,
-                          dependsOn,
-                      ));
-        const nodes = createNodes({ ...nodeCtx, before: rolloutBackup ? [live, rolloutBackup] : [live], seedMaster });
-        const check = this.verify(name, plan, nodes, live, { password, admin }, seed?.restored);
+                : restoreSeeder({
+                      name,
+                      plan,
+                      parent: this,
+                      file: restoreFile,
+                      image: infra.place(plan.master).image,
+                      docker: dockerOfHost(plan, plan.master.host, hostProviders),
+                  });
+        const nodes = createNodes({ ...nodeCtx, before: rolloutBackup ? [live, rolloutBackup] : [live], seedMaster: restore?.seedMaster });
+        const check = this.verify(name, plan, nodes, live, { password, admin }, restore?.restored());
         if (backup) {
             // Once the master is back in the group; the final backup after everything that runs.
             const container = createBackupContainer(backup, [nodes.rejoins[nodes.rejoins.length - 1]!]);

@@ -1,6 +1,9 @@
 // The check's public shapes: what the resource takes, what its provider receives, and what it reports.
 import type * as pulumi from "@pulumi/pulumi";
+import type { RestoredKeys } from "../restore/types";
 import type { TlsClient } from "../tls";
+
+export type { RestoredKeys };
 
 /** One replica the check must find linked. */
 export interface ReplicaTarget {
@@ -77,16 +80,6 @@ export interface ReplicationCheckArgs {
     verifyToken?: pulumi.Input<string>;
     /** After a restore: what the file held. The check's first run proves every node holds as many keys. */
     restored?: pulumi.Input<RestoredKeys>;
-}
-
-/** What a restored file held, as redis-check-rdb counted it. */
-export interface RestoredKeys {
-    file: string;
-    keys: number;
-    /** Keys with an expiry. */
-    expires: number;
-    /** Keys already expired when the file was judged: a master drops them as it loads. */
-    alreadyExpired: number;
 }
 
 /** The plain values the provider's methods receive. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GroupPlan } from "../../config";
 import { groupLabels, LABEL_KEYS } from "../nodes";
 import { RestoreSeed } from "./resource";
-import type { DataLayout, DataTarget } from "./types";
+import type { DataLayout, DataTarget, RestoredKeys } from "./types";
 
 /** The master's data directory layout, from redisConfig where it names the files, else Redis's defaults. */
 export function dataLayout(plan: GroupPlan): DataLayout {
@@ -26,6 +26,15 @@ export interface RestoreContext {
     image: pulumi.Input<string>;
     docker: pulumi.Input<string | undefined>;
     provider?: pulumi.ProviderResource;
+}
+
+/** The master's seeder for createNodes, and, once it ran, what the seed found in the file (for the check). */
+export function restoreSeeder(ctx: RestoreContext): {
+    seedMaster: (target: pulumi.Input<DataTarget>, after: pulumi.Resource[]) => RestoreSeed;
+    restored: () => pulumi.Output<RestoredKeys> | undefined;
+} {
+    let seed: RestoreSeed | undefined;
+    return { seedMaster: (target, after) => (seed = createRestoreSeed(ctx, target, after)), restored: () => seed?.restored };
 }
 
 /** The seed of the master's data directory; the master's container depends on it. */
