@@ -83,14 +83,18 @@ export function readBackup(ctx: NodeContext, value: unknown, data: { master: Nod
 
 /**
  * The backup container's static IP: the highest free host address below the sentinels' default
- * range, so that neither data nodes (counting up) nor sentinels (counting down) ever move onto it.
- * Undefined without a known subnet: Docker then picks one.
+ * range, so that neither data nodes (counting up) nor sentinels (counting down) ever move onto it;
+ * in a subnet too small for that, the highest free one. Undefined without a known subnet: Docker
+ * then picks one.
  */
 function backupIp(ctx: NodeContext): string | undefined {
     const { cidr } = ctx.network;
     if (!cidr) return undefined;
-    for (let ip = cidr.base + cidr.size - 2 - MAX_SENTINELS; ip > cidr.base; ip--) {
-        if (isHost(cidr, ip) && ip !== ctx.network.gatewayInt && !ctx.book.hasIp(ip)) {
+    const top = cidr.base + cidr.size - 2;
+    const free = (ip: number) => isHost(cidr, ip) && ip !== ctx.network.gatewayInt && !ctx.book.hasIp(ip);
+    for (const from of [top - MAX_SENTINELS, top]) {
+        for (let ip = from; ip > cidr.base; ip--) {
+            if (!free(ip)) continue;
             ctx.book.claimIp(intToIp(ip), "backup");
             return intToIp(ip);
         }

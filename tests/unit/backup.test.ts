@@ -72,6 +72,8 @@ describe("backup and restoreFrom in the config", () => {
             parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, replicas: [{ ip: "10.89.0.245", hostPort: 6381 }], backup: BACKUP }).backup!.ip,
             "10.89.0.244",
         );
+        const small = parseGroupConfig({ network: { subnet: "10.9.0.0/29" }, replicaCount: 2, backup: BACKUP });
+        assert.strictEqual(small.backup!.ip, "10.9.0.6", "a subnet without room below the sentinels' range: the highest free address");
     });
 
     it("reports every problem at once, each with its property path", () => {
