@@ -16,7 +16,10 @@ export function checkedRestoreFile(plan: GroupPlan, restore: RestorePlan): strin
     const maxVersion = redis === undefined ? undefined : rdbVersionOf(redis);
     const { problems } = rdbProblems(found.file, { maxVersion });
     if (problems.length > 0) {
-        throw new GroupConfigError(problems.map((reason) => ({ propertyPath: at, reason: `${found.file} ${reason}` })));
+        // restoreFrom stays in a program after its restore, while retention may prune the file.
+        const gone = (reason: string) =>
+            reason === "does not exist" ? `${reason} (if the group was restored from it already, remove restoreFrom)` : reason;
+        throw new GroupConfigError(problems.map((reason) => ({ propertyPath: at, reason: `${found.file} ${gone(reason)}` })));
     }
     return found.file;
 }

@@ -139,7 +139,10 @@ describe("the restore file, judged on this machine before anything exists", () =
 
     it("takes a good RDB, and refuses a missing file, a text file, and one from a newer Redis than the image's tag", () => {
         assert.strictEqual(judged({ file: FIXTURE }), FIXTURE);
-        assert.strictEqual(judged({ file: path.join(dir, "none.rdb") }), `restoreFrom.file: ${path.join(dir, "none.rdb")} does not exist`);
+        assert.strictEqual(
+            judged({ file: path.join(dir, "none.rdb") }),
+            `restoreFrom.file: ${path.join(dir, "none.rdb")} does not exist (if the group was restored from it already, remove restoreFrom)`,
+        );
         fs.writeFileSync(path.join(dir, "text.rdb"), "hello\n");
         assert.match(judged({ file: path.join(dir, "text.rdb") }), /^restoreFrom\.file: \S+text\.rdb is not an RDB file/);
         // The fixture is RDB 10 (Redis 7.0): an image of Redis 6.2 reads up to 9.
