@@ -19,3 +19,4 @@ export const replication = redis.replication;
 export const sentinelEndpoints = redis.sentinelEndpoints;
 export const sentinelClient = redis.sentinelClient;
 export const backup = redis.backup;
+export const metrics = redis.metrics;

@@ -140,5 +140,15 @@ function writeGoals(r: Omit<BenchResult, "goals">): Goal[] {
             pass: b.restored_keys === b.keys,
         });
     }
+    const m = r.metrics;
+    if (m) {
+        goals.push({
+            id: "metrics_overhead",
+            goal: "GET throughput lost to the exporter's scrapes every second (1+2, 3 sentinels)",
+            target: "≤ 5 %",
+            measured: `${m.overhead_pct} %`,
+            pass: m.overhead_pct <= 5,
+        });
+    }
     return goals;
 }

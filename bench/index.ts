@@ -16,6 +16,7 @@ import { LIVE_IMAGES, LIVE_LABELS, measureLiveConfig } from "./liveConfig";
 import { measureTls, TLS_IMAGES, TLS_LABELS } from "./tls";
 import { measureMultihost, MULTIHOST_IMAGES, MULTIHOST_LABELS } from "./multihost";
 import { BACKUP_IMAGES, BACKUP_LABELS, measureBackup } from "./backup";
+import { measureMetrics, METRICS_IMAGES, METRICS_LABELS } from "./metrics";
 import { measureRollout, ROLLOUT_IMAGES } from "./rollout";
 import { judge } from "./goals";
 import { consoleTable, updateReadme, writeResults } from "./report";
@@ -73,12 +74,21 @@ function cleanup(): Promise<void> {
             ...TLS_LABELS,
             ...MULTIHOST_LABELS,
             ...BACKUP_LABELS,
+            ...METRICS_LABELS,
         ]) {
             const left = await removeLeftovers(label).catch((err: unknown) => [`(removeLeftovers failed: ${(err as Error).message})`]);
             if (left.length > 0) log(`removed leftovers: ${left.join("; ")}`);
         }
         await removeProjectImage().catch((err: unknown) => log(`could not remove the project image: ${(err as Error).message}`));
-        for (const tag of [FAILOVER_IMAGE, ...ROLLOUT_IMAGES, ...LIVE_IMAGES, ...TLS_IMAGES, ...MULTIHOST_IMAGES, ...BACKUP_IMAGES]) {
+        for (const tag of [
+            FAILOVER_IMAGE,
+            ...ROLLOUT_IMAGES,
+            ...LIVE_IMAGES,
+            ...TLS_IMAGES,
+            ...MULTIHOST_IMAGES,
+            ...BACKUP_IMAGES,
+            ...METRICS_IMAGES,
+        ]) {
             await dockerClient()
                 .getImage(tag)
                 .remove()
@@ -119,6 +129,7 @@ async function main(): Promise<void> {
         const tls = await measureTls(plan.rollouts, base, plan.getRequests, (line) => log(`tls ${line}`)).finally(initPulumi);
         const multihost = await measureMultihost(plan.rollouts, base, (line) => log(`multihost ${line}`)).finally(initPulumi);
         const backup = await measureBackup(plan.rollouts, base, (line) => log(`backup ${line}`)).finally(initPulumi);
+        const metrics = await measureMetrics(plan.rollouts, base, plan.getRequests, (line) => log(`metrics ${line}`)).finally(initPulumi);
         const partial: Omit<BenchResult, "goals"> = {
             date: new Date().toISOString(),
             ...eng,
@@ -146,6 +157,7 @@ async function main(): Promise<void> {
             ...tls,
             ...multihost,
             ...backup,
+            ...metrics,
         };
         const result: BenchResult = { ...partial, goals: judge(partial) };
         const files = writeResults(result);

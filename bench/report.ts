@@ -126,6 +126,16 @@ function backupTable(r: BenchResult): string {
     ].join("\n");
 }
 
+function metricsTable(r: BenchResult): string {
+    const m = r.metrics;
+    return [
+        `| Metrics (${m.runs} runs, alternately) | figure |`,
+        "|---|---|",
+        `| one scrape of every target (3 data nodes, 3 sentinels) through the exporter | ${fmtMs(m.scrape_ms)} |`,
+        `| GET on the master, redis-benchmark, scraped every second / not scraped | ${m.get_rps_with} / ${m.get_rps_without} rps (${m.overhead_pct} % lower) |`,
+    ].join("\n");
+}
+
 /** The Performance section's body (between the markers). */
 export function readmeSection(r: BenchResult): string {
     const notes = notesFor(r);
@@ -146,7 +156,8 @@ export function readmeSection(r: BenchResult): string {
             "Three hosts ([bench/multihost.ts](bench/multihost.ts)) deploys a 1+2 group with 3 sentinels on three simulated hosts ([harness/hosts](harness/hosts): a network namespace and a dockerd each) beside the same group on the local engine, alternately, " +
             "then stops the engine of the current master's host under the Sentinel writer, times it until a master on another host acknowledges a write, and starts the host again. " +
             "Backups ([bench/backup.ts](bench/backup.ts)) fill a 1+2 group with about 100 MB of incompressible values, take backups one after another through its backup container while counting the master's forks, " +
-            "then restore the newest into a new group with AOF on, timed from its first container to the check passing with the data.",
+            "then restore the newest into a new group with AOF on, timed from its first container to the check passing with the data. " +
+            "Metrics ([bench/metrics.ts](bench/metrics.ts)) runs redis-benchmark GET on a 1+2 group's master while every node and sentinel is scraped once a second through the group's exporter, and without the scrapes, alternately.",
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
@@ -169,6 +180,7 @@ export function readmeSection(r: BenchResult): string {
         "",
         ...(r.multihost ? [multihostTable(r), ""] : []),
         ...(r.backup ? [backupTable(r), ""] : []),
+        ...(r.metrics ? [metricsTable(r), ""] : []),
         ...(notes.length > 0 ? ["What is behind the figures (misses, and stalls a median can hide):", "", ...notes, ""] : []),
         END,
     ].join("\n");

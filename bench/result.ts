@@ -9,6 +9,7 @@ import type { LiveConfigResult } from "./liveConfig";
 import type { TlsResult } from "./tls";
 import type { MultihostResult } from "./multihost";
 import type { BackupResult } from "./backup";
+import type { MetricsResult } from "./metrics";
 import type { RolloutRow } from "./rollout";
 import type { Stats } from "./stats";
 
@@ -50,6 +51,8 @@ export interface BenchResult {
     multihost: MultihostResult["multihost"];
     /** About 100 MB backed up from a replica run after run, the master's forks counted; restores into a new group with AOF on. */
     backup: BackupResult["backup"];
+    /** GET throughput on a 1+2 group's master with every target scraped once a second, and without, alternately. */
+    metrics: MetricsResult["metrics"];
     goals: Goal[];
 }
 

@@ -83,11 +83,13 @@ export function aclSettings(
     plan: Pick<GroupPlan, "disabledCommands">,
     creds: GroupCredentials,
     configured: Record<string, string> = {},
+    sentinelUsers?: Record<string, string>,
 ): AclSettings {
     return {
         defaultRules: defaultUserRules(plan),
         users: { ...builtInUsers(creds), ...configured },
         sentinelAdmin: adminUser(creds),
+        ...(sentinelUsers === undefined ? {} : { sentinelUsers }),
         replication: { username: REPLICATION_USER, password: creds.replication },
         sentinel: { username: SENTINEL_USER, password: creds.sentinel },
     };

@@ -88,6 +88,20 @@ export interface GroupRestore {
     latest?: boolean;
 }
 
+/** Prometheus metrics: a redis_exporter per Docker engine scraping every node and sentinel, and alert rules for the group. */
+export interface GroupMetrics {
+    /** Default true when metrics is given; false turns it off. */
+    enabled?: boolean;
+    /** The redis_exporter image. Default a pinned oliver006/redis_exporter. */
+    image?: string;
+    /** Host port the exporter is published on. Default 9121. */
+    hostPort?: number;
+    /** Address the exporter is published on (one engine only). Default hostIp. */
+    hostIp?: string;
+    /** Byte lag (master offset minus replica offset) above which RedisReplicaLagging fires. Default 16 MiB. */
+    lagBytes?: number;
+}
+
 /** Arguments for a replication group. Give `replicas` or `replicaCount`, not both. */
 export interface RedisReplicationGroupArgs {
     /** Prefix of container, network and volume names; a valid Docker name. Default the resource's name. */
@@ -144,4 +158,6 @@ export interface RedisReplicationGroupArgs {
     backup?: GroupBackup;
     /** Seed a new group's master from an RDB file; the check then proves every node holds its keys. Refused for a running group. */
     restoreFrom?: GroupRestore;
+    /** Prometheus metrics for every node and sentinel, with file_sd targets and alert rules as outputs. Default off. */
+    metrics?: GroupMetrics;
 }

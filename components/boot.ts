@@ -62,11 +62,12 @@ export function nodeFingerprint(ctx: NodeContext, node: NodePlan, follows: pulum
 export function bootOf(ctx: NodeContext, node: NodePlan, fingerprint: pulumi.Output<string>): pulumi.Output<BootSettings> {
     const live = node.role === "sentinel" ? {} : splitSettings(ctx.plan).live;
     const defaultRules = node.role === "sentinel" ? undefined : defaultUserRules(ctx.plan);
-    const current = pulumi.all([ctx.password, ctx.users, ctx.tls]).apply(([password, users, tls]) => ({
+    const current = pulumi.all([ctx.password, ctx.users, ctx.tls, ctx.sentinelUsers]).apply(([password, users, tls, sentinelUsers]) => ({
         password,
         live,
         defaultRules,
-        users: node.role === "sentinel" ? undefined : users,
+        // A sentinel's own users beside admin (the metrics user), when the group has any.
+        users: node.role === "sentinel" ? sentinelUsers : users,
         tls,
     }));
     return new NodeBoot(`${ctx.name}-${node.key}-boot`, { fingerprint, current }, { parent: ctx.parent, dependsOn: ctx.preflight }).boot;

@@ -1,5 +1,5 @@
-// The passwords of the group's own users (admin, replication, sentinel, and backup when the group
-// takes backups), generated once per group by @pulumi/random and kept, secret, in state. They are
+// The passwords of the group's own users (admin, replication, sentinel, and backup or metrics when the
+// group has them), generated once per group by @pulumi/random and kept, secret, in state. They are
 // not derived from the group's password: an application that has that one must not be able to
 // work out the admin's.
 import * as pulumi from "@pulumi/pulumi";
@@ -17,7 +17,7 @@ export function groupCredentials(name: string, opts: pulumi.CustomResourceOption
     return pulumi.secret(passwords.apply(([admin, replication, sentinel]) => ({ admin, replication, sentinel })));
 }
 
-/** The backup user's password, generated once when the group takes backups; secret. */
-export function backupCredential(name: string, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-    return pulumi.secret(new random.RandomPassword(`${name}-backup-password`, { length: PASSWORD_LENGTH, special: false }, opts).result);
+/** The password of a user the group has only with a feature on (backup, metrics), generated once; secret. */
+export function featureCredential(name: string, user: string, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    return pulumi.secret(new random.RandomPassword(`${name}-${user}-password`, { length: PASSWORD_LENGTH, special: false }, opts).result);
 }

@@ -54,6 +54,8 @@ export interface NodeContext {
     creds: pulumi.Output<GroupCredentials>;
     /** The configured users' full rules (passwords hashed), by name (secret). */
     users: pulumi.Output<Record<string, string>>;
+    /** The sentinels' users beside admin (the metrics user), by name (secret); undefined when there are none. */
+    sentinelUsers?: pulumi.Output<Record<string, string>>;
     /** The group's TLS certificate, key and CA (secret), when it has TLS. */
     tls?: pulumi.Output<TlsPem>;
     /** How the rollout connects: the admin user, its password secret, over TLS when the group has it. */
@@ -136,7 +138,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         nodeContainer(ctx, node, {
             config: {
                 file: SENTINEL_CONF_PATH,
-                ...bootFiles(ctx, node, monitor, (secrets, at) => renderSentinelConf(node, plan, secrets, at)),
+                ...bootFiles(ctx, node, monitor, (secrets, at, boot) => renderSentinelConf(node, plan, secrets, at, boot.users)),
             },
             internalPort: SENTINEL_PORT,
             healthcheck: healthcheckFor(plan, SENTINEL_HEALTHCHECK_TEST),

@@ -158,7 +158,13 @@ export const SENTINEL_CONF_PATH = "/data/sentinel.conf";
  * master to monitor, defaults to the plan's master: after a failover, a new sentinel must start
  * from the master as it is.
  */
-export function renderSentinelConf(node: NodePlan, plan: GroupPlan, secrets: NodeSecrets, monitor?: string): string {
+export function renderSentinelConf(
+    node: NodePlan,
+    plan: GroupPlan,
+    secrets: NodeSecrets,
+    monitor?: string,
+    users: Record<string, string> = {},
+): string {
     const sentinel = plan.sentinel;
     const { password, creds } = secrets;
     if (!sentinel) throw new Error(`${plan.name}: renderSentinelConf needs group.sentinel`);
@@ -172,6 +178,7 @@ export function renderSentinelConf(node: NodePlan, plan: GroupPlan, secrets: Nod
         HEALTHCHECK_USER_LINE,
         "# The check, the live configuration and the rollout log in as admin, as on the data nodes.",
         `user ${ADMIN_USER} ${adminUser(creds)}`,
+        ...Object.entries(users).map(([user, rules]) => `user ${user} ${rules}`),
         // Containers keep their IPs, so sentinels and nodes are announced by IP; no hostnames.
         "sentinel resolve-hostnames no",
         ...announceLines(plan, node),

@@ -13,7 +13,9 @@ import {
 } from "../config";
 import { aclSettings, ADMIN_USER, configuredUsers, GroupCredentials, hashedPassword } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
-import { backupCredential, groupCredentials } from "./credentials";
+import { featureCredential, groupCredentials } from "./credentials";
+import { createExporters, fileSdOf, METRICS_SENTINEL_RULES, METRICS_USER, METRICS_USER_RULES, metricsTargets, rulesOf } from "./metrics";
+import type { MetricsTarget } from "./metrics";
 import { BACKUP_USER_RULES, backupOutputOf, createBackupContainer, createFinalBackup, createRolloutBackup, dockerOfHost } from "./backup";
 import type { BackupOutput } from "./backup";
 import { nodeFingerprint } from "./boot";
@@ -89,6 +91,8 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     public readonly sentinelClient: pulumi.Output<SentinelClientRecipe | undefined>;
     /** Where backups land and how often: dir, every, keep, and with hosts the host; undefined without backup. */
     public readonly backup: pulumi.Output<BackupOutput | undefined>;
+    /** With metrics: every node's scrape target, the same as Prometheus file_sd JSON, and the group's alert rules (YAML); undefined without. */
+    public readonly metrics: pulumi.Output<MetricsOutput | undefined>;
 
     constructor(name: string, args: RedisReplicationGroupArgs, opts?: RedisReplicationGroupOptions) {
         const { hostProviders = {}, ...componentOpts } = opts ?? {};
@@ -112,14 +116,19 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.networkName = infra.networkName;
         this.subnet = pulumi.output(plan.network.subnet);
 
-        const { creds, users, admin, backupPassword } = groupAccess(name, plan, { users: args.users, tls: tls.pem }, after);
+        const { creds, users, admin, backupPassword, metricsPassword, sentinelUsers } = groupAccess(
+            name,
+            plan,
+            { users: args.users, tls: tls.pem },
+            after,
+        );
         const live = new LiveConfig(
             `${name}-live-config`,
             {
                 ...liveTargetsOn(plan, hostProviders),
                 settings: splitSettings(plan).live,
                 password,
-                acl: pulumi.all([creds, users]).apply(([c, u]) => aclSettings(plan, c, u)),
+                acl: pulumi.all([creds, users, sentinelUsers]).apply(([c, u, su]) => aclSettings(plan, c, u, su)),
                 admin: loginOf(admin),
                 tls: admin.tls,
             },
@@ -137,6 +146,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             admin,
             before: [live],
             preflight,
+            sentinelUsers,
         };
         const backup = plan.backup && {
             name,
@@ -164,6 +174,18 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                   });
         const nodes = createNodes({ ...nodeCtx, before: rolloutBackup ? [live, rolloutBackup] : [live], seedMaster: restore?.seedMaster });
         const check = this.verify(name, plan, nodes, live, { password, admin }, restore?.restored());
+        if (plan.metrics) {
+            // Once every node runs: the first scrape finds them all.
+            createExporters({
+                name,
+                plan,
+                parent: this,
+                place: infra.place,
+                password: metricsPassword!,
+                tls: tls.pem,
+                after: [nodes.rejoins[nodes.rejoins.length - 1]!, ...nodes.sentinels],
+            });
+        }
         if (backup) {
             // Once the master is back in the group; the final backup after everything that runs.
             const container = createBackupContainer(backup, [nodes.rejoins[nodes.rejoins.length - 1]!]);
@@ -185,6 +207,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
         this.sentinelClient = clientTls.apply((t) => sentinelRecipe(plan, t));
         this.backup = pulumi.output(backupOutputOf(plan));
+        this.metrics = pulumi.output(metricsOutputOf(plan));
 
         this.registerOutputs({
             masterEndpoint: this.masterEndpoint,
@@ -203,6 +226,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             sentinelMasterName: this.sentinelMasterName,
             sentinelClient: this.sentinelClient,
             backup: this.backup,
+            metrics: this.metrics,
         });
     }
 
@@ -298,18 +322,44 @@ function groupAccess(
     users: pulumi.Output<Record<string, string>>;
     admin: ToolAccess;
     backupPassword?: pulumi.Output<string>;
+    metricsPassword?: pulumi.Output<string>;
+    sentinelUsers?: pulumi.Output<Record<string, string>>;
 } {
     const creds = groupCredentials(name, opts);
     const hashes = (given.users ?? []).map((u) => pulumi.secret(pulumi.output(u.password)).apply(hashedPassword));
-    // The backup user is managed as the configured users are: added to, and removed from, running nodes.
-    const backupPassword = plan.backup && backupCredential(name, opts);
+    // The backup and metrics users are managed as the configured users are: added to, and removed from, running nodes.
+    const backupPassword = plan.backup && featureCredential(name, "backup", opts);
+    const metricsPassword = plan.metrics && featureCredential(name, METRICS_USER, opts);
+    const line = (password: string, rules: string) => `on ${hashedPassword(password)} ${rules}`;
     const users = pulumi.secret(
-        pulumi.all([pulumi.all(hashes), backupPassword]).apply(([h, bp]): Record<string, string> => ({
+        pulumi.all([pulumi.all(hashes), backupPassword, metricsPassword]).apply(([h, bp, mp]): Record<string, string> => ({
             ...configuredUsers(plan.users, h),
-            ...(bp === undefined ? {} : { backup: `on ${hashedPassword(bp)} ${BACKUP_USER_RULES}` }),
+            ...(bp === undefined ? {} : { backup: line(bp, BACKUP_USER_RULES) }),
+            ...(mp === undefined ? {} : { [METRICS_USER]: line(mp, METRICS_USER_RULES) }),
         })),
     );
-    return { creds, users, admin: { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, given.tls) }, backupPassword };
+    const sentinelUsers =
+        metricsPassword && plan.sentinel
+            ? pulumi.secret(metricsPassword.apply((mp): Record<string, string> => ({ [METRICS_USER]: line(mp, METRICS_SENTINEL_RULES) })))
+            : undefined;
+    const admin = { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, given.tls) };
+    return { creds, users, admin, backupPassword, metricsPassword, sentinelUsers };
+}
+
+/** The `metrics` output: where Prometheus scrapes each node, and what it alerts on. */
+export interface MetricsOutput {
+    /** One per data node and sentinel: the exporter (host:port), the URI it scrapes, and the labels group, node, host. */
+    targets: MetricsTarget[];
+    /** The targets as a Prometheus file_sd file (JSON): write it where a file_sd_configs entry reads it. */
+    fileSd: string;
+    /** The group's alert rules, a Prometheus rule file (YAML), every expression scoped to its group. */
+    rules: string;
+}
+
+function metricsOutputOf(plan: GroupPlan): MetricsOutput | undefined {
+    if (!plan.metrics) return undefined;
+    const targets = metricsTargets(plan);
+    return { targets, fileSd: fileSdOf(targets), rules: rulesOf(plan) };
 }
 
 /** How the group's own tools (the check, the live configuration, the rollout) connect to every node and sentinel. */

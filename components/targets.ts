@@ -7,6 +7,7 @@ import type { PreflightArgs } from "./preflight";
 import type { ReplicationCheckArgs } from "./replicationCheck";
 import type { RolloutNode } from "./rollout";
 import { backupContainerName } from "./backup/render";
+import { exporterName } from "./metrics/render";
 import { containerName, endpointOf, peerOf, REDIS_PORT, toolTarget } from "./addresses";
 
 /**
@@ -29,23 +30,34 @@ export function preflightTargets(
     // The backup container lives on the host of the node it backs up from first.
     const backup = plan.backup && plan.backup.sources[0]!.host === host?.name ? plan.backup : undefined;
     const onMasterHost = plan.master.host === host?.name;
+    // An exporter on each engine that runs a node.
+    const exporter = plan.metrics !== undefined && nodes.length > 0;
     return {
         group: plan.name,
         auth: plan.auth,
         hostIp: host?.publishIp ?? plan.hostIp,
         ...(host?.dockerHost === undefined ? {} : { docker: host.dockerHost }),
-        hostPorts: nodes.map(([path, n]) => ({ path: `${path}.hostPort`, value: n.hostPort })),
+        hostPorts: [
+            ...nodes.map(([path, n]) => ({ path: `${path}.hostPort`, value: n.hostPort })),
+            ...(exporter ? [{ path: "metrics.hostPort", value: plan.metrics!.hostPort }] : []),
+        ],
         ips: [
             ...nodes.map(([path, n]) => ({ path: `${path}.ip`, value: n.ip })),
             ...(backup?.ip === undefined ? [] : [{ path: "backup", value: backup.ip }]),
+            ...(exporter && plan.metrics!.ip !== undefined ? [{ path: "metrics", value: plan.metrics!.ip }] : []),
         ],
         subnet: plan.network.existing ? undefined : plan.network.subnet,
         existingNetwork,
+        ...(exporter ? { exporterImage: plan.metrics!.image } : {}),
         ...(plan.restore && onMasterHost
             ? { restore: { spec: JSON.stringify(plan.restore), masterContainer: containerName(plan, plan.master) } }
             : {}),
         names: {
-            containers: [...nodes.map(([, n]) => containerName(plan, n)), ...(backup ? [backupContainerName(plan)] : [])],
+            containers: [
+                ...nodes.map(([, n]) => containerName(plan, n)),
+                ...(backup ? [backupContainerName(plan)] : []),
+                ...(exporter ? [exporterName(plan)] : []),
+            ],
             networks: plan.network.existing ? [] : [`${plan.name}-net`],
             volumes: plan.persistence.volume === "named" ? dataNodes.map((n) => `${containerName(plan, n)}-data`) : [],
         },

@@ -26,7 +26,7 @@ export function readDisabledCommands(r: Reader, value: unknown): string[] {
 }
 
 /** The group's own users: a configured user may not take their names. */
-export const RESERVED_USERS: readonly string[] = ["default", "admin", "replication", "sentinel", "healthcheck", "backup"];
+export const RESERVED_USERS: readonly string[] = ["default", "admin", "replication", "sentinel", "healthcheck", "backup", "metrics"];
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /**
  * The ACL rules a configured user may have: key and channel patterns, commands and categories,

@@ -5,10 +5,7 @@ import * as path from "path";
 import type { BackupPlan, NodePlan, RestorePlan } from "./types";
 import { isAbsent, Reader } from "./reader";
 import { describe } from "./errors";
-import { MAX_SENTINELS } from "./defaults";
-import { intToIp } from "./ipv4";
-import { isHost } from "./network";
-import type { NodeContext } from "./nodes";
+import { claimToolIp, type NodeContext } from "./nodes";
 
 export const BACKUP_SOURCES = ["replica", "master"] as const;
 /** A backup every 1 s at the most often; a month at the least. */
@@ -67,7 +64,7 @@ export function readBackup(ctx: NodeContext, value: unknown, data: { master: Nod
     if (everyText === undefined || everySeconds === undefined || keep === undefined || dir === undefined || dirProblem) return undefined;
     const source = from === "master" ? data.master : data.replicas[0]!;
     const others = [...data.replicas, data.master].filter((n) => n !== source);
-    const ip = backupIp(ctx);
+    const ip = claimToolIp(ctx, "backup", "the backup container");
     return {
         ip,
         every: everyText,
@@ -79,28 +76,6 @@ export function readBackup(ctx: NodeContext, value: unknown, data: { master: Nod
         beforeRollout,
         sources: [source, ...others],
     };
-}
-
-/**
- * The backup container's static IP: the highest free host address below the sentinels' default
- * range, so that neither data nodes (counting up) nor sentinels (counting down) ever move onto it;
- * in a subnet too small for that, the highest free one. Undefined without a known subnet: Docker
- * then picks one.
- */
-function backupIp(ctx: NodeContext): string | undefined {
-    const { cidr } = ctx.network;
-    if (!cidr) return undefined;
-    const top = cidr.base + cidr.size - 2;
-    const free = (ip: number) => isHost(cidr, ip) && ip !== ctx.network.gatewayInt && !ctx.book.hasIp(ip);
-    for (const from of [top - MAX_SENTINELS, top]) {
-        for (let ip = from; ip > cidr.base; ip--) {
-            if (!free(ip)) continue;
-            ctx.book.claimIp(intToIp(ip), "backup");
-            return intToIp(ip);
-        }
-    }
-    ctx.r.fail("backup", `network.subnet ${ctx.network.subnet} has no address left for the backup container`);
-    return undefined;
 }
 
 /** restoreFrom: a file (stack config may write it as the path alone), or the newest backup in a directory. */

@@ -1,7 +1,7 @@
 // The nodes' static IPs and host ports: listed, or counted on from the master's. Every address
 // goes through one address book, which refuses an IP or a port that is already taken.
 import { describe } from "./errors";
-import { DEFAULT_MASTER_HOST_PORT, DEFAULT_REPLICA_COUNT, MAX_REPLICAS } from "./defaults";
+import { DEFAULT_MASTER_HOST_PORT, DEFAULT_REPLICA_COUNT, MAX_REPLICAS, MAX_SENTINELS } from "./defaults";
 import { cidrContains, intToIp, ipToInt } from "./ipv4";
 import { Placement } from "./hosts";
 import { isHost, NetworkLayout, nextFree } from "./network";
@@ -185,4 +185,26 @@ export function listedNodes(ctx: NodeContext, path: string, role: NodePlan["role
         nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0, ...onHost(host) });
     }
     return nodes;
+}
+
+/**
+ * A static IP for one of the group's own containers (the backup runner, the exporter): the highest
+ * free host address below the sentinels' default range, so that neither data nodes (counting up)
+ * nor sentinels (counting down) ever move onto it; in a subnet too small for that, the highest free
+ * one. Undefined without a known subnet: Docker then picks one.
+ */
+export function claimToolIp(ctx: NodeContext, path: string, what: string): string | undefined {
+    const { cidr } = ctx.network;
+    if (!cidr) return undefined;
+    const top = cidr.base + cidr.size - 2;
+    const free = (ip: number) => isHost(cidr, ip) && ip !== ctx.network.gatewayInt && !ctx.book.hasIp(ip);
+    for (const from of [top - MAX_SENTINELS, top]) {
+        for (let ip = from; ip > cidr.base; ip--) {
+            if (!free(ip)) continue;
+            ctx.book.claimIp(intToIp(ip), path);
+            return intToIp(ip);
+        }
+    }
+    ctx.r.fail(path, `network.subnet ${ctx.network.subnet} has no address left for ${what}`);
+    return undefined;
 }

@@ -19,6 +19,7 @@ import { readDisabledCommands, readUsers } from "./acl";
 import { hostLossProblem, Placement, readHosts, replicaSpreadWarning, singleHostProblems } from "./hosts";
 import { readTls } from "./tls";
 import { readBackup, readRestore } from "./backup";
+import { readMetrics } from "./metrics";
 import { cpusStabilityProblem } from "./dockerForms";
 import { GroupConfigError } from "./errors";
 import { ipToInt } from "./ipv4";
@@ -57,6 +58,7 @@ const GROUP_KEYS: (keyof GroupSpec)[] = [
     "verify",
     "backup",
     "restoreFrom",
+    "metrics",
 ];
 
 /**
@@ -90,6 +92,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
     const verify = r.oneOf(top.verify, "verify", VERIFY_MODES) ?? DEFAULT_VERIFY;
     const backup = readBackup(nodes, top.backup, { master, replicas });
     const restore = readRestore(r, top.restoreFrom);
+    const metrics = readMetrics(nodes, top.metrics, { hostIp, hosts });
     if (hosts) {
         singleHostProblems(r, top, { tlsPlaintextReplication: tls?.replication === false, hostPath: persistence.volume === "hostPath" });
         const accepted = r.boolean(
@@ -129,6 +132,7 @@ export function parseGroupConfig(raw: unknown, defaults: { name?: string } = {})
         verify,
         backup,
         restore,
+        metrics,
         warnings: r.warnings,
     };
     const unsafe = persistenceWarning(plan);

@@ -156,6 +156,20 @@ export interface RestoreSpec {
     latest?: boolean;
 }
 
+/** Prometheus metrics: an exporter per Docker engine, scraping every node and sentinel. */
+export interface MetricsSpec {
+    /** Default true when metrics is given; false turns it off. */
+    enabled?: boolean;
+    /** The redis_exporter image. Default a pinned oliver006/redis_exporter. */
+    image?: string;
+    /** Host port of the exporter. Default 9121. */
+    hostPort?: number;
+    /** Address the exporter is published on (one engine only). Default hostIp. */
+    hostIp?: string;
+    /** Byte lag above which the rules call a replica lagging. Default 16 MiB. */
+    lagBytes?: number;
+}
+
 /** A replication group as written in stack config or passed by a program. */
 export interface GroupSpec {
     /** Prefix of container, network and volume names; a valid Docker name. */
@@ -211,6 +225,8 @@ export interface GroupSpec {
     backup?: BackupSpec;
     /** Seed a new group's master from this RDB file (stack config may give the path alone). Refused for a running group. */
     restoreFrom?: RestoreSpec | string;
+    /** Prometheus metrics for every node and sentinel, and alert rules. Default off. */
+    metrics?: MetricsSpec;
 }
 
 /** One node of the plan. */
@@ -291,6 +307,17 @@ export interface BackupPlan {
     sources: NodePlan[];
 }
 
+/** Metrics with defaults applied; only when on. */
+export interface MetricsPlan {
+    image: string;
+    hostPort: number;
+    /** Where the exporter is published on one engine (with hosts, each host's publishIp). */
+    hostIp: string;
+    lagBytes: number;
+    /** The exporter's static IP on the group's network; undefined without a known subnet. */
+    ip?: string;
+}
+
 /** Where the restore file is: one file, or the newest backup of a directory. */
 export interface RestorePlan {
     file?: string;
@@ -328,6 +355,7 @@ export interface GroupPlan {
     verify: "changes" | "always";
     backup?: BackupPlan;
     restore?: RestorePlan;
+    metrics?: MetricsPlan;
     /** Settings that work but are unwise; the component logs them as warnings. */
     warnings: string[];
 }

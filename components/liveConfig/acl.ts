@@ -23,7 +23,7 @@ export async function ensureGroupUsers(
     sentinels: LiveClient[],
     masterName: string | undefined,
     acl: AclSettings,
-    opts: { passwords: (string | undefined)[]; waitMs: number; removed: string[] },
+    opts: { passwords: (string | undefined)[]; waitMs: number; removed: string[]; removedFromSentinels: string[] },
 ): Promise<void> {
     const secrets = secretsOf(acl, opts.passwords);
     for (const node of data) {
@@ -34,7 +34,12 @@ export async function ensureGroupUsers(
         await run(node, secrets, "CONFIG", "SET", "masteruser", acl.replication.username, "masterauth", acl.replication.password);
         await run(node, secrets, "CONFIG", "REWRITE");
     }
-    for (const s of sentinels) await run(s, secrets, "ACL", "SETUSER", "admin", "reset", ...acl.sentinelAdmin.split(" "));
+    for (const s of sentinels) {
+        await run(s, secrets, "ACL", "SETUSER", "admin", "reset", ...acl.sentinelAdmin.split(" "));
+        for (const [user, rules] of Object.entries(acl.sentinelUsers ?? {}))
+            await run(s, secrets, "ACL", "SETUSER", user, "reset", ...rules.split(" "));
+        if (opts.removedFromSentinels.length > 0) await run(s, secrets, "ACL", "DELUSER", ...opts.removedFromSentinels);
+    }
     for (const s of sentinels) {
         await run(s, secrets, "SENTINEL", "SET", masterName!, "auth-user", acl.sentinel.username, "auth-pass", acl.sentinel.password);
         // Also writes the admin user above into the sentinel's config.

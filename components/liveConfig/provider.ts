@@ -50,8 +50,8 @@ function groupUsersDiffer(olds: AclSettings | undefined, news: AclSettings): boo
 }
 
 /** The users `olds` had that `news` no longer has: configured users taken out of the group's config. */
-function removedUsers(olds: AclSettings | undefined, news: AclSettings): string[] {
-    return Object.keys(olds?.users ?? {}).filter((name) => !(name in news.users));
+function removedUsers(olds: Record<string, string> | undefined, news: Record<string, string> | undefined): string[] {
+    return Object.keys(olds ?? {}).filter((name) => !(name in (news ?? {})));
 }
 
 /** Connects to the data nodes and sentinels with the first login each takes, runs `work`, and closes them. */
@@ -109,7 +109,12 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
         // First the group's own users, so that from then on every node takes the admin login.
         if (acl && groupUsersDiffer(olds.acl, acl))
             await withGroup(data, sentinels, connect, (d, s) =>
-                ensureGroupUsers(d, s, masterName, acl, { passwords, waitMs: news.timeoutMs, removed: removedUsers(olds.acl, acl) }),
+                ensureGroupUsers(d, s, masterName, acl, {
+                    passwords,
+                    waitMs: news.timeoutMs,
+                    removed: removedUsers(olds.acl?.users, acl.users),
+                    removedFromSentinels: removedUsers(olds.acl?.sentinelUsers, acl.sentinelUsers),
+                }),
             );
         await withGroup(data, sentinels, connect, async (d, s) => {
             const ordered = await replicasFirst(d);

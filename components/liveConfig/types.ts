@@ -28,6 +28,8 @@ export interface AclSettings {
     users: Record<string, string>;
     /** The admin user on the sentinels: full rules, password hashed. */
     sentinelAdmin: string;
+    /** More users on the sentinels (the exporters' metrics user): name to full rules, passwords hashed. */
+    sentinelUsers?: Record<string, string>;
     /** masteruser and masterauth: how a replica logs in to its master. */
     replication: Required<Login>;
     /** Sentinel's auth-user and auth-pass: how a sentinel logs in to the nodes. */

@@ -104,7 +104,9 @@ function groupRules(input: RulesInput): Rule[] {
     const rules: Rule[] = [
         {
             alert: "RedisNodeDown",
-            expr: `${sel("redis_up")} == 0`,
+            // up: a scrape that timed out (a paused or unreachable node can outlast the scrape timeout
+            // before the exporter gives up on it) leaves no redis_up at all.
+            expr: `${sel("redis_up")} == 0 or ${sel("up")} == 0`,
             for: "1m",
             // A lost master is RedisNoMaster's (critical); one lost replica or sentinel leaves the group serving.
             severity: "warning",

@@ -65,3 +65,29 @@ export async function listenerProblems(inputs: PreflightInputs, facts: DockerFac
         .filter((_, i) => bound[i])
         .map((p) => ({ propertyPath: p.path, reason: `port ${p.value} on ${inputs.hostIp} is already in use by another program` }));
 }
+
+/** The exporter's image: on the engine already, or known to its registry (asked without pulling it). */
+export async function exporterImageProblems(inputs: PreflightInputs): Promise<Problem[]> {
+    const image = inputs.exporterImage;
+    if (image === undefined) return [];
+    const docker = dockerEngine(inputs.docker);
+    const found = await docker
+        .getImage(image)
+        .inspect()
+        .then(() => true)
+        .catch(() => false);
+    if (found) return [];
+    const known = await docker
+        .getImage(image)
+        .distribution({})
+        .then(() => "")
+        .catch((err: Error) => err.message.replace(/^\(HTTP code \d+\)\s*/, ""));
+    return known === ""
+        ? []
+        : [
+              {
+                  propertyPath: "metrics.image",
+                  reason: `"${image}" is not on the Docker engine, and its registry does not give it: ${known}`,
+              },
+          ];
+}

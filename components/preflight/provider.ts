@@ -9,7 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { problemsMessage } from "../../config/problemText";
 import { newId } from "../replicationCheck/providerParts";
-import { dockerFacts, listenerProblems } from "./facts";
+import { dockerFacts, exporterImageProblems, listenerProblems } from "./facts";
 import { nameProblems, networkProblems, passwordFailures, portProblems, restoreProblems, tlsFailures } from "./problems";
 import type { PreflightInputs } from "./types";
 
@@ -21,6 +21,7 @@ export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs,
             ...tlsFailures(news),
             ...portProblems(news, facts),
             ...(await listenerProblems(news, facts)),
+            ...(await exporterImageProblems(news)),
             ...networkProblems(news, facts),
             ...nameProblems(news, facts),
             ...restoreProblems(olds, news, facts),

@@ -29,6 +29,8 @@ export interface PreflightArgs {
     existingNetwork?: pulumi.Input<string>;
     /** The TLS certificate, key and CA, when known only now, and the names the certificate must cover. Kept as a secret. */
     tls?: pulumi.Input<PreflightTls>;
+    /** With metrics: the exporter's image, which must be on the engine or in its registry. */
+    exporterImage?: string;
     /** With restoreFrom: as written, and the master's container, so that a running group refuses it. */
     restore?: { spec: string; masterContainer: string };
     /** The names the group gives its containers, network and volumes. */

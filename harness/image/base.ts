@@ -23,7 +23,7 @@ const BUSYBOX = "/bin/busybox";
 const REDIS_UID = 999;
 
 /** Libraries `ldd` lists for a binary, plus the dynamic loader, as absolute paths. */
-function sharedLibraries(binary: string): string[] {
+export function sharedLibraries(binary: string): string[] {
     const out = execFileSync("ldd", [binary], { encoding: "utf8" });
     const libs: string[] = [];
     for (const line of out.split("\n")) {
@@ -72,7 +72,7 @@ ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 CMD ["redis-server"]
 `;
 
-async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
     try {
         await docker.getImage(tag).inspect();
         return true;

@@ -117,7 +117,7 @@ describe("backup and restoreFrom in the config", () => {
             "restoreFrom: give file (an .rdb) or dir with latest: true, got object {}",
         ]);
         assert.deepStrictEqual(problemsOf({ users: [{ name: "backup", password: "long-enough-1", rules: "+get" }] }), [
-            'users[0].name: "backup" is one of the group\'s own users (default, admin, replication, sentinel, healthcheck, backup)',
+            'users[0].name: "backup" is one of the group\'s own users (default, admin, replication, sentinel, healthcheck, backup, metrics)',
         ]);
     });
 });

@@ -287,7 +287,7 @@ describe("RedisReplicationGroup (mocks)", function () {
 
     it("marks the outputs that hold the password secret (the URLs, the connection), and nothing else of the outputs", async () => {
         const outputs = Object.entries(group).filter(([key, v]) => pulumi.Output.isInstance(v) && key !== "urn");
-        assert.strictEqual(outputs.length, 16);
+        assert.strictEqual(outputs.length, 17);
         const secret = [];
         for (const [key, v] of outputs) if (await pulumi.isSecret(v as pulumi.Output<unknown>)) secret.push(key);
         assert.deepStrictEqual(secret.sort(), ["adminPassword", "connection", "masterUrl", "replicaUrls"]);

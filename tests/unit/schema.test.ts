@@ -63,6 +63,7 @@ const ARGS: Record<string, string> = {
     verify: "string",
     backup: "GroupBackup",
     restoreFrom: "GroupRestore",
+    metrics: "GroupMetrics",
 };
 
 /** Every output of the component, with its type. */
@@ -83,6 +84,7 @@ const OUTPUTS: Record<string, string> = {
     sentinelMasterName: "string",
     sentinelClient: "SentinelClientRecipe",
     backup: "BackupOutput",
+    metrics: "MetricsOutput",
 };
 
 describe("component schema (served to every Pulumi language)", function () {
