@@ -13,7 +13,7 @@ import { pollUntil } from "../../harness/poll";
 import { withClient } from "../../harness/redisClient";
 import { TestCa } from "../../harness/tlsCerts";
 import { AckedWriter } from "../../harness/writer";
-import { assertOneAtATime, isContainer, opsOf, PASSWORD, scenario, ScenarioFamily } from "../support/updateScenario";
+import { assertOneAtATime, failureOf, isContainer, opsOf, PASSWORD, scenario, ScenarioFamily } from "../support/updateScenario";
 
 const BK: ScenarioFamily = { prefix: "bk", portBase: 8100, subnetOctet: 92 };
 const ADMIN = { username: "admin" };
@@ -52,16 +52,6 @@ async function contentOf(port: number, admin: string): Promise<string> {
         },
         ADMIN,
     );
-}
-
-/** Runs a failing up; returns its error's message. */
-async function failingUp(run: () => Promise<unknown>): Promise<string> {
-    try {
-        await run();
-    } catch (err) {
-        return (err as Error).message;
-    }
-    throw new Error("the up succeeded");
 }
 
 describe("backup 1: scheduled backups from a replica under a writer: each checked, the master never forks, keep leaves the newest", function () {
@@ -235,7 +225,7 @@ describe("backup 5: bad input fails before any Docker object exists, naming the 
     ];
     for (const [what, over, expected] of cases) {
         it(what, async () => {
-            const message = await failingUp(() => s.up(s.args(over())));
+            const message = await failureOf(() => s.up(s.args(over())));
             assert.match(message, expected);
             assert.deepStrictEqual(await listLeftovers("bk-5"), []);
         });
@@ -247,7 +237,7 @@ describe("backup 5: bad input fails before any Docker object exists, naming the 
         const ids = await Promise.all(names.map(async (n) => (await dockerClient().getContainer(n).inspect()).Id));
         const good = path.join(ROOT, "good.rdb");
         fs.copyFileSync(path.join(__dirname, "..", "fixtures", "redis-7.0.15.rdb"), good);
-        const message = await failingUp(() => s.up(s.args({ restoreFrom: { file: good } })));
+        const message = await failureOf(() => s.up(s.args({ restoreFrom: { file: good } })));
         assert.match(message, /restoreFrom: the group is already running/);
         assert.deepStrictEqual(await Promise.all(names.map(async (n) => (await dockerClient().getContainer(n).inspect()).Id)), ids);
     });
@@ -286,7 +276,7 @@ describe("backup 7: turning backups off for a running group: final: false first,
     after(async () => s.destroy());
 
     it("in one step, the final backup fails for want of its user, naming it, and the backup container stays", async () => {
-        const message = await failingUp(() => s.up(s.args()));
+        const message = await failureOf(() => s.up(s.args()));
         assert.match(message, /the final backup failed, so nothing it guards was removed: .*WRONGPASS/);
         assert.ok((await dockerClient().getContainer("rr-bk-7-backup").inspect()).State.Running);
     });

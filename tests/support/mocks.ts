@@ -69,3 +69,10 @@ export function recordingMocks(registered: Registered[]): pulumi.runtime.Mocks {
         call: (args) => args.inputs,
     };
 }
+
+/** The one registration named n among those recorded; fails naming what was registered. */
+export function registeredAs(registered: Registered[], n: string): Registered {
+    const r = registered.find((x) => x.name === n);
+    if (!r) throw new Error(`${n} not registered; registered: ${registered.map((x) => x.name).join(", ")}`);
+    return r;
+}

@@ -38,6 +38,16 @@ export function assertOneAtATime(steps: UpdateStep[], names: string[]): void {
     }
 }
 
+/** The message of an up that must fail; throws if it succeeded. */
+export async function failureOf(run: () => Promise<unknown>): Promise<string> {
+    try {
+        await run();
+    } catch (err) {
+        return (err as Error).message;
+    }
+    throw new Error("the up succeeded");
+}
+
 /** Writes n keys on the master, each acknowledged by both replicas. */
 export async function writeAcknowledged(port: number, prefix: string, n: number): Promise<string[]> {
     const keys = Array.from({ length: n }, (_, i) => `${prefix}:${i}`);

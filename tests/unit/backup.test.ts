@@ -17,7 +17,7 @@ import { argsOfStack } from "../../components/spec";
 import { promiseOf } from "../../harness/pulumi";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
 import { problemsOf } from "../support/configProblems";
-import { CHECK_TYPE, recordingMocks, Registered, reveal } from "../support/mocks";
+import { CHECK_TYPE, recordingMocks, Registered, registeredAs, reveal } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT } from "../support/stackConfig";
 
@@ -227,11 +227,7 @@ describe("RedisReplicationGroup with backup and restoreFrom (mocks)", function (
     let components: typeof Components;
     let group: Components.RedisReplicationGroup;
     const deps = (n: string) => (registrations.get(n)?.dependencies ?? []).map(nameOf);
-    const one = (n: string) => {
-        const r = registered.find((x) => x.name === n);
-        assert.ok(r, `${n} registered; registered: ${registered.map((x) => x.name).join(", ")}`);
-        return r;
-    };
+    const one = (n: string) => registeredAs(registered, n);
 
     before(async () => {
         await pulumi.runtime.setMocks(recordingMocks(registered), PROJECT, "backup", false);

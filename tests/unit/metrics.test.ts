@@ -10,7 +10,7 @@ import { renderSentinelConf } from "../../components/redisConf";
 import { promiseOf } from "../../harness/pulumi";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
 import { problemsOf } from "../support/configProblems";
-import { recordingMocks, Registered, reveal } from "../support/mocks";
+import { recordingMocks, Registered, registeredAs, reveal } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT } from "../support/stackConfig";
 
@@ -117,11 +117,7 @@ describe("RedisReplicationGroup with metrics (mocks)", function () {
     const registrations = recordRegistrations();
     const name = "mtu";
     let group: Components.RedisReplicationGroup;
-    const one = (n: string) => {
-        const r = registered.find((x) => x.name === n);
-        assert.ok(r, `${n} registered; registered: ${registered.map((x) => x.name).join(", ")}`);
-        return r;
-    };
+    const one = (n: string) => registeredAs(registered, n);
 
     before(async () => {
         await pulumi.runtime.setMocks(recordingMocks(registered), PROJECT, "metrics", false);
