@@ -81,8 +81,15 @@ export async function tearDownNetwork(hosts: SimHost[]): Promise<Error[]> {
     const attempt = (p: Promise<unknown>) => p.catch((err: Error) => errors.push(err));
     for (const host of hosts) {
         if (netnsExists(host.netns)) await attempt(run("ip", ["netns", "del", host.netns]));
-        // Deleting the namespace destroys the pair; this catches a veth left outside one.
-        if (await succeeds("ip", ["link", "show", vethOf(host)])) await attempt(run("ip", ["link", "del", vethOf(host)]));
+        // Deleting the namespace destroys the pair; this catches a veth left outside one. The kernel
+        // destroys the pair after `netns del` returns, so the veth may go between show and del (seen once in the bench).
+        if (await succeeds("ip", ["link", "show", vethOf(host)])) {
+            await attempt(
+                run("ip", ["link", "del", vethOf(host)]).catch((err: Error) => {
+                    if (!/Cannot find device/.test(err.message)) throw err;
+                }),
+            );
+        }
     }
     if (await succeeds("ip", ["link", "show", BRIDGE])) await attempt(run("ip", ["link", "del", BRIDGE]));
     // -D removes one copy at a time; a bounded loop in case an earlier run added it twice.
