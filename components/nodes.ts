@@ -25,7 +25,16 @@ import type { GroupCredentials } from "./acl";
 import type { TlsClient, TlsPem } from "./tls";
 import type { BootSettings } from "./liveConfig";
 import { bootOf, nodeFingerprint } from "./boot";
-import { NodeHandover, NodeRejoin, RolloutNode, RolloutSentinel } from "./rollout";
+import {
+    NodeHandover,
+    NodeRejoin,
+    readSentinels,
+    rolloutOrder,
+    RolloutNode,
+    RolloutSentinel,
+    SentinelRejoin,
+    SentinelView,
+} from "./rollout";
 import type { DataTarget } from "./restore/types";
 
 /** The uid the image's redis user runs as (official images and the test base alike). */
@@ -75,8 +84,10 @@ export interface GroupNodes {
     /** The replicas' containers, in plan order. */
     replicas: docker.Container[];
     sentinels: docker.Container[];
-    /** The data nodes' NodeRejoin waits, the master's last. */
+    /** The data nodes' NodeRejoin waits, in plan order (the rollout's order is read when the program runs). */
     rejoins: NodeRejoin[];
+    /** The sentinels' SentinelRejoin waits. */
+    sentinelRejoins: SentinelRejoin[];
 }
 
 /** Docker labels naming the group, plus any others. */
@@ -84,37 +95,53 @@ export function groupLabels(plan: GroupPlan, extra: Record<string, string> = {})
     return Object.entries({ [LABEL_KEYS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
 }
 
-/** The data nodes (replicas first, each after the one before is back) and the sentinels. */
+/**
+ * The data nodes (replicas first, each after the one before is back) and the sentinels. With
+ * sentinels the order follows the master they report when the program runs: it goes last, so
+ * that the rollout fails over once, to a node already replaced.
+ */
 export function createNodes(ctx: NodeContext): GroupNodes {
     const { plan } = ctx;
     const hostDirs = plan.persistence.volume === "hostPath" ? [prepareHostDirs(ctx, [plan.master, ...plan.replicas])] : [];
     const dataNodes: RolloutNode[] = [plan.master, ...plan.replicas].map((node) => toolTarget(plan, node));
     const timeoutMs = plan.checkTimeoutSeconds * 1000;
     const containers = new Map<string, docker.Container>();
-    const rejoins: NodeRejoin[] = [];
-    let previous: pulumi.Resource[] = [...hostDirs, ...ctx.before];
-    // The master as the rollout leaves it: the master node, or the node it handed over to.
+    const rejoins = new Map<string, NodeRejoin>();
+    const handovers = new Map<string, NodeHandover>();
+    const first: pulumi.Resource[] = [...hostDirs, ...ctx.before];
+    let previous: pulumi.Resource[] = first;
     const deployedMaster = peerText(plan, plan.master);
-    let monitor = pulumi.output(deployedMaster);
     const sentinel = plan.sentinel && {
         masterName: plan.sentinel.masterName,
         endpoints: plan.sentinel.nodes.map((n) => endpointOf(plan, n)),
     };
-    for (const node of [...plan.replicas, plan.master]) {
-        const last = node === plan.master;
+    const planned = [...plan.replicas, plan.master];
+    const view = sentinel && readSentinels(sentinel, ctx.admin);
+    const order = view?.apply((v) =>
+        rolloutOrder(
+            planned.map((n) => ({ key: n.key, address: peerText(plan, n) })),
+            v.master,
+        ),
+    );
+    for (const node of planned) {
         const deployedReplicaOf = node.role === "replica" ? deployedMaster : "";
+        // After the node before it in the order (read when the program runs) is back.
+        const after = order?.apply((o) => {
+            const i = o.indexOf(node.key);
+            return i === 0 ? first : [rejoins.get(o[i - 1]!)!];
+        });
         const handover =
             sentinel &&
-            handoverFor(ctx, node, {
+            createHandover(ctx, node, {
                 deployedReplicaOf,
                 fingerprint: nodeFingerprint(ctx, node, deployedReplicaOf),
                 dataNodes,
                 sentinel,
                 timeoutMs,
-                dependsOn: previous,
+                dependsOn: after!,
             });
+        if (handover) handovers.set(node.key, handover);
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
-        if (last && handover) monitor = handover.replicaOf.apply((of) => of || deployedMaster);
         const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);
         containers.set(node.key, container);
         const rejoin = new NodeRejoin(
@@ -126,30 +153,88 @@ export function createNodes(ctx: NodeContext): GroupNodes {
                 ...ctx.admin,
                 containerId: container.id,
                 timeoutMs,
-                removesLeavers: last || undefined,
-                sentinel: last ? sentinel : undefined,
+                removesLeavers: node === plan.master || undefined,
+                sentinel: node === plan.master ? sentinel : undefined,
             },
             { parent: ctx.parent, dependsOn: [container] },
         );
-        rejoins.push(rejoin);
+        rejoins.set(node.key, rejoin);
         previous = [rejoin];
     }
-    const sentinels = (plan.sentinel?.nodes ?? []).map((node) =>
-        nodeContainer(ctx, node, {
+    const rolledOut = planned.map((n) => rejoins.get(n.key)!);
+    // The master as the rollout leaves it: the node the last handover failed over to, or the last node itself.
+    const monitor = order
+        ? order.apply((o) => {
+              const last = planned.find((n) => n.key === o[o.length - 1])!;
+              return handovers.get(last.key)!.replicaOf.apply((of) => of || peerText(plan, last));
+          })
+        : pulumi.output(deployedMaster);
+    const sentinels = createSentinels(ctx, { monitor, rolledOut, view, timeoutMs, dataNodes });
+    return {
+        master: containers.get(plan.master.key)!,
+        replicas: plan.replicas.map((n) => containers.get(n.key)!),
+        sentinels: sentinels.containers,
+        rejoins: rolledOut,
+        sentinelRejoins: sentinels.rejoins,
+    };
+}
+
+/**
+ * The sentinels, after the data nodes. Where sentinels run already, each waits for the one before
+ * it to be back with its quorum and its view of the group (SentinelRejoin), so a rollout replaces
+ * them one at a time and a failover stays possible throughout; a first deploy starts them together.
+ */
+function createSentinels(
+    ctx: NodeContext,
+    opts: {
+        monitor: pulumi.Output<string>;
+        rolledOut: NodeRejoin[];
+        view?: pulumi.Output<SentinelView>;
+        timeoutMs: number;
+        dataNodes: RolloutNode[];
+    },
+): { containers: docker.Container[]; rejoins: SentinelRejoin[] } {
+    const { plan } = ctx;
+    const containers: docker.Container[] = [];
+    const rejoins: SentinelRejoin[] = [];
+    for (const node of plan.sentinel?.nodes ?? []) {
+        const before = rejoins[rejoins.length - 1];
+        const dependsOn =
+            before && opts.view
+                ? opts.view.apply((v): pulumi.Resource[] => (v.answered > 0 ? [...opts.rolledOut, before] : opts.rolledOut))
+                : opts.rolledOut;
+        const container = nodeContainer(ctx, node, {
             config: {
                 file: SENTINEL_CONF_PATH,
-                ...bootFiles(ctx, node, monitor, (secrets, at, boot) => renderSentinelConf(node, plan, secrets, at, boot.users)),
+                ...bootFiles(ctx, node, opts.monitor, (secrets, at, boot) => renderSentinelConf(node, plan, secrets, at, boot.users)),
             },
             internalPort: SENTINEL_PORT,
             healthcheck: healthcheckFor(plan, SENTINEL_HEALTHCHECK_TEST),
             command: ["redis-server", SENTINEL_CONF_PATH, "--sentinel"],
             volumes: [],
-            // After the master is back with its replicas: a sentinel then learns them all at its first look
+            // After the data nodes are back: a sentinel then learns them all at its first look
             // (it asks the master only every 10 s).
-            dependsOn: [rejoins[rejoins.length - 1]!],
-        }),
-    );
-    return { master: containers.get(plan.master.key)!, replicas: plan.replicas.map((n) => containers.get(n.key)!), sentinels, rejoins };
+            dependsOn,
+        });
+        containers.push(container);
+        rejoins.push(
+            new SentinelRejoin(
+                `${ctx.name}-${node.key}-rejoin`,
+                {
+                    endpoint: endpointOf(plan, node),
+                    name: containerName(plan, node),
+                    masterName: plan.sentinel!.masterName,
+                    sentinels: plan.sentinel!.nodes.length,
+                    replicas: plan.replicas.length,
+                    ...ctx.admin,
+                    containerId: container.id,
+                    timeoutMs: opts.timeoutMs,
+                },
+                { parent: ctx.parent, dependsOn: [container] },
+            ),
+        );
+    }
+    return { containers, rejoins };
 }
 
 function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Output<string>, dependsOn: pulumi.Resource[]): docker.Container {
@@ -200,7 +285,7 @@ function bootFiles(
 }
 
 /** With sentinels, the NodeHandover before a data node: it fails over only when the node's fingerprint changes. */
-function handoverFor(
+function createHandover(
     ctx: NodeContext,
     node: NodePlan,
     opts: {
@@ -209,7 +294,7 @@ function handoverFor(
         dataNodes: RolloutNode[];
         sentinel: RolloutSentinel;
         timeoutMs: number;
-        dependsOn: pulumi.Resource[];
+        dependsOn: pulumi.Input<pulumi.Resource[]>;
     },
 ): NodeHandover {
     const { plan } = ctx;
@@ -234,7 +319,7 @@ interface NodeContainerSpec {
     healthcheck: string[];
     command?: string[];
     volumes: docker.types.input.ContainerVolume[];
-    dependsOn: pulumi.Resource[];
+    dependsOn: pulumi.Input<pulumi.Resource[]>;
 }
 
 /** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */

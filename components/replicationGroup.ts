@@ -183,12 +183,12 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 place: infra.place,
                 password: metricsPassword!,
                 tls: tls.pem,
-                after: [nodes.rejoins[nodes.rejoins.length - 1]!, ...nodes.sentinels],
+                after: [...nodes.rejoins, ...nodes.sentinels],
             });
         }
         if (backup) {
             // Once the master is back in the group; the final backup after everything that runs.
-            const container = createBackupContainer(backup, [nodes.rejoins[nodes.rejoins.length - 1]!]);
+            const container = createBackupContainer(backup, nodes.rejoins);
             createFinalBackup(backup, [check, container, ...nodes.sentinels]);
         }
 
@@ -243,7 +243,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
         restored: pulumi.Output<RestoredKeys> | undefined,
     ): ReplicationCheck {
         const containers = [nodes.master, ...nodes.replicas, ...nodes.sentinels];
-        const deployed = [...nodes.rejoins, ...nodes.sentinels];
+        const deployed = [...nodes.rejoins, ...nodes.sentinels, ...nodes.sentinelRejoins];
         const { password, admin } = logins;
         const commit =
             password &&

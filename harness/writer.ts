@@ -26,6 +26,10 @@ export class AckedWriter {
     stoppedAt = Infinity;
     firstWriteAt: number | undefined;
     firstAckAt: number | undefined;
+    /** The closed spans of consecutive failed writes, summed; and the open one's start and end. */
+    private closedErrorMs = 0;
+    private spanStart: number | undefined;
+    private spanEnd = 0;
     ackedAfterStop = 0;
     private writing = true;
     private readonly loop: Promise<void>;
@@ -80,6 +84,7 @@ export class AckedWriter {
             const afterStop = started > this.stoppedAt;
             try {
                 await this.client.set(key, String(i));
+                this.closeSpan();
                 if (afterStop) this.firstWriteAt ??= performance.now();
                 if (Number(await this.client.call("WAIT", "1", "1000")) >= 1) {
                     this.acked.push(key);
@@ -95,6 +100,8 @@ export class AckedWriter {
                 this.errors[msg] = (this.errors[msg] ?? 0) + 1;
                 this.firstErrorAt ??= started;
                 this.lastErrorAt = performance.now();
+                this.spanStart ??= started;
+                this.spanEnd = this.lastErrorAt;
                 await sleep(10);
             }
         }
@@ -112,6 +119,18 @@ export class AckedWriter {
     /** From the start of the first failed write to the end of the last; 0 without failures. */
     get errorWindowMs(): number {
         return this.firstErrorAt === undefined ? 0 : Math.round(this.lastErrorAt! - this.firstErrorAt);
+    }
+
+    private closeSpan(): void {
+        if (this.spanStart === undefined) return;
+        this.closedErrorMs += this.spanEnd - this.spanStart;
+        this.spanStart = undefined;
+    }
+
+    /** How long writes actually failed: each run of failed writes from its first start to its last end, summed. */
+    get writeErrorMs(): number {
+        const open = this.spanStart === undefined ? 0 : this.spanEnd - this.spanStart;
+        return Math.round(this.closedErrorMs + open);
     }
 
     /** Failed writes, all errors together. */

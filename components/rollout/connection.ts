@@ -4,6 +4,7 @@ import type { Redis as RedisClient } from "ioredis";
 import { ClientLogin, failFastOptions } from "../replicationCheck/connection";
 import { errorMessage } from "../replicationCheck/messages";
 import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
+import type { RolloutNode } from "./types";
 
 /** The clients of one wait, by endpoint, and how they log in. */
 export interface Connections extends ClientLogin {
@@ -68,4 +69,40 @@ export async function infoOf(conns: Connections, endpoint: string): Promise<Reco
     } catch (err) {
         return errorMessage(err);
     }
+}
+
+/**
+ * Every place a data node may answer during an `up`: as the new inputs place it (once replaced),
+ * then as the old ones did (until then). Deduplicated; the order is the order of lookup.
+ */
+export function placesOf(...lists: (RolloutNode[] | undefined)[]): RolloutNode[] {
+    const seen = new Set<string>();
+    const places: RolloutNode[] = [];
+    for (const node of lists.flatMap((l) => l ?? [])) {
+        const key = `${node.name}|${node.endpoint}|${addressOf(node)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        places.push(node);
+    }
+    return places;
+}
+
+/**
+ * The place that answers at a peer address, preferring one in `role`: a node known by the same
+ * address may be reached at its old or its new endpoint, and only one of them runs.
+ */
+export async function answeringAt(
+    conns: Connections,
+    places: RolloutNode[],
+    address: string,
+    role?: "master" | "slave",
+): Promise<{ node: RolloutNode; info: Record<string, string> } | undefined> {
+    let fallback: { node: RolloutNode; info: Record<string, string> } | undefined;
+    for (const node of places.filter((n) => addressOf(n) === address)) {
+        const info = await infoOf(conns, node.endpoint);
+        if (typeof info === "string") continue;
+        if (role === undefined || info.role === role) return { node, info };
+        fallback ??= { node, info };
+    }
+    return fallback;
 }

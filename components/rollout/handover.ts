@@ -4,12 +4,31 @@
 // top of provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { errorMessage, formatDuration } from "../replicationCheck/messages";
-import { addressOf, call, closeConnections, Connections, infoOf, openConnections } from "./connection";
-import type { HandoverResult, NodeHandoverInputs } from "./types";
+import { addressOf, answeringAt, call, closeConnections, Connections, openConnections, placesOf } from "./connection";
+import type { HandoverResult, NodeHandoverInputs, RolloutNode } from "./types";
+
+/**
+ * Where the handover finds things while the node still runs as it was: the node at its old place,
+ * the sentinels at their old endpoints (they are replaced after the data nodes) and then the new
+ * ones, every data node at its new place (if replaced already) or its old one.
+ */
+interface Running {
+    node: RolloutNode;
+    sentinels: string[];
+    places: RolloutNode[];
+}
+
+function runningOf(news: NodeHandoverInputs, olds?: NodeHandoverInputs): Running {
+    return {
+        node: olds?.node ?? news.node,
+        sentinels: [...new Set([...(olds?.sentinel.endpoints ?? []), ...news.sentinel.endpoints])],
+        places: placesOf(news.dataNodes, olds?.dataNodes),
+    };
+}
 
 /** The master's ip:port as the first sentinel that answers reports it; undefined when none answers. */
-async function masterAddress(conns: Connections, inputs: NodeHandoverInputs): Promise<string | undefined> {
-    for (const endpoint of inputs.sentinel.endpoints) {
+async function masterAddress(conns: Connections, inputs: NodeHandoverInputs, at: Running): Promise<string | undefined> {
+    for (const endpoint of at.sentinels) {
         try {
             const reply = await call(conns, endpoint, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", inputs.sentinel.masterName);
             if (Array.isArray(reply) && typeof reply[0] === "string") return `${reply[0]}:${reply[1]}`;
@@ -21,13 +40,13 @@ async function masterAddress(conns: Connections, inputs: NodeHandoverInputs): Pr
 }
 
 /** Asks the sentinels to fail over, until one accepts; then waits for a new master that answers as one. */
-async function failOver(conns: Connections, inputs: NodeHandoverInputs, deadline: number): Promise<string> {
+async function failOver(conns: Connections, inputs: NodeHandoverInputs, at: Running, deadline: number): Promise<string> {
     const next = backoff(50, 500, deadline);
     let last = "no sentinel answered";
     let asked = false;
     do {
         if (!asked) {
-            for (const endpoint of inputs.sentinel.endpoints) {
+            for (const endpoint of at.sentinels) {
                 try {
                     await call(conns, endpoint, "SENTINEL", "FAILOVER", inputs.sentinel.masterName);
                     asked = true;
@@ -38,15 +57,14 @@ async function failOver(conns: Connections, inputs: NodeHandoverInputs, deadline
             }
             if (!asked) continue;
         }
-        const address = await masterAddress(conns, inputs);
-        const promoted = inputs.dataNodes.find((n) => addressOf(n) === address && address !== addressOf(inputs.node));
-        if (!promoted) {
+        const address = await masterAddress(conns, inputs, at);
+        if (address === undefined || address === addressOf(at.node)) {
             last = `the sentinels still report ${address ?? "no master"}`;
             continue;
         }
-        const info = await infoOf(conns, promoted.endpoint);
-        if (typeof info !== "string" && info.role === "master") return addressOf(promoted);
-        last = `${promoted.name} does not answer as master yet: ${typeof info === "string" ? info : `role=${info.role}`}`;
+        const promoted = await answeringAt(conns, at.places, address, "master");
+        if (promoted?.info.role === "master") return address;
+        last = `${promoted?.node.name ?? address} does not answer as master yet${promoted ? `: role=${promoted.info.role}` : ""}`;
     } while (await next());
     throw new Error(`${inputs.node.name}: no failover away from it within ${formatDuration(inputs.timeoutMs)}: ${last}`);
 }
@@ -59,7 +77,7 @@ async function failOver(conns: Connections, inputs: NodeHandoverInputs, deadline
 export async function followCurrent(inputs: NodeHandoverInputs): Promise<HandoverResult> {
     const conns = openConnections(inputs, 1000);
     try {
-        const current = await masterAddress(conns, inputs);
+        const current = await masterAddress(conns, inputs, runningOf(inputs));
         if (current === undefined) return { replicaOf: inputs.deployedReplicaOf };
         return { replicaOf: current === addressOf(inputs.node) ? "" : current };
     } finally {
@@ -72,19 +90,21 @@ export async function followCurrent(inputs: NodeHandoverInputs): Promise<Handove
  * sentinels report. Writes on it are paused meanwhile (CLIENT PAUSE WRITE): a write it took after
  * the promotion, acknowledged by a replica not yet moved over, would be lost with its replica's
  * resync. Paused clients get READONLY once it is a replica, and ask the sentinels again.
+ * The node is addressed where it runs now (`olds`), never where its new container will be.
  */
-export async function handOver(inputs: NodeHandoverInputs): Promise<HandoverResult> {
+export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverInputs): Promise<HandoverResult> {
     const conns = openConnections(inputs, 2000);
-    const node = inputs.node.endpoint;
+    const at = runningOf(inputs, olds);
+    const node = at.node.endpoint;
     try {
-        const current = await masterAddress(conns, inputs);
+        const current = await masterAddress(conns, inputs, at);
         if (current === undefined) {
             throw new Error(`${inputs.node.name}: no sentinel answers, so the current master is unknown; the node is not replaced blind`);
         }
-        if (current !== addressOf(inputs.node)) return { replicaOf: current };
+        if (current !== addressOf(at.node)) return { replicaOf: current };
         await call(conns, node, "CLIENT", "PAUSE", inputs.timeoutMs, "WRITE");
-        const promoted = await failOver(conns, inputs, Date.now() + inputs.timeoutMs);
-        return { replicaOf: promoted, failedOverTo: inputs.dataNodes.find((n) => addressOf(n) === promoted)?.name };
+        const promoted = await failOver(conns, inputs, at, Date.now() + inputs.timeoutMs);
+        return { replicaOf: promoted, failedOverTo: at.places.find((n) => addressOf(n) === promoted)?.name };
     } finally {
         await call(conns, node, "CLIENT", "UNPAUSE").catch(() => undefined);
         closeConnections(conns);

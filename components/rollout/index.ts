@@ -1,4 +1,6 @@
 // The rollout: node-by-node replacement of a group's data nodes. Re-exports only.
-export { NodeHandover, NodeRejoin } from "./resource";
-export { nodeHandoverProvider, nodeRejoinProvider } from "./provider";
+export { NodeHandover, NodeRejoin, SentinelRejoin } from "./resource";
+export { nodeHandoverProvider, nodeRejoinProvider, sentinelRejoinProvider } from "./provider";
+export { readSentinels, rolloutOrder } from "./current";
+export type { SentinelView } from "./current";
 export type * from "./types";

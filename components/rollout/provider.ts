@@ -1,6 +1,7 @@
 // The rollout's dynamic providers: NodeRejoin waits for a node to be back in the group after its
 // container was created or replaced; NodeHandover (with sentinels) fails over away from a master
-// about to be replaced; the last NodeRejoin also detaches removed replicas before the check.
+// about to be replaced; the master's NodeRejoin also detaches removed replicas before the check;
+// SentinelRejoin waits for a replaced sentinel to be back before the next one goes.
 //
 // Serialization: as for the replication check (see the rules at the top of
 // ../replicationCheck/provider.ts), these providers are serialized into state with every function
@@ -11,7 +12,8 @@ import { differs, newId } from "../replicationCheck/providerParts";
 import { followCurrent, handOver } from "./handover";
 import { removeLeavers } from "./membership";
 import { waitRejoined } from "./rejoin";
-import type { HandoverResult, NodeHandoverInputs, NodeRejoinInputs, RejoinResult } from "./types";
+import { waitSentinelRejoined } from "./sentinelRejoin";
+import type { HandoverResult, NodeHandoverInputs, NodeRejoinInputs, RejoinResult, SentinelRejoinInputs } from "./types";
 
 /** Changes to these make a NodeRejoin wait again; the password and timeout alone don't. */
 const REJOIN_KEYS = ["node", "replicaOf", "dataNodes", "containerId", "removesLeavers", "sentinel"];
@@ -35,7 +37,7 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<
         // sentinels may no longer be the one it was deployed in.
         const result: RejoinResult =
             olds.containerId !== news.containerId
-                ? await waitRejoined(news, true)
+                ? await waitRejoined(news, true, olds)
                 : { role: olds.role, offset: olds.offset, waitedMs: 0, linked: olds.linked };
         const detached = news.removesLeavers ? await removeLeavers(olds, news) : [];
         const { password: _password, tls: _tls, ...rest } = news;
@@ -61,6 +63,25 @@ export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<
         if (olds.fingerprint === news.fingerprint) {
             return { outs: { ...rest, replicaOf: olds.replicaOf, failedOverTo: olds.failedOverTo } };
         }
-        return { outs: { ...rest, ...(await handOver(news)) } };
+        return { outs: { ...rest, ...(await handOver(news, olds)) } };
+    },
+};
+
+export const sentinelRejoinProvider: pulumi.dynamic.ResourceProvider<
+    SentinelRejoinInputs,
+    Omit<SentinelRejoinInputs, "password" | "tls"> & { waitedMs: number }
+> = {
+    async diff(_id, olds, news) {
+        return { changes: differs(olds as never, news as never, ["endpoint", "containerId", "sentinels", "replicas"]), replaces: [] };
+    },
+    async create(inputs) {
+        // A new sentinel takes nothing away from the quorum: it is not waited for.
+        const { password: _password, tls: _tls, ...rest } = inputs;
+        return { id: newId("sentinelrejoin"), outs: { ...rest, waitedMs: 0 } };
+    },
+    async update(_id, olds, news) {
+        const waitedMs = olds.containerId !== news.containerId ? await waitSentinelRejoined(news) : 0;
+        const { password: _password, tls: _tls, ...rest } = news;
+        return { outs: { ...rest, waitedMs } };
     },
 };

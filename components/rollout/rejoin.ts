@@ -4,7 +4,7 @@
 import { backoff } from "../replicationCheck/backoff";
 import { formatDuration } from "../replicationCheck/messages";
 import { slavesOf } from "../replicationCheck/parse";
-import { addressOf, call, closeConnections, Connections, infoOf, openConnections } from "./connection";
+import { addressOf, answeringAt, call, closeConnections, Connections, infoOf, openConnections, placesOf } from "./connection";
 import type { NodeRejoinInputs, RejoinResult, RolloutNode } from "./types";
 
 /** One look at the node: the result when it is back, or what is still missing. */
@@ -58,7 +58,7 @@ async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, starte
 async function lookAtReplica(
     conns: Connections,
     inputs: NodeRejoinInputs,
-    master: RolloutNode | undefined,
+    places: RolloutNode[],
     state: { target?: number; requireLink: boolean; started: number },
 ): Promise<Look> {
     const info = await infoOf(conns, inputs.node.endpoint);
@@ -72,9 +72,9 @@ async function lookAtReplica(
     if (!state.requireLink) return { missing: "", done: { role: "replica", offset, waitedMs, linked: false } };
     if (info.master_link_status !== "up") return { missing: `master_link_status=${info.master_link_status}` };
     if (state.target === undefined) {
-        const m = master ? await infoOf(conns, master.endpoint) : "the master is not among the data nodes";
-        if (typeof m === "string") return { missing: `its master ${master?.name ?? inputs.replicaOf} does not answer: ${m}` };
-        state.target = Number(m.master_repl_offset ?? 0);
+        const m = await answeringAt(conns, places, inputs.replicaOf, "master");
+        if (!m) return { missing: `its master ${inputs.replicaOf} does not answer at any place it has in this up` };
+        state.target = Number(m.info.master_repl_offset ?? 0);
     }
     if (offset < state.target) return { missing: `offset ${offset} behind the master's ${state.target}` };
     return { missing: "", done: { role: "replica", offset, waitedMs, linked: true } };
@@ -83,17 +83,25 @@ async function lookAtReplica(
 /**
  * Waits until the node is back. `requireLink` false (a first deploy, before the master exists)
  * only waits for the replica to answer as a replica of the right master; "auto" requires the link
- * if the master answers when the wait starts.
+ * if the master answers when the wait starts. The master is looked for where it runs in this up:
+ * its new place or, until it is replaced, its old one (`olds`). A replica told to follow an
+ * address no node had before (its master moves later in this up) needs the link only if that
+ * address answers already: the master's own wait then waits for the link.
  */
-export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolean | "auto"): Promise<RejoinResult> {
+export async function waitRejoined(
+    inputs: NodeRejoinInputs,
+    requireLink: boolean | "auto",
+    olds?: NodeRejoinInputs,
+): Promise<RejoinResult> {
     const started = Date.now();
     const deadline = started + inputs.timeoutMs;
     const conns = openConnections(inputs, Math.min(2000, Math.max(500, inputs.timeoutMs)));
-    const master = inputs.dataNodes.find((n) => addressOf(n) === inputs.replicaOf);
+    const places = placesOf(inputs.dataNodes, olds?.dataNodes);
+    const movedMaster = olds !== undefined && inputs.replicaOf !== "" && !olds.dataNodes.some((n) => addressOf(n) === inputs.replicaOf);
+    const link = movedMaster ? "auto" : requireLink;
     try {
         const state = {
-            requireLink:
-                requireLink === "auto" ? master !== undefined && typeof (await infoOf(conns, master.endpoint)) !== "string" : requireLink,
+            requireLink: link === "auto" ? (await answeringAt(conns, places, inputs.replicaOf)) !== undefined : link,
             started,
             target: undefined as number | undefined,
         };
@@ -104,7 +112,7 @@ export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolea
             last =
                 inputs.replicaOf === ""
                     ? await lookAtMaster(conns, inputs, started, requireLink === "auto" ? nudged : undefined)
-                    : await lookAtReplica(conns, inputs, master, state);
+                    : await lookAtReplica(conns, inputs, places, state);
             if (last.done) return last.done;
         } while (await next());
         const role = inputs.replicaOf === "" ? "master" : "replica";

@@ -1,8 +1,8 @@
 // The rollout's resources, as a program constructs them. Not serialized: they hand the engine the
 // providers and the inputs, with the password made secret.
 import * as pulumi from "@pulumi/pulumi";
-import { nodeHandoverProvider, nodeRejoinProvider } from "./provider";
-import type { NodeHandoverArgs, NodeRejoinArgs } from "./types";
+import { nodeHandoverProvider, nodeRejoinProvider, sentinelRejoinProvider } from "./provider";
+import type { NodeHandoverArgs, NodeRejoinArgs, SentinelRejoinArgs } from "./types";
 
 /** The options of a rollout resource, with the password kept secret in its outputs. */
 function secretPassword(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
@@ -52,6 +52,31 @@ export class NodeHandover extends pulumi.dynamic.Resource {
             secretPassword(opts),
             "redis",
             "NodeHandover",
+        );
+    }
+}
+
+/**
+ * Waits, after a sentinel's container was replaced, until the sentinel is back with its quorum and
+ * its view of the group. The next sentinel's container depends on it, so they go one at a time.
+ */
+export class SentinelRejoin extends pulumi.dynamic.Resource {
+    /** How long the last wait took, in ms. */
+    declare readonly waitedMs: pulumi.Output<number>;
+
+    constructor(name: string, args: SentinelRejoinArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            sentinelRejoinProvider,
+            name,
+            {
+                waitedMs: undefined,
+                ...args,
+                password: args.password && pulumi.secret(args.password),
+                tls: args.tls && pulumi.secret(args.tls),
+            },
+            secretPassword(opts),
+            "redis",
+            "SentinelRejoin",
         );
     }
 }

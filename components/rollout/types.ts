@@ -122,3 +122,41 @@ export interface HandoverResult {
     /** Container name of the node the sentinels promoted before this one was replaced, if any. */
     failedOverTo?: string;
 }
+
+/** Arguments of a SentinelRejoin: wait until a sentinel is back in the group after its container was replaced. */
+export interface SentinelRejoinArgs {
+    /** Container name, for messages. */
+    name: pulumi.Input<string>;
+    /** host:port where the wait reaches it. */
+    endpoint: pulumi.Input<string>;
+    /** The name the sentinels monitor the master under. */
+    masterName: pulumi.Input<string>;
+    /** How many sentinels the group has: it must see the others. */
+    sentinels: pulumi.Input<number>;
+    /** How many replicas the group has: it must see them. */
+    replicas: pulumi.Input<number>;
+    /** The user the wait logs in as. Default `default`. */
+    username?: pulumi.Input<string>;
+    /** That user's password, made secret. */
+    password?: pulumi.Input<string>;
+    /** With TLS: the certificate, key and CA it connects with, made secret. */
+    tls?: pulumi.Input<TlsClient>;
+    /** The sentinel's container id: a new one means it was replaced, and the wait runs. */
+    containerId: pulumi.Input<string>;
+    /** How long to wait, in ms. */
+    timeoutMs: pulumi.Input<number>;
+}
+
+/** The plain values SentinelRejoin's provider receives. */
+export interface SentinelRejoinInputs {
+    name: string;
+    endpoint: string;
+    masterName: string;
+    sentinels: number;
+    replicas: number;
+    username?: string;
+    password?: string;
+    tls?: TlsClient;
+    containerId: string;
+    timeoutMs: number;
+}

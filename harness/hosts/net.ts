@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import { execFile } from "child_process";
 import { promisify } from "util";
+import { pollUntil } from "../poll";
 import { BRIDGE, BRIDGE_ADDRESS, PREFIX_LENGTH, SimHost, vethOf } from "./layout";
 
 const execFileAsync = promisify(execFile);
@@ -75,26 +76,50 @@ export async function netnsPids(netns: string): Promise<number[]> {
     return out.split(/\s+/).filter(Boolean).map(Number);
 }
 
-/** Removes the namespaces, veths, bridge and rule that exist; returns what failed. */
+/** Runs a removal; an "already gone" answer counts as done. */
+async function remove(cmd: string, args: string[]): Promise<void> {
+    await run(cmd, args).catch((err: Error) => {
+        if (!/Cannot find device|No such file|does not exist|Bad rule/i.test(err.message)) throw err;
+    });
+}
+
+/** What is still there of the hosts' network: namespaces, veths, the bridge, the rule. */
+export async function networkLeft(hosts: SimHost[]): Promise<string[]> {
+    const left: string[] = [];
+    for (const host of hosts) {
+        if (netnsExists(host.netns)) left.push(`netns ${host.netns}`);
+        if (await succeeds("ip", ["link", "show", vethOf(host)])) left.push(`link ${vethOf(host)}`);
+    }
+    if (await succeeds("ip", ["link", "show", BRIDGE])) left.push(`bridge ${BRIDGE}`);
+    if (await succeeds("iptables", ["-C", ...ACCEPT_RULE])) left.push("iptables rule rrg-hosts");
+    return left;
+}
+
+/**
+ * Removes the namespaces, veths, bridge and rule; "already gone" is success. The kernel destroys a
+ * namespace's veth pair after `netns del` returns, so what is left is polled for, not assumed:
+ * returns an error naming whatever is still there at the end.
+ */
 export async function tearDownNetwork(hosts: SimHost[]): Promise<Error[]> {
     const errors: Error[] = [];
     const attempt = (p: Promise<unknown>) => p.catch((err: Error) => errors.push(err));
-    for (const host of hosts) {
-        if (netnsExists(host.netns)) await attempt(run("ip", ["netns", "del", host.netns]));
-        // Deleting the namespace destroys the pair; this catches a veth left outside one. The kernel
-        // destroys the pair after `netns del` returns, so the veth may go between show and del (seen once in the bench).
-        if (await succeeds("ip", ["link", "show", vethOf(host)])) {
-            await attempt(
-                run("ip", ["link", "del", vethOf(host)]).catch((err: Error) => {
-                    if (!/Cannot find device/.test(err.message)) throw err;
-                }),
-            );
-        }
-    }
-    if (await succeeds("ip", ["link", "show", BRIDGE])) await attempt(run("ip", ["link", "del", BRIDGE]));
+    for (const host of hosts) if (netnsExists(host.netns)) await attempt(remove("ip", ["netns", "del", host.netns]));
+    // Give the kernel its moment to destroy the pairs; a veth outside any namespace is removed by hand.
+    await pollUntil("the hosts' veths to go with their namespaces", 5_000, async () => {
+        for (const host of hosts) if (await succeeds("ip", ["link", "show", vethOf(host)])) return false;
+        return true;
+    }).catch(async () => {
+        for (const host of hosts) await attempt(remove("ip", ["link", "del", vethOf(host)]));
+    });
+    await attempt(remove("ip", ["link", "del", BRIDGE]));
     // -D removes one copy at a time; a bounded loop in case an earlier run added it twice.
     for (let i = 0; i < 10 && (await succeeds("iptables", ["-C", ...ACCEPT_RULE])); i++) {
-        await attempt(run("iptables", ["-D", ...ACCEPT_RULE]));
+        await attempt(remove("iptables", ["-D", ...ACCEPT_RULE]));
     }
+    const left = await pollUntil("the hosts' network to be gone", 5_000, async () => {
+        const now = await networkLeft(hosts);
+        return now.length === 0 ? now : false;
+    }).catch(async () => networkLeft(hosts));
+    if (left.length > 0) errors.push(new Error(`left after the teardown: ${left.join(", ")}`));
     return errors;
 }
