@@ -64,13 +64,13 @@ function otherTable(r: BenchResult): string {
 function rolloutTable(r: BenchResult): string {
     const rows = r.rollout.map(
         (x) =>
-            `| 1+${x.replicas}${x.sentinel ? ", 3 sentinels" : ""} | ${fmtMs(x.total_ms)} | ${fmtMs(x.write_error_window_ms)} | ${x.acked_writes} | ${x.lost_writes} |`,
+            `| 1+${x.replicas}${x.sentinel ? ", 3 sentinels" : ""} | ${fmtMs(x.total_ms)} | ${fmtMs(x.write_error_window_ms)} | ${fmtMs(x.write_error_ms ?? NaN)} | ${x.acked_writes} | ${x.lost_writes} | ${x.failovers ?? ""} | ${x.sentinels_down_together ?? ""} |`,
     );
     return [
-        `| rollout (${r.rollout[0]?.runs ?? 0} runs each): every node replaced | the up | writer's error window | writes acknowledged during it | lost |`,
-        "|---|---|---|---|---|",
+        `| rollout (${r.rollout[0]?.runs ?? 0} runs each): every node replaced | the up | writer's error window (first to last) | writes failing (sum) | writes acknowledged during it | lost | failovers | most sentinels down at once |`,
+        "|---|---|---|---|---|---|---|---|",
         ...rows,
-        `| a no-op up (the second up with no change) | ${fmtMs(r.noop_up_ms)} | | | |`,
+        `| a no-op up (the second up with no change) | ${fmtMs(r.noop_up_ms)} | | | | | | |`,
     ].join("\n");
 }
 
@@ -148,7 +148,8 @@ export function readmeSection(r: BenchResult): string {
             "Failover ([bench/failover.ts](bench/failover.ts), [harness/failover.ts](harness/failover.ts)) deploys a 1+2 group with 3 sentinels, then, run after run, `docker stop`s the current master under a writer " +
             "that confirms each write with `WAIT 1 1000`, and times it until Sentinel reports a new master and a write is acknowledged again. " +
             "Rollout ([bench/rollout.ts](bench/rollout.ts)) redeploys a 1+2 group with `resources.cpus` toggled between 1 and 2, which replaces every node, " +
-            "under the same kind of writer (to the master's port, or through Sentinel), and counts the acknowledged writes the master lacks afterwards. " +
+            "under the same kind of writer (to the master's port, or through Sentinel), and counts the acknowledged writes the master lacks afterwards; " +
+            "with sentinels every other run starts from a master failed over by hand, failovers are the sentinels' config epochs, and a sentinel is down from its replacement until its SentinelRejoin is done. " +
             "Live changes ([bench/liveConfig.ts](bench/liveConfig.ts)) toggle `maxmemoryPolicy`, then rotate the password under that writer and a watcher of the replication links " +
             "([harness/linkWatcher.ts](harness/linkWatcher.ts): a drop is a link seen down, or a replica's connection on the master replaced). " +
             "TLS ([bench/tls.ts](bench/tls.ts)) deploys a 1+2 group with TLS and client certificates required beside a plaintext one, alternately, runs redis-benchmark GET on both masters side by side, " +

@@ -32,6 +32,8 @@ export interface GroupHost {
     dockerHost?: string;
     /** Extra ssh options for an ssh:// dockerHost, e.g. ["-o", "StrictHostKeyChecking=no"]. */
     sshOpts?: string[];
+    /** True when the host's machine is gone for good: its nodes move to the other hosts and its resources leave the state without a call to its engine. Drop the host from hosts in a later up. */
+    lost?: boolean;
 }
 
 /** An ACL user of the group's, beside its own. */

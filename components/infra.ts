@@ -4,7 +4,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { GroupPlan, HostPlan, NodePlan } from "../config";
-import { groupLabels, NodePlace } from "./nodes";
+import { HostPresence, HostTeardown } from "./hosts";
+import { groupLabels, NODE_STOP_GRACE_SECONDS, NodePlace } from "./nodes";
 import type { LateNames } from "./spec";
 
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");
@@ -42,15 +43,40 @@ export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<str
     let imageName: pulumi.Output<string> | undefined;
     let networkName: pulumi.Output<string> | undefined;
     for (const host of plan.hosts) {
+        const teardown = createHostTeardown(ctx, host);
+        // A lost host gets nothing else: what it had leaves the state with its HostPresence.
+        if (host.lost) continue;
+        const presence = new HostPresence(`${ctx.name}-${host.name}-presence`, { host: host.name }, { parent: ctx.opts.parent });
         const provider = hostProvider(ctx, host);
-        const opts = { ...ctx.opts, provider };
+        const before = (ctx.opts.dependsOn ?? []) as pulumi.Resource[];
+        const opts = { ...ctx.opts, provider, deletedWith: presence, dependsOn: [...before, teardown] };
         const image = hostImage(ctx, `${ctx.name}-${host.name}-image`, opts);
         const network = createNetwork(ctx, `${ctx.name}-${host.name}-network`, opts);
-        places[host.name] = { image: image.imageRef, networkName: network, provider };
+        places[host.name] = { image: image.imageRef, networkName: network, provider, deletedWith: presence, teardown };
         imageName ??= image.imageName;
         networkName ??= network;
     }
     return { imageName: imageName!, networkName: networkName!, place: (node) => places[node.host!]! };
+}
+
+/**
+ * The host's HostTeardown: what its Docker resources depend on, so that it goes last and clears
+ * the host when the host leaves the group; it calls nothing once the host is lost.
+ */
+function createHostTeardown(ctx: InfraContext, host: HostPlan): HostTeardown {
+    const given = ctx.hostProviders[host.name];
+    return new HostTeardown(
+        `${ctx.name}-${host.name}-teardown`,
+        {
+            group: ctx.plan.name,
+            host: host.name,
+            docker: given ? given.host : host.dockerHost,
+            retainVolumes: ctx.plan.persistence.retain,
+            lost: host.lost === true,
+            graceSeconds: NODE_STOP_GRACE_SECONDS,
+        },
+        { parent: ctx.opts.parent, dependsOn: ctx.opts.dependsOn },
+    );
 }
 
 /** The Docker provider of one host: the program's, or one of the engine's address the host gives. */

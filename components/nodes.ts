@@ -24,7 +24,7 @@ import {
 import type { GroupCredentials } from "./acl";
 import type { TlsClient, TlsPem } from "./tls";
 import type { BootSettings } from "./liveConfig";
-import { bootOf, nodeFingerprint } from "./boot";
+import { createBoot, nodeFingerprint } from "./boot";
 import {
     NodeHandover,
     NodeRejoin,
@@ -48,6 +48,25 @@ export interface NodePlace {
     image: pulumi.Output<string>;
     networkName: pulumi.Output<string>;
     provider?: docker.Provider;
+    /** With hosts: the host's HostPresence, which every Docker resource on the host is deleted with. */
+    deletedWith?: pulumi.Resource;
+    /** With hosts: the host's HostTeardown, which every Docker resource on the host depends on. */
+    teardown?: pulumi.Resource;
+}
+
+/** How long a node's container has to stop cleanly (SIGTERM) before it is killed, in s. */
+export const NODE_STOP_GRACE_SECONDS = 15;
+
+/**
+ * The name of a node's Docker resource: after `key-suffix`, "-on-<host>" for a node moved off a
+ * lost host (its old resources leave the state under the plain name), aliased so that the plain
+ * name takes it over once the lost host is dropped.
+ */
+export function nodeResourceName(ctx: NodeContext, node: NodePlan, suffix = ""): { name: string; aliases?: pulumi.Alias[] } {
+    const base = `${ctx.name}-${node.key}${suffix}`;
+    if (node.host === undefined) return { name: base };
+    const moved = `${base}-on-${node.host}`;
+    return node.movedFrom !== undefined ? { name: moved } : { name: base, aliases: [{ name: moved }] };
 }
 
 /** What every node resource of one group is made from. */
@@ -138,6 +157,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
                 dataNodes,
                 sentinel,
                 timeoutMs,
+                current: view!.apply((v) => v.master),
                 dependsOn: after!,
             });
         if (handover) handovers.set(node.key, handover);
@@ -162,13 +182,8 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         previous = [rejoin];
     }
     const rolledOut = planned.map((n) => rejoins.get(n.key)!);
-    // The master as the rollout leaves it: the node the last handover failed over to, or the last node itself.
-    const monitor = order
-        ? order.apply((o) => {
-              const last = planned.find((n) => n.key === o[o.length - 1])!;
-              return handovers.get(last.key)!.replicaOf.apply((of) => of || peerText(plan, last));
-          })
-        : pulumi.output(deployedMaster);
+    // The master as the rollout leaves it: what the last handover failed over to, or the one the sentinels reported.
+    const monitor = order ? order.apply((o) => handovers.get(o[o.length - 1]!)!.masterAfter) : pulumi.output(deployedMaster);
     const sentinels = createSentinels(ctx, { monitor, rolledOut, view, timeoutMs, dataNodes });
     return {
         master: containers.get(plan.master.key)!,
@@ -277,8 +292,11 @@ function bootFiles(
     follows: pulumi.Output<string>,
     render: (secrets: NodeSecrets, follows: string, boot: BootSettings) => string,
 ): { content: pulumi.Output<string>; tls?: pulumi.Output<TlsPem> } {
-    const boot = bootOf(ctx, node, nodeFingerprint(ctx, node, follows));
-    const content = pulumi.all([boot, follows, ctx.creds]).apply(([b, of, creds]) => render({ password: b.password, creds }, of, b));
+    const boot = createBoot(ctx, node, nodeFingerprint(ctx, node, follows), follows);
+    // A sentinel boots monitoring the master kept in its NodeBoot (one made before it was kept: the current one).
+    const content = pulumi
+        .all([boot, follows, ctx.creds])
+        .apply(([b, of, creds]) => render({ password: b.password, creds }, b.follows ?? of, b));
     // A NodeBoot made before the group had TLS files keeps none: the group's current ones then.
     const tls = ctx.tls && pulumi.all([boot, ctx.tls]).apply(([b, current]) => b.tls ?? current);
     return { content: pulumi.secret(content), tls: tls && pulumi.secret(tls) };
@@ -294,6 +312,7 @@ function createHandover(
         dataNodes: RolloutNode[];
         sentinel: RolloutSentinel;
         timeoutMs: number;
+        current: pulumi.Output<string | undefined>;
         dependsOn: pulumi.Input<pulumi.Resource[]>;
     },
 ): NodeHandover {
@@ -308,6 +327,7 @@ function createHandover(
             sentinel: opts.sentinel,
             ...ctx.admin,
             timeoutMs: opts.timeoutMs,
+            current: opts.current,
         },
         { parent: ctx.parent, dependsOn: opts.dependsOn },
     );
@@ -327,8 +347,9 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
     const { plan } = ctx;
     const place = ctx.place(node);
     const publishIp = hostOf(plan, node)?.publishIp ?? plan.hostIp;
+    const resource = nodeResourceName(ctx, node);
     return new docker.Container(
-        `${ctx.name}-${node.key}`,
+        resource.name,
         {
             name: containerName(plan, node),
             image: place.image,
@@ -353,10 +374,17 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
             mustRun: true,
             // The provider stops a container with this grace before removing it (unset: 0 s, a kill):
             // Redis then shuts down cleanly, and a master first lets its replicas catch up.
-            destroyGraceSeconds: 15,
+            destroyGraceSeconds: NODE_STOP_GRACE_SECONDS,
         },
         // Fixed name, IP and host port: the old container must go before its replacement can start.
-        { parent: ctx.parent, provider: place.provider, dependsOn: spec.dependsOn, deleteBeforeReplace: true },
+        {
+            parent: ctx.parent,
+            provider: place.provider,
+            dependsOn: spec.dependsOn,
+            deleteBeforeReplace: true,
+            deletedWith: place.deletedWith,
+            aliases: resource.aliases,
+        },
     );
 }
 
@@ -384,13 +412,17 @@ function volumesFor(ctx: NodeContext, node: NodePlan): docker.types.input.Contai
             { hostPath: `${dir}/conf`, containerPath: path.posix.dirname(REDIS_CONF_PATH) },
         ];
     }
+    const place = ctx.place(node);
+    const resource = nodeResourceName(ctx, node, "-data");
     const volume = new docker.Volume(
-        `${ctx.name}-${node.key}-data`,
+        resource.name,
         { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
         {
             parent: ctx.parent,
-            provider: ctx.place(node).provider,
-            dependsOn: ctx.preflight,
+            provider: place.provider,
+            dependsOn: place.teardown ? [...ctx.preflight, place.teardown] : ctx.preflight,
+            deletedWith: place.deletedWith,
+            aliases: resource.aliases,
             retainOnDelete: plan.persistence.retain,
             deleteBeforeReplace: true,
         },

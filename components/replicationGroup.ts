@@ -284,14 +284,16 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                 new Preflight(`${name}-preflight`, { ...preflightTargets(plan, late.existingNetwork), password, tls }, { parent: this }),
             ];
         }
-        return plan.hosts.map((host: HostPlan, i) => {
-            const targets = { ...preflightTargets(plan, undefined, host), docker: hostProviders[host.name]?.host ?? host.dockerHost };
-            return new Preflight(
-                `${name}-${host.name}-preflight`,
-                { ...targets, password, tls: i === 0 ? tls : undefined },
-                { parent: this },
-            );
-        });
+        return plan.hosts
+            .filter((host) => !host.lost)
+            .map((host: HostPlan, i) => {
+                const targets = { ...preflightTargets(plan, undefined, host), docker: hostProviders[host.name]?.host ?? host.dockerHost };
+                return new Preflight(
+                    `${name}-${host.name}-preflight`,
+                    { ...targets, password, tls: i === 0 ? tls : undefined },
+                    { parent: this },
+                );
+            });
     }
 
     /** The password as a secret: checked now if it is known now, else by the preflight once its value is known. */

@@ -9,11 +9,12 @@ import type { RolloutNode } from "./rollout";
 import { backupContainerName } from "./backup/render";
 import { exporterName } from "./metrics/render";
 import { containerName, endpointOf, peerOf, REDIS_PORT, toolTarget } from "./addresses";
+import { NAME_KNOWN_LATER } from "./spec";
 
 /**
  * What the preflight checks on one Docker engine (a host's, with several): each node's host port
- * and IP by property path, and the names. `existingNetwork` is the network to join, when a caller
- * passed it as an output.
+ * and IP by property path, the names, and the images to run there. `existingNetwork` is the
+ * network to join, when a caller passed it as an output.
  */
 export function preflightTargets(
     plan: GroupPlan,
@@ -48,6 +49,9 @@ export function preflightTargets(
         ],
         subnet: plan.network.existing ? undefined : plan.network.subnet,
         existingNetwork,
+        ...(host === undefined ? {} : { host: host.name }),
+        // A name given as another resource's output is known only at deployment, and not checked.
+        ...(nodes.length > 0 && plan.image.name !== undefined && plan.image.name !== NAME_KNOWN_LATER ? { image: plan.image.name } : {}),
         ...(exporter ? { exporterImage: plan.metrics!.image } : {}),
         ...(plan.restore && onMasterHost
             ? { restore: { spec: JSON.stringify(plan.restore), masterContainer: containerName(plan, plan.master) } }

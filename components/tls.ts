@@ -28,7 +28,7 @@ export interface TlsClient extends TlsPem {
 /** What the nodes' certificate must name: serverName, or the addresses clients connect to (every host's, with several). */
 export function namesToCover(plan: GroupPlan): string[] {
     if (plan.tls?.serverName !== undefined) return [plan.tls.serverName];
-    return plan.hosts ? plan.hosts.map((h) => h.address) : [connectHost(plan)];
+    return plan.hosts ? plan.hosts.filter((h) => !h.lost).map((h) => h.address) : [connectHost(plan)];
 }
 
 /**

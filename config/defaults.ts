@@ -13,6 +13,12 @@ export const DEFAULT_REPLICA_COUNT = 2;
 export const DEFAULT_SENTINEL_COUNT = 3;
 /** Sentinel i's default host port is master.hostPort + this + i - 1. */
 export const SENTINEL_PORT_OFFSET = 20000;
+/**
+ * Linux's default ephemeral port range (net.ipv4.ip_local_port_range): the kernel picks the local
+ * port of each outgoing connection from it, so a host port in it may be held by a client when a
+ * container is to publish it. From master.hostPort 12768 up, the default sentinel ports fall in it.
+ */
+export const LINUX_EPHEMERAL_PORTS = { first: 32768, last: 60999 } as const;
 export const DEFAULT_RESTART = "unless-stopped";
 export const DEFAULT_MAXMEMORY_POLICY = "noeviction";
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 60;

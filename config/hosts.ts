@@ -1,11 +1,12 @@
 // Several Docker hosts: where each node runs, and whether the sentinels survive the loss of any
-// one host. Nodes name their host, or are spread over the hosts in turn.
+// one host. Nodes name their host, or are spread over the hosts in turn. A host lost for good
+// stays in hosts for one up, so that the group can let go of what it had there; no node runs on it.
 import { describe } from "./errors";
 import { ipToInt } from "./ipv4";
-import { Obj, Reader } from "./reader";
+import { isAbsent, Obj, Reader } from "./reader";
 import type { HostPlan, NodePlan, SentinelPlan } from "./types";
 
-const HOST_KEYS = ["address", "publishIp", "dockerHost", "sshOpts"];
+const HOST_KEYS = ["address", "publishIp", "dockerHost", "sshOpts", "lost"];
 const HOST_NAME = /^[a-z0-9][a-z0-9-]*$/;
 const DOCKER_HOST_SCHEMES = ["unix://", "tcp://", "ssh://"];
 
@@ -17,7 +18,9 @@ export function readHosts(r: Reader, value: unknown): HostPlan[] | undefined {
     }
     const entries = Object.entries(value as Obj);
     if (entries.length === 0) return r.fail("hosts", "names no host; leave it out to run on one Docker engine");
-    return entries.map(([name, spec]) => readHost(r, name, spec));
+    const hosts = entries.map(([name, spec]) => readHost(r, name, spec));
+    if (hosts.every((h) => h.lost)) r.fail("hosts", "every host is lost: at least one must run the group");
+    return hosts;
 }
 
 function readHost(r: Reader, name: string, value: unknown): HostPlan {
@@ -40,30 +43,72 @@ function readHost(r: Reader, name: string, value: unknown): HostPlan {
         r.fail(`${at}.sshOpts`, `must be a list of ssh options, got ${describe(sshOpts)}`);
     }
     const ssh = Array.isArray(sshOpts) ? { sshOpts: sshOpts as string[] } : {};
-    return { name, address: address ?? "", publishIp, ...(dockerHost === undefined ? {} : { dockerHost }), ...ssh };
+    // Only when true: the plan of a group that never lost a host stays as it was, and so do its digests.
+    const lost = r.boolean(h.lost, `${at}.lost`) === true ? { lost: true as const } : {};
+    return { name, address: address ?? "", publishIp, ...(dockerHost === undefined ? {} : { dockerHost }), ...ssh, ...lost };
 }
 
-/** Where nodes go: the host a node names, or the next one in turn; an unknown name is a problem. */
+/** The turn of a node placed in turn: the master first, then replica i; sentinel i from the first host. */
+function slotOf(role: NodePlan["role"], index: number): number {
+    return role === "replica" ? index + 1 : index;
+}
+
+/**
+ * The host a node placed in turn (the `index`th of its role) gets in turn over every host, lost
+ * ones included: where it ran before a host was lost. Undefined for no hosts.
+ */
+export function defaultHostOf(hosts: HostPlan[], role: NodePlan["role"], index: number): HostPlan | undefined {
+    return hosts[slotOf(role, index) % hosts.length];
+}
+
+/** Where a node runs, as its NodePlan has it: nothing on one engine. */
+export type Placed = Pick<NodePlan, "host" | "movedFrom">;
+
+/**
+ * Where nodes go: the host a node names, or the next host in turn that is not lost; an unknown or
+ * a lost name is a problem. Turns skip lost hosts, so dropping one from hosts later moves nothing.
+ */
 export class Placement {
+    private readonly live: HostPlan[];
+
     constructor(
         private readonly r: Reader,
         private readonly hosts: HostPlan[] | undefined,
-    ) {}
+    ) {
+        this.live = (hosts ?? []).filter((h) => !h.lost);
+    }
 
-    /** The host of the node at `path` (its `index`th of its kind), or undefined on one engine. */
-    hostOf(given: unknown, path: string, index: number): string | undefined {
+    /** The host of the node at `path`, the `index`th of its role; with `movedFrom` when its turn's host is lost. */
+    place(given: unknown, path: string, role: NodePlan["role"], index: number): Placed {
         const hosts = this.hosts;
         if (!hosts) {
-            if (given !== undefined && given !== null) this.r.fail(`${path}.host`, "names a host, but the group has no hosts");
-            return undefined;
+            if (!isAbsent(given)) this.r.fail(`${path}.host`, "names a host, but the group has no hosts");
+            return {};
         }
-        if (given === undefined || given === null) return hosts[index % hosts.length]!.name;
+        if (isAbsent(given)) return this.inTurn(hosts, role, index);
         const name = this.r.string(given, `${path}.host`);
-        if (name === undefined) return undefined;
-        if (!hosts.some((h) => h.name === name)) {
-            return this.r.fail(`${path}.host`, `"${name}" is not one of hosts (${hosts.map((h) => h.name).join(", ")})`);
+        if (name === undefined) return {};
+        const host = hosts.find((h) => h.name === name);
+        if (!host) {
+            this.r.fail(`${path}.host`, `"${name}" is not one of hosts (${hosts.map((h) => h.name).join(", ")})`);
+            return {};
         }
-        return name;
+        // With every host lost, `hosts` says so once.
+        if (host.lost && this.live.length > 0) {
+            this.r.fail(
+                `${path}.host`,
+                `"${name}" is lost (hosts.${name}.lost); name another host (${this.live.map((h) => h.name).join(", ")})`,
+            );
+            return {};
+        }
+        return { host: name };
+    }
+
+    private inTurn(hosts: HostPlan[], role: NodePlan["role"], index: number): Placed {
+        const host = this.live[slotOf(role, index) % this.live.length];
+        if (!host) return {}; // every host lost: a problem at `hosts` already
+        const before = defaultHostOf(hosts, role, index);
+        return { host: host.name, ...(before?.lost ? { movedFrom: before.name } : {}) };
     }
 }
 
@@ -75,7 +120,8 @@ export function hostLossProblem(hosts: HostPlan[], sentinel: SentinelPlan): stri
     const total = sentinel.nodes.length;
     const majority = Math.floor(total / 2) + 1;
     const needed = Math.max(sentinel.quorum, majority);
-    for (const host of hosts) {
+    // A lost host holds no node: only the loss of a live one can take sentinels away.
+    for (const host of hosts.filter((h) => !h.lost)) {
         const left = sentinel.nodes.filter((n) => n.host !== host.name).length;
         if (left < needed) {
             return (

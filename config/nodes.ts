@@ -67,16 +67,6 @@ export function nodeContext(r: Reader, network: NetworkLayout, placement: Placem
 /** The keys of a node's address; `host` with several hosts. */
 const NODE_KEYS = ["ip", "hostPort", "host"];
 
-/** `host` only with hosts: a node on one engine is planned as it always was. */
-function onHost(host: string | undefined): { host?: string } {
-    return host === undefined ? {} : { host };
-}
-
-/** Round-robin over the hosts: the master first, then replica i; sentinel i from the first host. */
-function hostIndex(role: NodePlan["role"], i: number): number {
-    return role === "replica" ? i + 1 : i;
-}
-
 /** The master and the replicas; their addresses are in the context's book afterwards. */
 export function readDataNodes(
     ctx: NodeContext,
@@ -91,9 +81,10 @@ export function readDataNodes(
     let ipInt: number | undefined;
     if (ip === undefined) r.fail("master.ip", "is required when network.existing is given without network.subnet");
     else ipInt = book.claimIp(ip, "master.ip");
-    const host = ctx.placement.hostOf(m.host, "master", 0);
-    book.claimPort(hostPort, "master.hostPort", host);
-    const master: NodePlan = { role: "master", key: "master", ip: ip ?? "", hostPort, ...onHost(host) };
+    // Placed has `host` only with hosts: a node on one engine is planned as it always was.
+    const placed = ctx.placement.place(m.host, "master", "master", 0);
+    book.claimPort(hostPort, "master.hostPort", placed.host);
+    const master: NodePlan = { role: "master", key: "master", ip: ip ?? "", hostPort, ...placed };
     return { master, replicas: readReplicas(ctx, replicas, ipInt, hostPort) };
 }
 
@@ -155,10 +146,10 @@ export function followingNodes(
             r.fail(path, `${count} ${role}s from host port ${firstPort} need ports above 65535`);
             break;
         }
-        const host = ctx.placement.hostOf(undefined, `${path}[${i - 1}]`, hostIndex(role, i - 1));
+        const placed = ctx.placement.place(undefined, `${path}[${i - 1}]`, role, i - 1);
         book.claimIp(intToIp(ip), `${path}[${i - 1}].ip`);
-        book.claimPort(port, `${path}[${i - 1}].hostPort`, host);
-        nodes.push({ role, key: `${role}-${i}`, ip: intToIp(ip), hostPort: port, ...onHost(host) });
+        book.claimPort(port, `${path}[${i - 1}].hostPort`, placed.host);
+        nodes.push({ role, key: `${role}-${i}`, ip: intToIp(ip), hostPort: port, ...placed });
     }
     return nodes;
 }
@@ -179,10 +170,10 @@ export function listedNodes(ctx: NodeContext, path: string, role: NodePlan["role
         const port = r.integer(obj.hostPort, `${at}.hostPort`, 1, 65535);
         if (ip === undefined && isAbsent(obj.ip)) r.fail(`${at}.ip`, "is required");
         if (port === undefined && isAbsent(obj.hostPort)) r.fail(`${at}.hostPort`, "is required");
-        const host = ctx.placement.hostOf(obj.host, at, hostIndex(role, i));
+        const placed = ctx.placement.place(obj.host, at, role, i);
         if (ip !== undefined) book.claimIp(ip, `${at}.ip`);
-        if (port !== undefined) book.claimPort(port, `${at}.hostPort`, host);
-        nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0, ...onHost(host) });
+        if (port !== undefined) book.claimPort(port, `${at}.hostPort`, placed.host);
+        nodes.push({ role, key: `${role}-${i + 1}`, ip: ip ?? "", hostPort: port ?? 0, ...placed });
     }
     return nodes;
 }

@@ -1,7 +1,14 @@
 // Redis Sentinel: how many sentinels, how they agree, and where they run. Present (even as {})
 // means on; their addresses come after the data nodes' and go through the same address book.
 import { describe } from "./errors";
-import { DEFAULT_SENTINEL_COUNT, DEFAULT_SENTINEL_TIMINGS, MAX_REPLICAS, MAX_SENTINELS, SENTINEL_PORT_OFFSET } from "./defaults";
+import {
+    DEFAULT_SENTINEL_COUNT,
+    DEFAULT_SENTINEL_TIMINGS,
+    LINUX_EPHEMERAL_PORTS,
+    MAX_REPLICAS,
+    MAX_SENTINELS,
+    SENTINEL_PORT_OFFSET,
+} from "./defaults";
 import { ipToInt } from "./ipv4";
 import { followingNodes, listedNodes, NodeContext } from "./nodes";
 import { Obj, Reader } from "./reader";
@@ -37,6 +44,8 @@ export function readSentinel(
     const masterName = r.string(s.masterName, "sentinel.masterName") ?? groupName;
     if (!/^[A-Za-z0-9._-]+$/.test(masterName)) r.fail("sentinel.masterName", `"${masterName}" may only hold letters, digits, . _ and -`);
     const nodes = Array.isArray(listed) ? listedNodes(ctx, "sentinel.nodes", "sentinel", listed) : defaultNodes(ctx, count, data);
+    const ephemeral = ephemeralPortWarning(nodes, Array.isArray(listed));
+    if (ephemeral) r.warn(ephemeral);
     return { masterName, quorum, ...readTimings(r, s), nodes };
 }
 
@@ -53,6 +62,26 @@ function readCount(r: Reader, s: Obj, listedCount: number | undefined): number {
     else if (count % 2 === 0)
         r.warn(`sentinel.count ${count} is even: ${count + 1} sentinels survive as many losses as ${count} do, and more`);
     return count;
+}
+
+/**
+ * A warning when sentinel host ports, listed or defaulted, lie in Linux's ephemeral range: such a
+ * port may be held by an outgoing connection when its sentinel is (re)created. Only a warning: the
+ * default stays, since moving it would move existing sentinels.
+ */
+function ephemeralPortWarning(nodes: NodePlan[], listed: boolean): string | undefined {
+    const { first, last } = LINUX_EPHEMERAL_PORTS;
+    const hits = nodes.flatMap((n, i) =>
+        n.hostPort >= first && n.hostPort <= last ? [`sentinel.nodes[${i}].hostPort ${n.hostPort}`] : [],
+    );
+    if (hits.length === 0) return undefined;
+    const fix = listed
+        ? `give them hostPorts below ${first}`
+        : `list sentinel.nodes with explicit hostPorts, e.g. below ${first} (by default they are master.hostPort + ${SENTINEL_PORT_OFFSET} and up)`;
+    return (
+        `${hits.join(", ")}: in ${first}-${last}, Linux's ephemeral port range, where the kernel picks outgoing connections' ` +
+        `local ports, so one may be taken when its sentinel starts; ${fix}`
+    );
 }
 
 /**

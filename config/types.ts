@@ -51,6 +51,8 @@ export interface HostSpec {
     dockerHost?: string;
     /** Extra ssh options for an ssh:// dockerHost, e.g. ["-o", "StrictHostKeyChecking=no"]. */
     sshOpts?: string[];
+    /** True when the host's machine is gone for good: its nodes move to the other hosts and its resources leave the state without a call to its engine. Drop the host from hosts in a later up. */
+    lost?: boolean;
 }
 
 /** The group's Docker network: either one the group creates, or an existing one. */
@@ -238,6 +240,8 @@ export interface NodePlan {
     hostPort: number;
     /** With hosts: the host it runs on. */
     host?: string;
+    /** Placed in turn, the lost host its turn would have given it (and it ran on before): it moved off that host. */
+    movedFrom?: string;
 }
 
 /** One host of a group on several. */
@@ -250,6 +254,8 @@ export interface HostPlan {
     /** Its Docker engine (a Docker provider's host); undefined: the default engine. */
     dockerHost?: string;
     sshOpts?: string[];
+    /** Its machine is gone for good: no node runs on it, and its resources leave the state without a call to its engine. Only when true. */
+    lost?: true;
 }
 
 /** The group's network: the one to join, or the subnet and gateway of the one to create. */

@@ -78,7 +78,13 @@ export function createBackupContainer(ctx: BackupContext, after: pulumi.Resource
             destroyGraceSeconds: 10,
         },
         // A fixed name: the old container goes before its replacement starts.
-        { parent: ctx.parent, provider: place.provider, dependsOn: [dir, ...after], deleteBeforeReplace: true },
+        {
+            parent: ctx.parent,
+            provider: place.provider,
+            dependsOn: [dir, ...after],
+            deleteBeforeReplace: true,
+            deletedWith: place.deletedWith,
+        },
     );
 }
 

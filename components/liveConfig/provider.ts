@@ -7,6 +7,7 @@
 // ../replicationCheck/provider.ts), these providers are serialized into state with every function
 // they reach: modules are required inside functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
+import { errorMessage } from "../replicationCheck/messages";
 import { differs, newId } from "../replicationCheck/providerParts";
 import type { TlsClient, TlsPem } from "../tls";
 import { reloadNodeCertificates, restartSentinels } from "./certificates";
@@ -23,11 +24,16 @@ import type {
     NodeBootInputs,
     NodeBootOutputs,
     PasswordCommitInputs,
+    PasswordCommitOutputs,
 } from "./types";
 
-/** The targets of `news` that `olds` had too: what was running before this `up`. */
+/**
+ * The targets `news` still declares, as `olds` had them: what was running before this `up`, where it
+ * runs now. The live configuration runs before the rollout, so a node whose address changes in
+ * this `up` is still at its old one.
+ */
 function stillDeclared<T extends LiveTarget>(olds: T[] | undefined, news: T[] | undefined): T[] {
-    return (news ?? []).filter((n) => (olds ?? []).some((o) => o.name === n.name));
+    return (olds ?? []).filter((o) => (news ?? []).some((n) => n.name === o.name));
 }
 
 /**
@@ -130,22 +136,43 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
     },
 };
 
-export const passwordCommitProvider: pulumi.dynamic.ResourceProvider<PasswordCommitInputs, PasswordCommitInputs> = {
+/**
+ * The error of a failed commit, carrying the state the engine is to keep (a partial failure, as
+ * a dynamic provider reports one: an error with `id`, `properties` and `reasons`). The engine
+ * keeps an update's outputs on a partial failure (pulumi/pulumi pkg/resource/deploy/step.go:1094
+ * @1b594989) and updates a resource with initialization errors on the next `up` even without a
+ * diff (pkg/resource/deploy/step_generator.go:2182 @1b594989). A plain error would leave the old
+ * state, whose password then matches an `up` that goes back to it: the commit would not run, and
+ * the password admitted for the abandoned rotation would stay taken.
+ */
+function commitFailed(id: string, news: PasswordCommitInputs, err: unknown): Error {
+    const message = `${errorMessage(err)}. Other passwords may still be taken; the next \`up\` retires every one but its own.`;
+    const properties: PasswordCommitOutputs = { ...news, othersRetired: false };
+    return Object.assign(new Error(message), { id, properties, reasons: [message] });
+}
+
+export const passwordCommitProvider: pulumi.dynamic.ResourceProvider<PasswordCommitInputs, PasswordCommitOutputs> = {
     async diff(_id, olds, news) {
-        return { changes: differs(olds as never, news as never, ["dataNodes", "sentinel", "password"]), replaces: [] };
+        // After a failed commit, even an `up` back to the password it started from retires the others.
+        const changes = olds.othersRetired === false || differs(olds as never, news as never, ["dataNodes", "sentinel", "password"]);
+        return { changes, replaces: [] };
     },
     async create(inputs) {
-        return { id: newId("passwordcommit"), outs: inputs };
+        return { id: newId("passwordcommit"), outs: { ...inputs, othersRetired: true } };
     },
-    async update(_id, olds, news) {
-        if (olds.password !== news.password) {
+    async update(id, olds, news) {
+        if (olds.password !== news.password || olds.othersRetired === false) {
             const sentinels = news.sentinel?.nodes ?? [];
             const connect = { logins: loginsOf(news.admin, [news.password, olds.password]), tls: news.tls, timeoutMs: news.timeoutMs };
-            await withGroup(news.dataNodes, sentinels, connect, async (data, s) =>
-                retireOtherPasswords(data, s, news.password, olds.password),
-            );
+            try {
+                await withGroup(news.dataNodes, sentinels, connect, async (data, s) =>
+                    retireOtherPasswords(data, s, news.password, olds.password),
+                );
+            } catch (err) {
+                throw commitFailed(id, news, err);
+            }
         }
-        return { outs: news };
+        return { outs: { ...news, othersRetired: true } };
     },
 };
 

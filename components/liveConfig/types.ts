@@ -119,6 +119,8 @@ export interface BootSettings {
     users?: Record<string, string>;
     /** The TLS certificate, key and CA, when the group has TLS. */
     tls?: TlsPem;
+    /** A sentinel's: ip:port of the master it monitors at boot; absent in a NodeBoot made before it was kept. */
+    follows?: string;
 }
 
 /** Arguments of a NodeBoot: what the node's container is created with. */
@@ -137,4 +139,15 @@ export interface NodeBootInputs {
 /** What NodeBoot keeps: `boot` changes only with the fingerprint, so a live change replaces nothing. */
 export interface NodeBootOutputs extends NodeBootInputs {
     boot: BootSettings;
+}
+
+/**
+ * What PasswordCommit keeps: its inputs, and whether every other password is retired.
+ */
+export interface PasswordCommitOutputs extends PasswordCommitInputs {
+    /**
+     * False in the state a failed commit leaves: a node or sentinel may still take another
+     * password besides `password`. Absent in a state from before it was kept: taken as true.
+     */
+    othersRetired?: boolean;
 }

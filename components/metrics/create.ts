@@ -60,7 +60,13 @@ export function createExporters(ctx: MetricsContext): docker.Container[] {
                     destroyGraceSeconds: 5,
                 },
                 // A fixed name and port: the old container goes before its replacement starts.
-                { parent: ctx.parent, provider: place.provider, dependsOn: ctx.after, deleteBeforeReplace: true },
+                {
+                    parent: ctx.parent,
+                    provider: place.provider,
+                    dependsOn: ctx.after,
+                    deleteBeforeReplace: true,
+                    deletedWith: place.deletedWith,
+                },
             ),
         ];
     });

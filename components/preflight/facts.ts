@@ -3,7 +3,7 @@
 // ports another listener holds. Serialized with the provider (see the rules at the top of
 // ../replicationCheck/provider.ts).
 import { dockerEngine } from "../dockerEngine";
-import type { AtPath, DockerFacts, PreflightInputs, Problem } from "./types";
+import type { AtPath, DockerFacts, ImageFact, PreflightInputs, Problem } from "./types";
 
 const GROUP_LABEL = "redis-replication.group";
 
@@ -66,28 +66,34 @@ export async function listenerProblems(inputs: PreflightInputs, facts: DockerFac
         .map((p) => ({ propertyPath: p.path, reason: `port ${p.value} on ${inputs.hostIp} is already in use by another program` }));
 }
 
-/** The exporter's image: on the engine already, or known to its registry (asked without pulling it). */
-export async function exporterImageProblems(inputs: PreflightInputs): Promise<Problem[]> {
-    const image = inputs.exporterImage;
-    if (image === undefined) return [];
+/** The registry's own words, as the engine passes them on (dockerode's message adds the HTTP code and its own gloss). */
+function registryRefusal(err: Error & { json?: { message?: unknown } }): string {
+    const said = typeof err.json?.message === "string" ? err.json.message : err.message;
+    return said.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * The images the group runs on this engine (image.name, the exporter's): each on the engine
+ * already, or else what its registry says, asked without pulling it.
+ */
+export async function imageFacts(inputs: PreflightInputs): Promise<ImageFact[]> {
+    const images = [...new Set([inputs.image, inputs.exporterImage])].filter((i): i is string => i !== undefined);
+    if (images.length === 0) return [];
     const docker = dockerEngine(inputs.docker);
-    const found = await docker
-        .getImage(image)
-        .inspect()
-        .then(() => true)
-        .catch(() => false);
-    if (found) return [];
-    const known = await docker
-        .getImage(image)
-        .distribution({})
-        .then(() => "")
-        .catch((err: Error) => err.message.replace(/^\(HTTP code \d+\)\s*/, ""));
-    return known === ""
-        ? []
-        : [
-              {
-                  propertyPath: "metrics.image",
-                  reason: `"${image}" is not on the Docker engine, and its registry does not give it: ${known}`,
-              },
-          ];
+    return Promise.all(
+        images.map(async (image): Promise<ImageFact> => {
+            const local = await docker
+                .getImage(image)
+                .inspect()
+                .then(() => true)
+                .catch(() => false);
+            if (local) return { image, local };
+            const refused = await docker
+                .getImage(image)
+                .distribution({})
+                .then(() => undefined)
+                .catch(registryRefusal);
+            return { image, local, refused };
+        }),
+    );
 }

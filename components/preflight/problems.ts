@@ -3,7 +3,7 @@
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "../../config/ipv4";
 import { passwordProblems } from "../../config/password";
 import { tlsProblems } from "../../config/tls";
-import type { DockerFacts, PreflightInputs, Problem } from "./types";
+import type { DockerFacts, ImageFact, PreflightInputs, Problem } from "./types";
 
 function ownedBy(group: string | undefined, mine: string): boolean {
     return group === mine;
@@ -96,6 +96,26 @@ export function restoreProblems(olds: Partial<PreflightInputs>, news: PreflightI
                 "(another name, subnet and ports), or remove restoreFrom",
         },
     ];
+}
+
+/**
+ * An image neither on the engine nor given by its registry. One its registry gives is fine: the
+ * Docker provider pulls an image it does not find when it creates the container (kreuzwerker's
+ * resourceDockerContainerCreate calls findImage, internal/provider/resource_docker_container_funcs.go:50@5074970c,
+ * which pulls what is not local, internal/provider/resource_docker_image_funcs.go:360@5074970c).
+ */
+export function imageProblems(inputs: PreflightInputs, images: ImageFact[]): Problem[] {
+    const where = inputs.host === undefined ? "the Docker engine" : `host "${inputs.host}"`;
+    const wanted: [string, string | undefined][] = [
+        ["image.name", inputs.image],
+        ["metrics.image", inputs.exporterImage],
+    ];
+    return wanted.flatMap(([propertyPath, image]) => {
+        const fact = images.find((f) => f.image === image);
+        if (!fact || fact.local || fact.refused === undefined) return [];
+        const reason = `"${image}" is not on ${where}, and its registry does not give it (${fact.refused}): docker load or docker pull it there first`;
+        return [{ propertyPath, reason }];
+    });
 }
 
 export function passwordFailures(inputs: PreflightInputs): Problem[] {

@@ -1,7 +1,7 @@
 // The preflight's dynamic provider: its check, which the engine runs for every registration,
 // in preview too, finds every problem with what the group is about to create (a password known
-// only now, host ports, subnets, names) and fails with all of them, before any other resource of
-// the group exists: every other one depends on it.
+// only now, host ports, subnets, names, images) and fails with all of them, before any other
+// resource of the group exists: every other one depends on it.
 //
 // Serialization: as for the replication check (see the rules at the top of
 // ../replicationCheck/provider.ts): modules are required inside functions, and no module-level
@@ -9,8 +9,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { problemsMessage } from "../../config/problemText";
 import { newId } from "../replicationCheck/providerParts";
-import { dockerFacts, exporterImageProblems, listenerProblems } from "./facts";
-import { nameProblems, networkProblems, passwordFailures, portProblems, restoreProblems, tlsFailures } from "./problems";
+import { dockerFacts, imageFacts, listenerProblems } from "./facts";
+import { imageProblems, nameProblems, networkProblems, passwordFailures, portProblems, restoreProblems, tlsFailures } from "./problems";
 import type { PreflightInputs } from "./types";
 
 export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs, Omit<PreflightInputs, "password" | "tls">> = {
@@ -21,7 +21,7 @@ export const preflightProvider: pulumi.dynamic.ResourceProvider<PreflightInputs,
             ...tlsFailures(news),
             ...portProblems(news, facts),
             ...(await listenerProblems(news, facts)),
-            ...(await exporterImageProblems(news)),
+            ...imageProblems(news, await imageFacts(news)),
             ...networkProblems(news, facts),
             ...nameProblems(news, facts),
             ...restoreProblems(olds, news, facts),

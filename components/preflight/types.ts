@@ -19,6 +19,8 @@ export interface PreflightArgs {
     hostIp: string;
     /** With several hosts: the Docker engine of the host this preflight looks at (a Docker provider's host); undefined: the default engine. */
     docker?: pulumi.Input<string | undefined>;
+    /** With several hosts: the name of the host this preflight looks at, for its messages. */
+    host?: string;
     /** Each node's host port. */
     hostPorts: AtPath<number>[];
     /** Each node's static IP. */
@@ -29,6 +31,8 @@ export interface PreflightArgs {
     existingNetwork?: pulumi.Input<string>;
     /** The TLS certificate, key and CA, when known only now, and the names the certificate must cover. Kept as a secret. */
     tls?: pulumi.Input<PreflightTls>;
+    /** image.name, when given as a value (not another resource's output): the nodes' image, which must be on the engine or in its registry. */
+    image?: string;
     /** With metrics: the exporter's image, which must be on the engine or in its registry. */
     exporterImage?: string;
     /** With restoreFrom: as written, and the master's container, so that a running group refuses it. */
@@ -66,4 +70,13 @@ export interface DockerFacts {
     volumes: { name: string; group?: string }[];
     /** Whether the engine runs on this machine, so a port bound here is bound there. */
     local: boolean;
+}
+
+/** What the engine says of an image the group is to run there. */
+export interface ImageFact {
+    image: string;
+    /** Whether the engine has it. */
+    local: boolean;
+    /** When it has not: why its registry does not give it (asked without pulling); undefined when the registry gives it. */
+    refused?: string;
 }

@@ -23,17 +23,20 @@ async function masterReplicas(conns: Connections, dataNodes: RolloutNode[], mast
     return slavesOf(info).map((r) => `${r.ip}:${r.port}`);
 }
 
+/** Who leaves in this `up`: every address no longer declared, and of those the nodes no longer declared at all. */
+interface Leavers {
+    gone: RolloutNode[];
+    removed: RolloutNode[];
+    /** How many other sentinels each must see again: those that answered before the resets, less itself. */
+    others: number;
+}
+
 /**
- * Waits until the sentinel at `endpoint` lists none of `gone`, lists just the replicas the master
- * reports, and sees every other sentinel again.
+ * Waits until the sentinel at `endpoint` lists none of the gone addresses, lists just the replicas
+ * the master reports, and sees the other running sentinels again.
  */
-async function waitForgotten(
-    conns: Connections,
-    endpoint: string,
-    sentinel: RolloutSentinel,
-    inputs: NodeRejoinInputs,
-    gone: RolloutNode[],
-) {
+async function waitForgotten(conns: Connections, endpoint: string, sentinel: RolloutSentinel, inputs: NodeRejoinInputs, leavers: Leavers) {
+    const { gone, removed } = leavers;
     const next = backoff(50, 500, Date.now() + inputs.timeoutMs);
     let last = "no answer";
     do {
@@ -41,9 +44,9 @@ async function waitForgotten(
         const master = pairs(await call(conns, endpoint, "SENTINEL", "MASTER", sentinel.masterName).catch(() => []));
         const others = Number(master["num-other-sentinels"] ?? 0);
         const linked = await masterReplicas(conns, inputs.dataNodes, master);
-        if (gone.some((n) => linked?.includes(addressOf(n)))) await detach(conns, gone);
+        if (gone.some((n) => linked?.includes(addressOf(n)))) await detach(conns, removed);
         const agrees = linked !== undefined && linked.length === listed.length && linked.every((r) => listed.includes(r));
-        if (!gone.some((n) => listed.includes(addressOf(n))) && agrees && others >= sentinel.endpoints.length - 1) return;
+        if (!gone.some((n) => listed.includes(addressOf(n))) && agrees && others >= leavers.others) return;
         last = `lists replicas [${listed.join(", ")}] (the master reports [${linked?.join(", ") ?? "?"}]) and ${others} other sentinels`;
     } while (await next());
     const names = gone.map((n) => `${n.name} (${addressOf(n)})`).join(", ");
@@ -55,24 +58,71 @@ async function detach(conns: Connections, nodes: RolloutNode[]): Promise<void> {
     for (const node of nodes) await call(conns, node.endpoint, "REPLICAOF", "NO", "ONE").catch(() => undefined);
 }
 
+/** The sentinels that answer now, among the old and the new endpoints (a new one may not run yet, a lost one never will). */
+async function runningSentinels(conns: Connections, endpoints: string[]): Promise<string[]> {
+    const answers = await Promise.all(
+        endpoints.map((e) =>
+            call(conns, e, "PING").then(
+                () => e,
+                () => undefined,
+            ),
+        ),
+    );
+    return answers.filter((e): e is string => e !== undefined);
+}
+
 /**
- * Detaches the data nodes the old inputs had and the new don't. With sentinels, every sentinel is
- * then reset at once: a sentinel that still knew a detached node as a replica would attach it
- * again. Each must then list just the master's replicas and see the other sentinels again (they
- * re-learn each other within seconds); a node attached again meanwhile is detached again.
+ * Detaches the data nodes the old inputs had and the new don't, has the sentinels no longer
+ * declared stop monitoring, and has the running sentinels forget every address no longer declared
+ * (SENTINEL RESET). When a detached node still answers,
+ * every sentinel is reset at once: a sentinel that still knew it as a replica would attach it
+ * again (a node attached again meanwhile is detached again). When only addresses are gone (a node
+ * moved, or lost with its host), one sentinel at a time, each back with the others before the next,
+ * so a failover stays possible throughout. Each must then list just the master's replicas and see
+ * the other running sentinels again (they re-learn each other within seconds).
  */
 export async function removeLeavers(olds: NodeRejoinInputs, news: NodeRejoinInputs): Promise<string[]> {
     const gone = olds.dataNodes.filter((o) => !news.dataNodes.some((n) => addressOf(n) === addressOf(o)));
-    if (gone.length === 0) return [];
+    const declared = news.sentinel?.endpoints ?? [];
+    const leavingSentinels = (olds.sentinel?.endpoints ?? []).filter((e) => !declared.includes(e));
+    if (gone.length === 0 && leavingSentinels.length === 0) return [];
+    // A node still declared under its name has moved: its new container (maybe at the same
+    // endpoint) is in the group already, and only its old address is to be forgotten.
+    const removed = gone.filter((o) => !news.dataNodes.some((n) => n.name === o.name));
     const conns = openConnections(news, 2000);
     try {
-        await detach(conns, gone);
+        await detach(conns, removed);
         const sentinel = news.sentinel;
         if (sentinel) {
-            for (const endpoint of sentinel.endpoints) await call(conns, endpoint, "SENTINEL", "RESET", sentinel.masterName);
-            for (const endpoint of sentinel.endpoints) await waitForgotten(conns, endpoint, sentinel, news, gone);
+            // A sentinel no longer declared stops monitoring the group (its container goes after the
+            // check): it would announce itself again to those reset.
+            for (const e of leavingSentinels) await call(conns, e, "SENTINEL", "REMOVE", sentinel.masterName).catch(() => undefined);
+            const kept = [...new Set([...(olds.sentinel?.endpoints ?? []), ...sentinel.endpoints])].filter(
+                (e) => !leavingSentinels.includes(e),
+            );
+            const running = await runningSentinels(conns, kept);
+            const leavers = { gone, removed, others: running.length - 1 };
+            const stillThere = (
+                await Promise.all(
+                    removed.map((n) =>
+                        call(conns, n.endpoint, "PING").then(
+                            () => true,
+                            () => false,
+                        ),
+                    ),
+                )
+            ).some(Boolean);
+            if (stillThere) {
+                for (const endpoint of running) await call(conns, endpoint, "SENTINEL", "RESET", sentinel.masterName);
+                for (const endpoint of running) await waitForgotten(conns, endpoint, sentinel, news, leavers);
+            } else {
+                for (const endpoint of running) {
+                    await call(conns, endpoint, "SENTINEL", "RESET", sentinel.masterName);
+                    await waitForgotten(conns, endpoint, sentinel, news, leavers);
+                }
+            }
         }
-        return gone.map((n) => n.name);
+        return removed.map((n) => n.name);
     } finally {
         closeConnections(conns);
     }

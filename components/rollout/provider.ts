@@ -9,6 +9,7 @@
 // and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { differs, newId } from "../replicationCheck/providerParts";
+import { addressOf } from "./connection";
 import { followCurrent, handOver } from "./handover";
 import { removeLeavers } from "./membership";
 import { waitRejoined } from "./rejoin";
@@ -45,25 +46,34 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<
     },
 };
 
+/** The master once the handover is done: the node it failed over to, else the one reported when the program ran, else as followed. */
+function masterAfter(inputs: NodeHandoverInputs, result: HandoverResult, replaced = true): string {
+    if (result.failedOverTo !== undefined && replaced) return result.replicaOf;
+    return inputs.current ?? (result.replicaOf || addressOf(inputs.node));
+}
+
 export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<
     NodeHandoverInputs,
     Omit<NodeHandoverInputs, "password" | "tls"> & HandoverResult
 > = {
     async diff(_id, olds, news) {
-        const changes = differs(olds as never, news as never, ["node", "fingerprint", "dataNodes", "sentinel", "deployedReplicaOf"]);
+        const keys = ["node", "fingerprint", "dataNodes", "sentinel", "deployedReplicaOf", "current"];
+        const changes = differs(olds as never, news as never, keys);
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
         const { password: _password, tls: _tls, ...rest } = inputs;
-        return { id: newId("handover"), outs: { ...rest, ...(await followCurrent(inputs)) } };
+        const result = await followCurrent(inputs);
+        return { id: newId("handover"), outs: { ...rest, ...result, masterAfter: masterAfter(inputs, result) } };
     },
     async update(_id, olds, news) {
         const { password: _password, tls: _tls, ...rest } = news;
         // Only a new fingerprint means a new container for the node; otherwise it keeps what it follows.
-        if (olds.fingerprint === news.fingerprint) {
-            return { outs: { ...rest, replicaOf: olds.replicaOf, failedOverTo: olds.failedOverTo } };
-        }
-        return { outs: { ...rest, ...(await handOver(news, olds)) } };
+        const result =
+            olds.fingerprint === news.fingerprint
+                ? { replicaOf: olds.replicaOf, failedOverTo: olds.failedOverTo }
+                : await handOver(news, olds);
+        return { outs: { ...rest, ...result, masterAfter: masterAfter(news, result, olds.fingerprint !== news.fingerprint) } };
     },
 };
 
@@ -80,7 +90,9 @@ export const sentinelRejoinProvider: pulumi.dynamic.ResourceProvider<
         return { id: newId("sentinelrejoin"), outs: { ...rest, waitedMs: 0 } };
     },
     async update(_id, olds, news) {
-        const waitedMs = olds.containerId !== news.containerId ? await waitSentinelRejoined(news) : 0;
+        // Sentinels and replicas added in this `up` come later: it must see those that were there.
+        const expected = { ...news, sentinels: Math.min(olds.sentinels, news.sentinels), replicas: Math.min(olds.replicas, news.replicas) };
+        const waitedMs = olds.containerId !== news.containerId ? await waitSentinelRejoined(expected) : 0;
         const { password: _password, tls: _tls, ...rest } = news;
         return { outs: { ...rest, waitedMs } };
     },

@@ -42,9 +42,11 @@ export class NodeHandover extends pulumi.dynamic.Resource {
     declare readonly replicaOf: pulumi.Output<string>;
     /** The node the sentinels promoted before this one was replaced, if any. */
     declare readonly failedOverTo: pulumi.Output<string | undefined>;
+    /** ip:port of the master once this handover is done. */
+    declare readonly masterAfter: pulumi.Output<string>;
 
     constructor(name: string, args: NodeHandoverArgs, opts?: pulumi.CustomResourceOptions) {
-        const props = { replicaOf: undefined, failedOverTo: undefined, ...args };
+        const props = { replicaOf: undefined, failedOverTo: undefined, masterAfter: undefined, ...args };
         super(
             nodeHandoverProvider,
             name,

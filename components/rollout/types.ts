@@ -100,6 +100,8 @@ export interface NodeHandoverArgs {
     tls?: pulumi.Input<TlsClient>;
     /** How long a failover may take, in ms. */
     timeoutMs: pulumi.Input<number>;
+    /** ip:port of the master the sentinels reported when the program ran; undefined when none answered. */
+    current?: pulumi.Input<string | undefined>;
 }
 
 /** The plain values NodeHandover's provider receives. */
@@ -113,6 +115,7 @@ export interface NodeHandoverInputs {
     password?: string;
     tls?: TlsClient;
     timeoutMs: number;
+    current?: string;
 }
 
 /** What a NodeHandover decided. */
@@ -121,6 +124,11 @@ export interface HandoverResult {
     replicaOf: string;
     /** Container name of the node the sentinels promoted before this one was replaced, if any. */
     failedOverTo?: string;
+    /**
+     * ip:port of the master once this handover is done: the node it failed over to, or the master
+     * the sentinels reported when the program ran. The last handover's is what new sentinels monitor.
+     */
+    masterAfter?: string;
 }
 
 /** Arguments of a SentinelRejoin: wait until a sentinel is back in the group after its container was replaced. */

@@ -1,4 +1,4 @@
-// Three simulated Docker hosts on this one machine, for tests and benchmarks: network namespaces
+// Four simulated Docker hosts on this one machine, for tests and benchmarks: network namespaces
 // joined by a bridge, one dockerd in each. Everything made is named rrg… and removed by
 // removeSimHosts(), which needs no state from startSimHosts() and works after a failure.
 import * as fs from "fs";
@@ -6,7 +6,7 @@ import type Docker from "dockerode";
 import { dockerClient, statusCode } from "../docker";
 import { pollUntil } from "../poll";
 import { killQuietly, removeCgroups, removeDirectories, shimSockets, unmountAll } from "./cleanup";
-import { engineAnswers, signalEngine, simHostClient, startEngine } from "./engine";
+import { dockerdPids, engineAnswers, signalEngine, simHostClient, startEngine } from "./engine";
 import { SimHost, simHosts } from "./layout";
 import { netnsPids, setUpNetwork, tearDownNetwork } from "./net";
 
@@ -52,6 +52,20 @@ export async function removeSimHosts(): Promise<void> {
     if (unmounted) await attempt("remove directories", removeDirectories);
     errors.push(...(await tearDownNetwork(hosts)));
     if (errors.length > 0) throw new Error(`removeSimHosts: ${errors.map((e) => e.message).join("; ")}`);
+}
+
+/**
+ * A power cut: the host's dockerd and every process in its namespace (shims, containers) killed
+ * at once, with no chance to stop cleanly. startEngine() brings the engine back.
+ */
+export async function powerCut(host: SimHost): Promise<void> {
+    for (const pid of dockerdPids(host)) killQuietly(pid, "SIGKILL");
+    await pollUntil(`everything in ${host.netns} to die`, KILL_TIMEOUT_MS, async () => {
+        const pids = [...dockerdPids(host), ...(await netnsPids(host.netns))];
+        for (const pid of pids) killQuietly(pid, "SIGKILL");
+        return pids.length === 0;
+    });
+    await removeCgroups(host);
 }
 
 /** dockerd SIGTERM then SIGKILL, then whatever still runs in the namespace, then its stale sockets. */

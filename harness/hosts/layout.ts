@@ -3,13 +3,14 @@
 
 /** One simulated Docker host. */
 export interface SimHost {
-    name: string; // "h1", "h2", "h3"
+    name: string; // "h1" ... "h4"
     netns: string; // "rrg-h1"
     address: string; // its address on the bridge, e.g. "10.231.0.11"
     dockerHost: string; // "unix:///run/rrg/h1/docker.sock": a Docker provider's `host` value
 }
 
-export const SIM_HOST_COUNT = 3;
+/** Three carry a group; the fourth is spare, e.g. for a node moved off a lost host. */
+export const SIM_HOST_COUNT = 4;
 
 /** The bridge in the root namespace that joins the hosts, and its address there. */
 export const BRIDGE = "rrgbr0";

@@ -12,10 +12,13 @@
 //   `pulumi up`, whose registrations are diffed by the providers' rules and carried out in the
 //   engine's order (update/engine.ts); endUp() runs its deletes.
 // - teardown() removes everything that exists, dependents first, as `pulumi destroy` would, except
-//   what retainOnDelete keeps. Images are kept (removeTestImages() clears them).
+//   what retainOnDelete keeps and what deletedWith leaves to another deletion. Images are kept
+//   (removeTestImages() clears them).
 // - A docker resource registered with `{ provider }` (a docker.Provider) lives on that provider's
 //   engine (its `host`): create, update, read-back and removal go there (provider.ts); without
 //   one, on the default engine. engines() lists every engine used, for leftover checks.
+// - loseEngine(host) makes every create, update, read and delete that would go to that engine throw,
+//   so a test proves that none does (deletes skipped by retainOnDelete or deletedWith call nothing).
 //
 // Accepted but without effect here (harmless): Image.buildOnPreview (never a preview),
 // Container.containerReadRefreshTimeoutMilliseconds, Container.uploads[].sourceHash (a replace
@@ -26,7 +29,7 @@ import { getNetwork } from "./network";
 import { Engines } from "./provider";
 import type { BackendContext, LiveBackend, LiveBackendOptions, LiveObject } from "./types";
 import { deleteScheduled } from "./update/schedule";
-import { endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/engine";
+import { deleteEntry, endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/engine";
 import { captureRegistrations, takeRegistration } from "./update/request";
 import type { StateEntry, UpdateStep } from "./update/types";
 
@@ -43,21 +46,25 @@ async function settle(pending: Set<Promise<unknown>>, timeoutMs: number): Promis
  * (dependents first, as `pulumi destroy` does, whatever was replaced since), then the rest newest
  * first. Every failure is reported, the first one leading.
  */
-async function removeAll(ctx: BackendContext, state: StateEntry[]): Promise<void> {
+export async function removeAll(ctx: BackendContext, state: StateEntry[]): Promise<void> {
     const errors: string[] = [];
-    const remove = async (o: LiveObject): Promise<void> => {
-        if (o.removal !== undefined) return;
+    const tried = new Set<LiveObject>();
+    const attempt = async (o: LiveObject, remove: () => Promise<void>): Promise<void> => {
+        if (o.removal !== undefined || tried.has(o)) return;
+        tried.add(o);
         try {
-            await removeObject(ctx, o);
+            await remove();
         } catch (err) {
             errors.push(`teardown of ${o.made.type} "${o.made.name}" (${o.made.id}): ${(err as Error).message}`);
         }
     };
+    // A destroy deletes everything, so whatever a deletedWith names in the state is deleted too.
+    const deleting = new Set(state.map((e) => e.urn));
     await deleteScheduled(
         state.filter((e) => e.object !== undefined),
-        (e) => remove(e.object!),
+        (e) => attempt(e.object!, () => deleteEntry(ctx, e, deleting)),
     );
-    for (const o of [...ctx.objects].reverse()) await remove(o);
+    for (const o of [...ctx.objects].reverse()) await attempt(o, () => removeObject(ctx, o));
     if (errors.length > 0) throw new Error(errors.join("\n"));
 }
 
@@ -101,6 +108,7 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
             if (args.token === "docker:index/getNetwork:getNetwork") {
                 const where = `live backend: invoke ${args.token}`;
                 const docker = engines.ofReference(args.provider, where);
+                engines.assertReachable(docker, `${where} (read)`);
                 return getNetwork(docker === ctx.docker ? ctx : { ...ctx, docker }, String(args.inputs.name));
             }
             return args.inputs;
@@ -132,5 +140,15 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
         await settle(pending, settleMs);
         await removeAll(ctx, [...new Map([...state, ...run.current]).values()]);
     }
-    return { mocks, created: ctx.created, retained: ctx.retained, teardown, beginUp, endUp, engines: () => engines.all() };
+    return {
+        mocks,
+        created: ctx.created,
+        retained: ctx.retained,
+        teardown,
+        beginUp,
+        endUp,
+        engines: () => engines.all(),
+        loseEngine: (dockerHost) => engines.lose(dockerHost),
+        regainEngine: (dockerHost) => engines.regain(dockerHost),
+    };
 }

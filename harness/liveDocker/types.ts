@@ -49,6 +49,18 @@ export interface LiveBackend {
      * host of its docker.Providers (kept after teardown, for leftover checks on each).
      */
     engines(): Docker[];
+    /**
+     * Declares the engine at `dockerHost` (a docker.Provider's `host`, as the program gives it;
+     * "" or DOCKER_HOST: the default engine) unreachable. From now on every create, update, read
+     * (getNetwork) or delete of a docker resource that would go to it throws
+     * `live backend: <type> "<name>" (<op>): a call to the lost engine <host>`, so a test proves that
+     * no call reaches it. A delete that retainOnDelete or deletedWith skips calls nothing, nor does
+     * a docker.Provider's own delete, nor a registration that comes to "same". teardown() calls it
+     * too: regainEngine() first, for the objects still there.
+     */
+    loseEngine(dockerHost: string): void;
+    /** Takes back loseEngine: calls go to that engine again. */
+    regainEngine(dockerHost: string): void;
 }
 
 /** One object the backend made that may still exist, and how `pulumi destroy` would remove it. */

@@ -12,6 +12,7 @@ import {
     PasswordCommitInputs,
     passwordCommitProvider,
 } from "../../components/liveConfig";
+import type { PasswordCommitOutputs } from "../../components/liveConfig/types";
 import { aclSettings, ADMIN_USER, hashedPassword } from "../../components/acl";
 import type { RolloutNode } from "../../components/rollout";
 import { DEFAULT_DISABLED_COMMANDS } from "../../config";
@@ -52,7 +53,7 @@ async function valuesOf(nodes: RedisNode[], directive: string): Promise<string[]
 describe("live configuration providers, serialized, against redis-server", function () {
     let fleet: RedisFleet;
     let live: pulumi.dynamic.ResourceProvider<LiveConfigInputs, LiveConfigOutputs>;
-    let commit: pulumi.dynamic.ResourceProvider<PasswordCommitInputs, PasswordCommitInputs>;
+    let commit: pulumi.dynamic.ResourceProvider<PasswordCommitInputs, PasswordCommitOutputs>;
 
     before(async function () {
         fleet = new RedisFleet(requireRedisServer(this));
@@ -198,6 +199,60 @@ describe("live configuration providers, serialized, against redis-server", funct
             async () => (await reportedMaster(g.sentinels[1]!)) !== `${HOST}:${g.master.port}`,
             20,
         );
+    });
+
+    it("after a failed commit, an `up` back to the old password retires the abandoned new one on every node and sentinel", async () => {
+        const g = await startSentinelGroup(fleet, CREDS);
+        const nodes = [g.master, ...g.replicas];
+        const everyone = [...nodes, ...g.sentinels];
+        const sentinel = { masterName: MONITORED, nodes: g.sentinels.map((s) => ({ name: s.name, endpoint: s.endpoint })) };
+        const olds = { ...outputsFor(nodes, {}), sentinel };
+        const rotated = (await live.update!("id", olds, { ...inputsOf(olds), password: NEXT })).outs as LiveConfigOutputs;
+        const committed: PasswordCommitOutputs = {
+            dataNodes: nodes.map(asNode),
+            sentinel,
+            password: PASSWORD,
+            admin: ADMIN,
+            timeoutMs: 5000,
+            othersRetired: true,
+        };
+        const { othersRetired: _r, ...inputs } = committed;
+        // A sentinel's host is down while the commit runs: the commit fails, nothing retired.
+        await g.sentinels[2]!.stop();
+        const failed = (await commit.update!("commit-id", committed, { ...inputs, password: NEXT }).then(
+            () => assert.fail("the commit should fail"),
+            (err: unknown) => err,
+        )) as Error & { id?: string; properties?: PasswordCommitOutputs; reasons?: string[] };
+        assert.match(failed.message, /^cannot reach sent-sentinel-3 \(127\.0\.0\.1:\d+\): .*Other passwords may still be taken/);
+        assert.ok(!failed.message.includes(NEXT) && !failed.message.includes(PASSWORD), "no password in the message");
+        // A partial failure: the engine keeps these properties as the commit's state.
+        assert.strictEqual(failed.id, "commit-id");
+        assert.deepStrictEqual(failed.reasons, [failed.message]);
+        const kept = failed.properties!;
+        assert.deepStrictEqual([kept.password, kept.othersRetired], [NEXT, false]);
+        await g.sentinels[2]!.restart();
+
+        // The next `up` goes back to the old password: LiveConfig admits it again (it never left)...
+        await live.update!("id", rotated, { ...inputsOf(rotated), password: PASSWORD });
+        // ...and the commit, with the password it started from, still runs and retires the other one.
+        assert.strictEqual((await commit.diff!("commit-id", kept, inputs)).changes, true);
+        const { outs } = await commit.update!("commit-id", kept, inputs);
+        assert.strictEqual(outs!.othersRetired, true);
+        assert.strictEqual((await commit.diff!("commit-id", outs as PasswordCommitOutputs, inputs)).changes, false, "then settled");
+
+        const refused = everyone.map(() => "WRONGPASS");
+        assert.deepStrictEqual(await Promise.all(everyone.map((n) => authWith(n.port, NEXT))), refused, "the abandoned password");
+        assert.deepStrictEqual(
+            await Promise.all(everyone.map((n) => authWith(n.port, PASSWORD))),
+            everyone.map(() => "ok"),
+        );
+        for (const n of everyone)
+            assert.ok(!fs.readFileSync(n.confFile, "utf8").includes(NEXT), `${n.name}'s file keeps no abandoned password`);
+        for (const s of g.sentinels) {
+            await untilEverySentinelUsable(s.name, 3, () =>
+                withClient(s.port, PASSWORD, async (c) => String(await c.call("SENTINEL", "CKQUORUM", MONITORED))),
+            );
+        }
     });
 
     it("adds a configured user on every running node, and deletes it when it is no longer declared", async () => {

@@ -62,12 +62,24 @@ export const BAD_INPUT = {
         created: "nothing",
         test: "tests/unit/preflight.test.ts",
     },
+    missingImage: {
+        input: "`image.name` that the Docker engine (with `hosts`, a host's) lacks and its registry does not give",
+        error: 'image.name: "acme/redis:1" is not on the Docker engine, and its registry does not give it (manifest unknown): docker load or docker pull it there first',
+        created: "nothing",
+        test: "tests/unit/preflight.test.ts",
+    },
     noPersistence: {
         input: "`persistence: { appendonly: false, save: [] }` (not an error)",
         error: 'a warning: persistence is off: the master gets restart "no", because a master that restarts without AOF or RDB comes back empty, and its replicas then resync from it and empty themselves; ...',
         created:
             "the group, the master with restart `no` (with sentinels every data node), unless `persistence.acceptRestartWipingReplicas`",
         test: "tests/docker/safety.test.ts",
+    },
+    ephemeralSentinelPorts: {
+        input: "sentinel host ports in 32768-60999, e.g. the defaults with `master.hostPort: 13000` (not an error)",
+        error: "a warning: sentinel.nodes[0].hostPort 33000, sentinel.nodes[1].hostPort 33001, sentinel.nodes[2].hostPort 33002: in 32768-60999, Linux's ephemeral port range, where the kernel picks outgoing connections' local ports, so one may be taken when its sentinel starts; list sentinel.nodes with explicit hostPorts, e.g. below 32768 (by default they are master.hostPort + 20000 and up)",
+        created: "the group, its sentinels on those ports",
+        test: "tests/unit/config/sentinel.test.ts",
     },
 } satisfies Record<string, BadInput>;
 

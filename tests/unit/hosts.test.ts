@@ -3,8 +3,11 @@
 // resources on its host's provider, a preflight per engine, and outputs on the hosts' addresses.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
 import type * as Components from "../../components";
-import { GroupSpec, parseGroupConfig } from "../../config";
+import { GroupPlan, GroupSpec, NodePlan, parseGroupConfig } from "../../config";
+import { defaultHostOf, hostLossProblem } from "../../config/hosts";
+import { loadStackConfig } from "../../config/stack";
 import { renderRedisConf, renderSentinelConf } from "../../components/redisConf";
 import { argsOfStack, splitArgs } from "../../components/spec";
 import { promiseOf } from "../../harness/pulumi";
@@ -105,6 +108,144 @@ describe("hosts in the config", () => {
             plan.warnings.some((w) => w.includes('every replica is on the master\'s host "a"')),
             plan.warnings.join("\n"),
         );
+    });
+});
+
+describe("a host lost for good (hosts.<name>.lost)", () => {
+    const FOUR = { ...HOSTS, d: { address: "10.231.0.14" } };
+    const LOST_C: GroupSpec = { name: "mh", hosts: { ...FOUR, c: { ...FOUR.c, lost: true } }, sentinel: {} };
+    const nodesOf = (plan: GroupPlan): NodePlan[] => [plan.master, ...plan.replicas, ...plan.sentinel!.nodes];
+    const where = (plan: GroupPlan) => nodesOf(plan).map((n) => `${n.key}@${n.host}${n.movedFrom ? ` from ${n.movedFrom}` : ""}`);
+
+    it("places nodes in turn over the live hosts only, each moved off the lost host saying so", () => {
+        const plan = parseGroupConfig(LOST_C);
+        assert.deepStrictEqual(where(plan), [
+            "master@a",
+            "replica-1@b",
+            "replica-2@d from c",
+            "sentinel-1@a",
+            "sentinel-2@b",
+            "sentinel-3@d from c",
+        ]);
+        assert.deepStrictEqual(
+            plan.hosts!.find((h) => h.name === "c"),
+            { name: "c", address: "10.231.0.13", publishIp: "10.231.0.13", lost: true },
+        );
+        // movedFrom exactly where the turn over every host, lost ones included, gives the lost host.
+        const turns = (nodes: NodePlan[]) => nodes.map((n, i) => defaultHostOf(plan.hosts!, n.role, i)!.name);
+        assert.deepStrictEqual(
+            [...turns([plan.master]), ...turns(plan.replicas), ...turns(plan.sentinel!.nodes)],
+            ["a", "b", "c", "a", "b", "c"],
+        );
+        // Dropping c in a later up moves nothing: the nodes are those of hosts a, b and d.
+        const dropped = parseGroupConfig({ ...LOST_C, hosts: { a: FOUR.a, b: FOUR.b, d: FOUR.d } });
+        const { movedFrom: _r, ...replica2 } = plan.replicas[1]!;
+        const { movedFrom: _s, ...sentinel3 } = plan.sentinel!.nodes[2]!;
+        assert.deepStrictEqual([plan.master, plan.replicas[0], replica2, ...plan.sentinel!.nodes.slice(0, 2), sentinel3], nodesOf(dropped));
+    });
+
+    it("leaves the plan of a group without a lost host as it was: no lost, no movedFrom, and lost: false the same", () => {
+        const plan = parseGroupConfig(SPREAD);
+        assert.deepStrictEqual(plan.hosts, [
+            { name: "a", address: "10.231.0.11", publishIp: "10.231.0.11", dockerHost: "unix:///run/rrg/h1/docker.sock" },
+            { name: "b", address: "10.231.0.12", publishIp: "10.231.0.12", dockerHost: "ssh://ops@b.example" },
+            { name: "c", address: "10.231.0.13", publishIp: "10.231.0.13" },
+        ]);
+        assert.deepStrictEqual(plan.master, { role: "master", key: "master", ip: "10.89.0.2", hostPort: 6380, host: "a" });
+        assert.deepStrictEqual(plan.replicas[1], { role: "replica", key: "replica-2", ip: "10.89.0.4", hostPort: 6382, host: "c" });
+        assert.deepStrictEqual(plan.sentinel!.nodes[2], {
+            role: "sentinel",
+            key: "sentinel-3",
+            ip: "10.89.0.252",
+            hostPort: 26382,
+            host: "c",
+        });
+        const notLost = Object.fromEntries(Object.entries(HOSTS).map(([name, h]) => [name, { ...h, lost: false }]));
+        assert.strictEqual(JSON.stringify(parseGroupConfig({ ...SPREAD, hosts: notLost })), JSON.stringify(plan));
+    });
+
+    it("refuses a node that names a lost host, listing the live ones", () => {
+        const listed: GroupSpec = {
+            hosts: LOST_C.hosts,
+            replicas: [
+                { ip: "10.89.0.3", hostPort: 6381, host: "b" },
+                { ip: "10.89.0.4", hostPort: 6382, host: "c" },
+            ],
+        };
+        assert.deepStrictEqual(problemsOf(listed), ['replicas[1].host: "c" is lost (hosts.c.lost); name another host (a, b, d)']);
+        assert.deepStrictEqual(problemsOf({ hosts: LOST_C.hosts, master: { host: "c" } }), [
+            'master.host: "c" is lost (hosts.c.lost); name another host (a, b, d)',
+        ]);
+    });
+
+    it("refuses every host lost, one host alone included, and a lost that is not a boolean", () => {
+        const allLost = "hosts: every host is lost: at least one must run the group";
+        assert.deepStrictEqual(problemsOf({ hosts: { a: { address: "10.231.0.11", lost: true } } }), [allLost]);
+        assert.deepStrictEqual(
+            problemsOf({ hosts: { a: { ...HOSTS.a, lost: true }, b: { ...HOSTS.b, lost: true } }, master: { host: "a" }, sentinel: {} }),
+            [allLost],
+        );
+        assert.deepStrictEqual(problemsOf({ hosts: { ...HOSTS, c: { ...HOSTS.c, lost: "yes" } } }), [
+            'hosts.c.lost: must be true or false, got "yes"',
+        ]);
+    });
+
+    it("judges the sentinels' layout by the live hosts only", () => {
+        // c lost, three hosts left: one sentinel each, as with three hosts.
+        assert.deepStrictEqual(problemsOf(LOST_C), []);
+        // c lost of three: the sentinels go a, b, a, and losing a leaves too few.
+        assert.deepStrictEqual(problemsOf({ hosts: { ...HOSTS, c: { ...HOSTS.c, lost: true } }, sentinel: {} }), [
+            'sentinel.nodes: losing host "a" leaves 1 of 3 sentinels, fewer than the 2 a failover needs (quorum 2, majority 2); ' +
+                "spread them over more hosts, or set sentinel.acceptHostLossWithoutFailover",
+        ]);
+        // A lost host is never "lost" again: sentinels still listed on it (as in state) don't count against it.
+        const hosts = parseGroupConfig(LOST_C).hosts!;
+        const sentinel = parseGroupConfig(LOST_C).sentinel!;
+        const onC = { ...sentinel, nodes: sentinel.nodes.map((n, i) => (i === 0 ? n : { ...n, host: "c" })) };
+        assert.strictEqual(hostLossProblem(hosts, onC), undefined);
+        assert.match(
+            hostLossProblem(
+                hosts.map((h) => ({ ...h, lost: undefined })),
+                onC,
+            ) ?? "",
+            /^losing host "c" leaves 1 of 3 sentinels/,
+        );
+    });
+
+    it("takes lost alike from stack config YAML and from the component's arguments", () => {
+        const stackYaml = [
+            "config:",
+            "  lost-host:password: lost-host-Passw0rd",
+            "  lost-host:group:",
+            "    name: mh",
+            "    hosts:",
+            "      a: { address: 10.231.0.11, dockerHost: unix:///run/rrg/h1/docker.sock }",
+            "      b: { address: 10.231.0.12, dockerHost: ssh://ops@b.example }",
+            "      c: { address: 10.231.0.13, lost: true }",
+            "      d: { address: 10.231.0.14 }",
+            "    sentinel: {}",
+        ].join("\n");
+        const { config } = yaml.load(stackYaml) as { config: Record<string, unknown> };
+        const before = pulumi.runtime.allConfig();
+        let loaded: ReturnType<typeof loadStackConfig>;
+        try {
+            // As the engine hands config to the program: every value JSON-encoded, strings as they are.
+            for (const [key, value] of Object.entries(config)) {
+                pulumi.runtime.setConfig(key, typeof value === "string" ? value : JSON.stringify(value));
+            }
+            loaded = loadStackConfig(new pulumi.Config("lost-host"));
+        } finally {
+            pulumi.runtime.setAllConfig(before, []);
+        }
+        assert.deepStrictEqual(loaded.spec.hosts!.c, { address: "10.231.0.13", lost: true });
+        assert.strictEqual(loaded.plan.hosts!.find((h) => h.name === "c")!.lost, true);
+        assert.deepStrictEqual(loaded.plan, parseGroupConfig(LOST_C));
+        const fromArgs = splitArgs(argsOfStack(loaded.spec)).spec;
+        assert.deepStrictEqual(fromArgs.hosts!.c, { address: "10.231.0.13", lost: true });
+        assert.deepStrictEqual(parseGroupConfig(fromArgs), loaded.plan);
+        // A program's args, as any language passes them.
+        const args: Components.RedisReplicationGroupArgs = { name: "mh", hosts: { ...FOUR, c: { ...FOUR.c, lost: true } }, sentinel: {} };
+        assert.deepStrictEqual(parseGroupConfig(splitArgs(args).spec), loaded.plan);
     });
 });
 

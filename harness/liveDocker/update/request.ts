@@ -1,5 +1,6 @@
 // The registration details newResource does not get (URN, parent, dependencies, property
-// dependencies, deleteBeforeReplace, retainOnDelete), read off the RegisterResourceRequest.
+// dependencies, deleteBeforeReplace, retainOnDelete, deletedWith, aliases), read off the
+// RegisterResourceRequest.
 // The mock monitor's registerResource calls mocks.newResource synchronously, before its first
 // await (SDK runtime/mocks.js:101-115), so the request stashed just before that call is the one
 // newResource sees first (rules.md §6).
@@ -15,7 +16,25 @@ interface Request {
     getDeletebeforereplace(): boolean;
     getDeletebeforereplacedefined(): boolean;
     getRetainondelete(): boolean;
-    getAliasesList(): { hasSpec(): boolean; getSpec(): { getType(): string } | undefined }[];
+    getDeletedwith(): string;
+    getAliasesList(): Alias[];
+    getAliasurnsList(): string[];
+}
+
+/** pulumirpc.Alias: a URN, or a spec whose empty fields mean "as the resource's" (proto/alias.proto). */
+interface Alias {
+    hasSpec(): boolean;
+    getUrn(): string;
+    getSpec(): AliasSpec | undefined;
+}
+
+interface AliasSpec {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
 }
 
 interface MonitorPrototype {
@@ -28,9 +47,32 @@ let stash: { type: string; name: string; reg: Registration } | undefined;
 /** Also told of every registration: for tests that assert on options the mocks don't see. */
 const listeners: ((type: string, name: string, reg: Registration) => void)[] = [];
 
+/**
+ * An alias spec as a URN, as the engine's collapseAliasToUrn makes it (step_generator.go:545-584):
+ * name, type and parent default to the resource's, NoParent clears the parent, stack and project
+ * count only without a parent. The SDK sends the resource's parent in a spec that names none
+ * (runtime/resource.js mapAliasesForRequest). The URN is made by the mock monitor's newUrn, as the
+ * resource's own URN is, so that the two agree. Not modelled: the engine swaps an alias's parent
+ * for the URN that parent itself was aliased to (step_generator.go:563-568); update/alias.ts adds
+ * the aliases a child inherits from an aliased parent (step_generator.go:636-647), which cover the
+ * usual case.
+ */
+function aliasUrnOf(monitor: MonitorPrototype, req: Request, spec: AliasSpec): string {
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    const type = spec.getType() || req.getType();
+    const name = spec.getName() || req.getName();
+    if (parent !== "") return monitor.newUrn(parent, type, name);
+    return `urn:pulumi:${spec.getStack() || pulumi.getStack()}::${spec.getProject() || pulumi.getProject()}::${type}::${name}`;
+}
+
 function readRequest(monitor: MonitorPrototype, req: Request): Registration {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
+    const aliases = req.getAliasesList();
+    const aliasUrns = [
+        ...req.getAliasurnsList(), // the older form, still read by the engine (source_eval.go:2266-2268)
+        ...aliases.map((a) => (a.hasSpec() ? aliasUrnOf(monitor, req, a.getSpec()!) : a.getUrn())),
+    ];
     return {
         urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
         parent: req.getParent(),
@@ -38,10 +80,9 @@ function readRequest(monitor: MonitorPrototype, req: Request): Registration {
         propertyDependencies,
         deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
         retainOnDelete: req.getRetainondelete(),
-        aliasTypes: req
-            .getAliasesList()
-            .filter((a) => a.hasSpec())
-            .map((a) => a.getSpec()?.getType() ?? ""),
+        deletedWith: req.getDeletedwith() || undefined,
+        aliasTypes: aliases.filter((a) => a.hasSpec()).map((a) => a.getSpec()?.getType() ?? ""),
+        aliasUrns: [...new Set(aliasUrns)],
     };
 }
 
@@ -74,5 +115,5 @@ export function takeRegistration(type: string, name: string): Registration {
     stash = undefined;
     if (s !== undefined && s.type === type && s.name === name) return s.reg;
     const urn = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`;
-    return { urn, parent: "", dependencies: [], propertyDependencies: {}, retainOnDelete: false, aliasTypes: [] };
+    return { urn, parent: "", dependencies: [], propertyDependencies: {}, retainOnDelete: false, aliasTypes: [], aliasUrns: [] };
 }

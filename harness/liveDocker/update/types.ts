@@ -30,8 +30,15 @@ export interface Registration {
     /** The deleteBeforeReplace option, undefined when not set. */
     deleteBeforeReplace?: boolean;
     retainOnDelete: boolean;
-    /** The types its alias specs name ("" for an alias of another kind); the engine's, not this model's, to follow. */
+    /**
+     * URN of the resource named by the deletedWith option, undefined when not set: while that one
+     * is deleted in the same run, this one's delete calls nothing (step.go:663).
+     */
+    deletedWith?: string;
+    /** The types its alias specs name ("" for an alias of another kind). */
     aliasTypes: string[];
+    /** Its aliases as URNs, as the engine collapses them (step_generator.go:545-584); an old resource under one is taken over. */
+    aliasUrns: string[];
 }
 
 /** One resource in the state: as registered, and what its provider returned. */

@@ -2,6 +2,7 @@
 // about counts that weaken failover.
 import * as assert from "assert";
 import { parseGroupConfig } from "../../../config";
+import { BAD_INPUT } from "../../support/badInput";
 import { problemsOf } from "../../support/configProblems";
 import { ONE_MASTER_TWO_REPLICAS } from "../../support/fixtures";
 
@@ -64,6 +65,35 @@ describe("sentinel config", () => {
             "sentinel.count 4 is even: 5 sentinels survive as many losses as 4 do, and more",
         ]);
         assert.match(parseGroupConfig({ ...ONE_MASTER_TWO_REPLICAS, sentinel: { count: 1 } }).warnings.join(), /fewer than 3 sentinels/);
+    });
+
+    it("warns when sentinel host ports fall in Linux's ephemeral range (32768-60999), defaulted or listed", () => {
+        const at = (hostPort: number) => ({ ...ONE_MASTER_TWO_REPLICAS, master: { ip: "10.89.0.2", hostPort }, replicas: 2 });
+        const high = parseGroupConfig({ ...at(13000), sentinel: {} });
+        assert.deepStrictEqual(
+            high.sentinel!.nodes.map((n) => n.hostPort),
+            [33000, 33001, 33002],
+            "the default stays: moving it would move running sentinels",
+        );
+        assert.deepStrictEqual(
+            high.warnings.map((w) => `a warning: ${w}`),
+            [BAD_INPUT.ephemeralSentinelPorts.error],
+        );
+        assert.deepStrictEqual(parseGroupConfig({ ...at(6379), sentinel: {} }).warnings, [], "26379-26381: below the range");
+        const listed = parseGroupConfig({
+            ...ONE_MASTER_TWO_REPLICAS,
+            sentinel: {
+                nodes: [
+                    { ip: "10.89.0.20", hostPort: 26000 },
+                    { ip: "10.89.0.21", hostPort: 61000 },
+                    { ip: "10.89.0.22", hostPort: 32768 },
+                ],
+            },
+        });
+        assert.deepStrictEqual(listed.warnings, [
+            "sentinel.nodes[2].hostPort 32768: in 32768-60999, Linux's ephemeral port range, where the kernel picks outgoing " +
+                "connections' local ports, so one may be taken when its sentinel starts; give them hostPorts below 32768",
+        ]);
     });
 
     const bad: [string, unknown, RegExp][] = [
