@@ -15,6 +15,7 @@ import { measureLoad } from "./load";
 import { LIVE_IMAGES, LIVE_LABELS, measureLiveConfig } from "./liveConfig";
 import { measureTls, TLS_IMAGES, TLS_LABELS } from "./tls";
 import { measureMultihost, MULTIHOST_IMAGES, MULTIHOST_LABELS } from "./multihost";
+import { HOST_REPLACEMENT_IMAGES, measureHostReplacement } from "./hostReplacement";
 import { BACKUP_IMAGES, BACKUP_LABELS, measureBackup } from "./backup";
 import { measureMetrics, METRICS_IMAGES, METRICS_LABELS } from "./metrics";
 import { measureRollout, ROLLOUT_IMAGES } from "./rollout";
@@ -86,6 +87,7 @@ function cleanup(): Promise<void> {
             ...LIVE_IMAGES,
             ...TLS_IMAGES,
             ...MULTIHOST_IMAGES,
+            ...HOST_REPLACEMENT_IMAGES,
             ...BACKUP_IMAGES,
             ...METRICS_IMAGES,
         ]) {
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
         const live = await measureLiveConfig(plan.rollouts, base, (line) => log(`live ${line}`)).finally(initPulumi);
         const tls = await measureTls(plan.rollouts, base, plan.getRequests, (line) => log(`tls ${line}`)).finally(initPulumi);
         const multihost = await measureMultihost(plan.rollouts, base, (line) => log(`multihost ${line}`)).finally(initPulumi);
+        const hostReplacement = await measureHostReplacement(2, base, (line) => log(`host replacement ${line}`)).finally(initPulumi);
         const backup = await measureBackup(plan.rollouts, base, (line) => log(`backup ${line}`)).finally(initPulumi);
         const metrics = await measureMetrics(plan.rollouts, base, plan.getRequests, (line) => log(`metrics ${line}`)).finally(initPulumi);
         const partial: Omit<BenchResult, "goals"> = {
@@ -156,6 +159,7 @@ async function main(): Promise<void> {
             ...live,
             ...tls,
             ...multihost,
+            ...hostReplacement,
             ...backup,
             ...metrics,
         };

@@ -110,6 +110,11 @@ function multihostTable(r: BenchResult): string {
         "|---|---|---|",
         `| deploy 1+2 with 3 sentinels | ${fmtMs(m.deploy_ms)} | ${fmtMs(m.single_host_deploy_ms)} |`,
         `| the master's host engine stopped: a master on another host and a write acknowledged; acknowledged writes lost | ${fmtMs(m.host_loss_failover_ms)}; ${m.lost_writes} of ${m.acked_writes} | |`,
+        ...(r.host_replacement
+            ? [
+                  `| a host lost in a power cut, replaced with one \`up\` (${r.host_replacement.runs} runs): the up; acknowledged writes lost | ${fmtMs(r.host_replacement.ms)}; ${r.host_replacement.lost_writes} of ${r.host_replacement.acked_writes} | |`,
+              ]
+            : []),
     ].join("\n");
 }
 
@@ -156,6 +161,7 @@ export function readmeSection(r: BenchResult): string {
             "and rotates the certificate of a 1+2 group with 3 sentinels under the Sentinel writer and the link watcher; its certificates are made for the run. " +
             "Three hosts ([bench/multihost.ts](bench/multihost.ts)) deploys a 1+2 group with 3 sentinels on three simulated hosts ([harness/hosts](harness/hosts): a network namespace and a dockerd each) beside the same group on the local engine, alternately, " +
             "then stops the engine of the current master's host under the Sentinel writer, times it until a master on another host acknowledges a write, and starts the host again. " +
+            "Host replacement ([bench/hostReplacement.ts](bench/hostReplacement.ts), [harness/hostLoss.ts](harness/hostLoss.ts)) cuts the power of one of those hosts under the Sentinel writer, then times the `up` that marks it lost and adds a fourth, to the check passing. " +
             "Backups ([bench/backup.ts](bench/backup.ts)) fill a 1+2 group with about 100 MB of incompressible values, take backups one after another through its backup container while counting the master's forks, " +
             "then restore the newest into a new group with AOF on, timed from its first container to the check passing with the data. " +
             "Metrics ([bench/metrics.ts](bench/metrics.ts)) runs redis-benchmark GET on a 1+2 group's master while every node and sentinel is scraped once a second through the group's exporter, and without the scrapes, alternately.",

@@ -8,6 +8,7 @@ import type { Lag, RoundTrip, Throughput } from "./load";
 import type { LiveConfigResult } from "./liveConfig";
 import type { TlsResult } from "./tls";
 import type { MultihostResult } from "./multihost";
+import type { HostReplacementResult } from "./hostReplacement";
 import type { BackupResult } from "./backup";
 import type { MetricsResult } from "./metrics";
 import type { RolloutRow } from "./rollout";
@@ -49,6 +50,8 @@ export interface BenchResult {
     cert_rotation: TlsResult["cert_rotation"];
     /** A 1+2 group with 3 sentinels on three simulated hosts: deploy beside one engine's, and the loss of the master's host under a writer. */
     multihost: MultihostResult["multihost"];
+    /** A host lost in a power cut under a writer, replaced with one `up` (hosts.c.lost and a new host d). */
+    host_replacement?: HostReplacementResult["host_replacement"];
     /** About 100 MB backed up from a replica run after run, the master's forks counted; restores into a new group with AOF on. */
     backup: BackupResult["backup"];
     /** GET throughput on a 1+2 group's master with every target scraped once a second, and without, alternately. */

@@ -5,5 +5,5 @@ export { argsOfStack } from "./spec";
 export * from "./replicationCheck";
 export * from "./redisConf";
 export * from "./rollout";
-export { LABEL_KEYS, REDIS_UID } from "./nodes";
+export { LABEL_KEYS, REDIS_UID } from "./naming";
 export { containerName } from "./addresses";

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { GroupPlan, HostPlan, NodePlan } from "../config";
 import { HostPresence, HostTeardown } from "./hosts";
-import { groupLabels, NODE_STOP_GRACE_SECONDS, NodePlace } from "./nodes";
+import { groupLabels, NODE_STOP_GRACE_SECONDS, NodePlace } from "./naming";
 import type { LateNames } from "./spec";
 
 const DOCKERFILE_DIR = path.resolve(__dirname, "..", "docker");

@@ -2,10 +2,8 @@
 // and the rollout chain between the data nodes. Replicas come first and the master last, each
 // container after the one before it is back in the group (NodeRejoin), so the engine, which
 // replaces a resource only once what it depends on is done, replaces them one node at a time.
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import * as command from "@pulumi/command";
 import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
 import { containerName, endpointOf, hostOf, peerText, toolTarget } from "./addresses";
 import {
@@ -35,39 +33,9 @@ import {
     SentinelRejoin,
     SentinelView,
 } from "./rollout";
+import { groupLabels, LABEL_KEYS, NODE_STOP_GRACE_SECONDS, NodePlace, nodeResourceName, REDIS_UID } from "./naming";
+import { createHostDirs, createVolumes, dataTarget } from "./volumes";
 import type { DataTarget } from "./restore/types";
-
-/** The uid the image's redis user runs as (official images and the test base alike). */
-export const REDIS_UID = 999;
-/** Label keys every container, network and volume of a group carries. */
-export const LABEL_KEYS = { group: "redis-replication.group", role: "redis-replication.role", node: "redis-replication.node" };
-
-/** Where a node runs: its host's image, network and Docker provider (none: the default one). */
-export interface NodePlace {
-    /** What the container runs. */
-    image: pulumi.Output<string>;
-    networkName: pulumi.Output<string>;
-    provider?: docker.Provider;
-    /** With hosts: the host's HostPresence, which every Docker resource on the host is deleted with. */
-    deletedWith?: pulumi.Resource;
-    /** With hosts: the host's HostTeardown, which every Docker resource on the host depends on. */
-    teardown?: pulumi.Resource;
-}
-
-/** How long a node's container has to stop cleanly (SIGTERM) before it is killed, in s. */
-export const NODE_STOP_GRACE_SECONDS = 15;
-
-/**
- * The name of a node's Docker resource: after `key-suffix`, "-on-<host>" for a node moved off a
- * lost host (its old resources leave the state under the plain name), aliased so that the plain
- * name takes it over once the lost host is dropped.
- */
-export function nodeResourceName(ctx: NodeContext, node: NodePlan, suffix = ""): { name: string; aliases?: pulumi.Alias[] } {
-    const base = `${ctx.name}-${node.key}${suffix}`;
-    if (node.host === undefined) return { name: base };
-    const moved = `${base}-on-${node.host}`;
-    return node.movedFrom !== undefined ? { name: moved } : { name: base, aliases: [{ name: moved }] };
-}
 
 /** What every node resource of one group is made from. */
 export interface NodeContext {
@@ -109,11 +77,6 @@ export interface GroupNodes {
     sentinelRejoins: SentinelRejoin[];
 }
 
-/** Docker labels naming the group, plus any others. */
-export function groupLabels(plan: GroupPlan, extra: Record<string, string> = {}): docker.types.input.ContainerLabel[] {
-    return Object.entries({ [LABEL_KEYS.group]: plan.name, ...extra }).map(([label, value]) => ({ label, value }));
-}
-
 /**
  * The data nodes (replicas first, each after the one before is back) and the sentinels. With
  * sentinels the order follows the master they report when the program runs: it goes last, so
@@ -121,7 +84,7 @@ export function groupLabels(plan: GroupPlan, extra: Record<string, string> = {})
  */
 export function createNodes(ctx: NodeContext): GroupNodes {
     const { plan } = ctx;
-    const hostDirs = plan.persistence.volume === "hostPath" ? [prepareHostDirs(ctx, [plan.master, ...plan.replicas])] : [];
+    const hostDirs = plan.persistence.volume === "hostPath" ? [createHostDirs(ctx, [plan.master, ...plan.replicas])] : [];
     const dataNodes: RolloutNode[] = [plan.master, ...plan.replicas].map((node) => toolTarget(plan, node));
     const timeoutMs = plan.checkTimeoutSeconds * 1000;
     const containers = new Map<string, docker.Container>();
@@ -184,7 +147,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     const rolledOut = planned.map((n) => rejoins.get(n.key)!);
     // The master as the rollout leaves it: what the last handover failed over to, or the one the sentinels reported.
     const monitor = order ? order.apply((o) => handovers.get(o[o.length - 1]!)!.masterAfter) : pulumi.output(deployedMaster);
-    const sentinels = createSentinels(ctx, { monitor, rolledOut, view, timeoutMs, dataNodes });
+    const sentinels = createSentinels(ctx, { monitor, rolledOut, view, timeoutMs });
     return {
         master: containers.get(plan.master.key)!,
         replicas: plan.replicas.map((n) => containers.get(n.key)!),
@@ -206,7 +169,6 @@ function createSentinels(
         rolledOut: NodeRejoin[];
         view?: pulumi.Output<SentinelView>;
         timeoutMs: number;
-        dataNodes: RolloutNode[];
     },
 ): { containers: docker.Container[]; rejoins: SentinelRejoin[] } {
     const { plan } = ctx;
@@ -253,7 +215,7 @@ function createSentinels(
 }
 
 function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Output<string>, dependsOn: pulumi.Resource[]): docker.Container {
-    const volumes = volumesFor(ctx, node);
+    const volumes = createVolumes(ctx, node);
     const seed = node.role === "master" && ctx.seedMaster?.(dataTarget(volumes), dependsOn);
     return nodeContainer(ctx, node, {
         config: {
@@ -272,14 +234,6 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
         volumes,
         dependsOn: seed ? [...dependsOn, seed] : dependsOn,
     });
-}
-
-/** Where a data node's /data is: its named volume, or its host directory. */
-function dataTarget(volumes: docker.types.input.ContainerVolume[]): pulumi.Input<DataTarget> {
-    const data = volumes.find((v) => v.containerPath === "/data")!;
-    return data.volumeName !== undefined
-        ? pulumi.output(data.volumeName).apply((volume) => ({ volume }))
-        : pulumi.output(data.hostPath!).apply((hostPath) => ({ hostPath }));
 }
 
 /**
@@ -347,7 +301,7 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
     const { plan } = ctx;
     const place = ctx.place(node);
     const publishIp = hostOf(plan, node)?.publishIp ?? plan.hostIp;
-    const resource = nodeResourceName(ctx, node);
+    const resource = nodeResourceName(ctx.name, node);
     return new docker.Container(
         resource.name,
         {
@@ -400,47 +354,4 @@ const PRIVATE = privateUpload("0600");
 export function tlsUploads(tls: pulumi.Output<TlsPem> | undefined): docker.types.input.ContainerUpload[] {
     if (!tls) return [];
     return (Object.keys(TLS_FILES) as (keyof TlsPem)[]).map((part) => ({ file: TLS_FILES[part], content: tls[part], ...PRIVATE }));
-}
-
-/** /data (and the conf dir, for host paths) of one node. */
-function volumesFor(ctx: NodeContext, node: NodePlan): docker.types.input.ContainerVolume[] {
-    const { plan } = ctx;
-    if (plan.persistence.volume === "hostPath") {
-        const dir = `${plan.persistence.hostPath}/${node.key}`;
-        return [
-            { hostPath: `${dir}/data`, containerPath: "/data" },
-            { hostPath: `${dir}/conf`, containerPath: path.posix.dirname(REDIS_CONF_PATH) },
-        ];
-    }
-    const place = ctx.place(node);
-    const resource = nodeResourceName(ctx, node, "-data");
-    const volume = new docker.Volume(
-        resource.name,
-        { name: `${containerName(plan, node)}-data`, labels: groupLabels(plan, { [LABEL_KEYS.node]: node.key }) },
-        {
-            parent: ctx.parent,
-            provider: place.provider,
-            dependsOn: place.teardown ? [...ctx.preflight, place.teardown] : ctx.preflight,
-            deletedWith: place.deletedWith,
-            aliases: resource.aliases,
-            retainOnDelete: plan.persistence.retain,
-            deleteBeforeReplace: true,
-        },
-    );
-    return [{ volumeName: volume.name, containerPath: "/data" }];
-}
-
-/**
- * Host directories must exist, owned by the container's redis user, before the containers
- * start: Docker would create them root-owned and Redis could not write.
- */
-function prepareHostDirs(ctx: NodeContext, nodes: NodePlan[]): command.local.Command {
-    const { plan } = ctx;
-    const dirs = nodes.flatMap((node) => ["data", "conf"].map((sub) => `'${plan.persistence.hostPath}/${node.key}/${sub}'`));
-    return new command.local.Command(
-        `${ctx.name}-host-dirs`,
-        // Kept on destroy: the data is the user's, as with a retained volume.
-        { create: `install -d -m 0750 -o ${REDIS_UID} -g ${REDIS_UID} ${dirs.join(" ")}` },
-        { parent: ctx.parent, dependsOn: ctx.preflight },
-    );
 }

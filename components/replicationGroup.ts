@@ -249,7 +249,13 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             password &&
             new PasswordCommit(
                 `${name}-password-commit`,
-                { ...liveTargets(plan), password, admin: loginOf(admin), tls: admin.tls },
+                {
+                    ...liveTargets(plan),
+                    password,
+                    admin: loginOf(admin),
+                    tls: admin.tls,
+                    admittedAt: pulumi.all([live.generation, live.admittedPassword]).apply(([g, a]) => (a ? g : undefined)),
+                },
                 { parent: this, dependsOn: deployed },
             );
         return new ReplicationCheck(

@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { BackupPlan, GroupPlan } from "../../config";
-import { groupLabels, LABEL_KEYS, NodePlace, privateUpload, REDIS_UID, tlsUploads } from "../nodes";
+import { groupLabels, LABEL_KEYS, NodePlace, REDIS_UID } from "../naming";
+import { privateUpload, tlsUploads } from "../nodes";
 import type { TlsPem } from "../tls";
 import { BACKUP_ENV_FILE, BACKUP_MOUNT, BACKUP_SCRIPT } from "./constants";
 import { backupContainerName, renderBackupEnv, runnerScript } from "./render";

@@ -154,14 +154,16 @@ function commitFailed(id: string, news: PasswordCommitInputs, err: unknown): Err
 export const passwordCommitProvider: pulumi.dynamic.ResourceProvider<PasswordCommitInputs, PasswordCommitOutputs> = {
     async diff(_id, olds, news) {
         // After a failed commit, even an `up` back to the password it started from retires the others.
-        const changes = olds.othersRetired === false || differs(olds as never, news as never, ["dataNodes", "sentinel", "password"]);
+        const changes =
+            olds.othersRetired === false || differs(olds as never, news as never, ["dataNodes", "sentinel", "password", "admittedAt"]);
         return { changes, replaces: [] };
     },
     async create(inputs) {
         return { id: newId("passwordcommit"), outs: { ...inputs, othersRetired: true } };
     },
     async update(id, olds, news) {
-        if (olds.password !== news.password || olds.othersRetired === false) {
+        const admitted = news.admittedAt !== undefined && news.admittedAt !== olds.admittedAt;
+        if (olds.password !== news.password || olds.othersRetired === false || admitted) {
             const sentinels = news.sentinel?.nodes ?? [];
             const connect = { logins: loginsOf(news.admin, [news.password, olds.password]), tls: news.tls, timeoutMs: news.timeoutMs };
             try {

@@ -19,6 +19,8 @@ export class LiveConfig extends pulumi.dynamic.Resource {
     declare readonly generation: pulumi.Output<number>;
     /** The directives the last change set, as "directive value". */
     declare readonly changed: pulumi.Output<string[]>;
+    /** Whether the last change admitted a new password beside the old one. */
+    declare readonly admittedPassword: pulumi.Output<boolean>;
 
     constructor(name: string, args: LiveConfigArgs, opts?: pulumi.CustomResourceOptions) {
         const props = { generation: undefined, changed: undefined, admittedPassword: undefined, ...args };

@@ -97,6 +97,12 @@ export interface PasswordCommitArgs {
     /** With TLS: the certificate, key and CA it connects with. Kept as a secret. */
     tls?: pulumi.Input<TlsClient>;
     timeoutMs: pulumi.Input<number>;
+    /**
+     * The live configuration's generation when it last admitted a password; undefined when its last
+     * change admitted none. A new one retires every other password, even the same as before: an
+     * `up` that failed after admitting one and never committed leaves it taken.
+     */
+    admittedAt?: pulumi.Input<number | undefined>;
 }
 
 export interface PasswordCommitInputs {
@@ -106,6 +112,7 @@ export interface PasswordCommitInputs {
     admin: Login;
     tls?: TlsClient;
     timeoutMs: number;
+    admittedAt?: number;
 }
 
 /** What a node's container is created with, besides what replaces it when it changes. */

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import type { GroupPlan, HostPlan, NodePlan } from "../../config";
-import { groupLabels, LABEL_KEYS, NodePlace } from "../nodes";
+import { groupLabels, LABEL_KEYS, NodePlace } from "../naming";
 import type { TlsPem } from "../tls";
 import {
     EXPORTER_PASSWORDS_FILE,

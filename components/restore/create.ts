@@ -1,7 +1,7 @@
 // The restore seed of the master, when the group restores from a file.
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupPlan } from "../../config";
-import { groupLabels, LABEL_KEYS } from "../nodes";
+import { groupLabels, LABEL_KEYS } from "../naming";
 import { RestoreSeed } from "./resource";
 import type { DataLayout, DataTarget, RestoredKeys } from "./types";
 

@@ -68,19 +68,13 @@ export async function removeAll(ctx: BackendContext, state: StateEntry[]): Promi
     if (errors.length > 0) throw new Error(errors.join("\n"));
 }
 
-export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
-    captureRegistrations();
-    const settleMs = opts.settleTimeoutMs ?? 60_000;
-    const pending = new Set<Promise<unknown>>();
-    let closed = false;
-    let run: UpRun = newRun(new Map());
-    let state = new Map<string, StateEntry>();
-    const engines = new Engines(dockerClient());
+/** A backend's context on these engines: nothing recorded yet. */
+export function newBackendContext(engines: Engines, testLabel: string, cwd: string): BackendContext {
     const ctx: BackendContext = {
         docker: engines.fallback,
         engines,
-        testLabel: opts.testLabel,
-        cwd: opts.cwd ?? process.cwd(),
+        testLabel,
+        cwd,
         created: [],
         retained: [],
         objects: [],
@@ -89,6 +83,18 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
             ctx.objects.push({ made, undo });
         },
     };
+    return ctx;
+}
+
+export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
+    captureRegistrations();
+    const settleMs = opts.settleTimeoutMs ?? 60_000;
+    const pending = new Set<Promise<unknown>>();
+    let closed = false;
+    let run: UpRun = newRun(new Map());
+    let state = new Map<string, StateEntry>();
+    const ctx = newBackendContext(new Engines(dockerClient()), opts.testLabel, opts.cwd ?? process.cwd());
+    const engines = ctx.engines;
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
             // First, synchronously: the request this call belongs to (update/request.ts).

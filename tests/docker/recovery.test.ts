@@ -4,139 +4,24 @@
 // every acknowledged write on every data node, and the sentinels reporting the master where it
 // runs. With the master failed over by hand first, a rollout fails over once, and replaces the
 // sentinels one at a time. On the simulated hosts, a host lost in a power cut is replaced with one
-// `up` (hosts.c.lost, a new host d), and a later `up` that drops it changes nothing else.
+// `up` (hosts.c.lost, a new host d), and a later `up` that drops it changes nothing else. A
+// rotation whose commit fails, then the old password again, leaves only the old one admitted.
 // Subnets 10.90.<n>.0/24 and 10.95.0.0/24; host ports 8310-8339, 28310-28339, 7351-7353, 27351-27353.
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import type { RedisReplicationGroupArgs } from "../../components";
 import { dockerClient } from "../../harness/docker";
 import { GroupStack, UpResult } from "../../harness/groupStack";
-import {
-    copyImageToHosts,
-    powerCut,
-    removeSimHosts,
-    SimHost,
-    simHostClient,
-    simHostsAnswer,
-    startEngine,
-    startSimHosts,
-} from "../../harness/hosts";
+import { replaceLostHost, simHostsArg, wipeLostHost } from "../../harness/hostLoss";
+import { copyImageToHosts, removeSimHosts, SimHost, simHostClient, simHostsAnswer, startSimHosts } from "../../harness/hosts";
 import { ensureBaseImage } from "../../harness/image";
-import { removeLeftovers, requireDocker } from "../../harness/liveDocker";
+import { onRegistration, requireDocker } from "../../harness/liveDocker";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
-import { countMissing, withClient, withEndpoint } from "../../harness/redisClient";
-import { AckedWriter } from "../../harness/writer";
+import { withClient } from "../../harness/redisClient";
+import { dayTwo, NEW_PASSWORD, OTHER_BASE, portOf, REC, sentinelMasters } from "../support/dayTwo";
 import { PROJECT } from "../support/stackConfig";
-import { assertOneAtATime, changed, isContainer, missing, opsOf, PASSWORD, scenario, ScenarioFamily } from "../support/updateScenario";
-
-const REC: ScenarioFamily = { prefix: "rec", portBase: 8300, subnetOctet: 90 };
-const OTHER_BASE = "redis-replication-test/base:recovery-b";
-const NEW_PASSWORD = "recovery-Rotated-Passw0rd";
-
-/** host:port → port (the outputs' endpoints are on 127.0.0.1). */
-function portOf(endpoint: string): number {
-    return Number(endpoint.slice(endpoint.lastIndexOf(":") + 1));
-}
-
-/** The config epoch a sentinel reports for the master: one more for each failover. */
-async function configEpoch(port: number, password: string, masterName: string): Promise<number> {
-    return withClient(port, password, async (c) => {
-        const fields = (await c.call("SENTINEL", "MASTER", masterName)) as string[];
-        return Number(fields[fields.indexOf("config-epoch") + 1]);
-    });
-}
-
-/** What each sentinel reports as the master's address. */
-async function sentinelMasters(ports: number[], password: string, masterName: string): Promise<string[]> {
-    return Promise.all(
-        ports.map((p) =>
-            withClient(p, password, async (c) => {
-                const addr = (await c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName)) as string[];
-                return `${addr[0]}:${addr[1]}`;
-            }),
-        ),
-    );
-}
-
-/** One group's day 2: its args as they change, the writer's keys so far, and the table of what each `up` did. */
-function dayTwo(n: number, withSentinels: boolean) {
-    const s = scenario(n, REC);
-    const subnet = `10.${REC.subnetOctet}.${n}.`;
-    const port = s.masterPort;
-    const state = {
-        password: PASSWORD,
-        acked: [] as string[],
-        last: undefined as UpResult | undefined,
-        spec: {
-            master: { ip: `${subnet}2`, hostPort: port },
-            replicas: [
-                { ip: `${subnet}3`, hostPort: port + 1 },
-                { ip: `${subnet}4`, hostPort: port + 2 },
-            ],
-            ...(withSentinels
-                ? {
-                      sentinel: {
-                          nodes: [0, 1, 2].map((i) => ({ ip: `${subnet}${250 - i}`, hostPort: port + 20_000 + i })),
-                      },
-                  }
-                : {}),
-        } as Partial<RedisReplicationGroupArgs>,
-    };
-    const table: string[] = [];
-    const args = (): RedisReplicationGroupArgs => s.args({ ...state.spec, replicaCount: undefined, password: state.password });
-    /** The address (ip:6379) of each data node's container, by name. */
-    const addressOf = (name: string): string => {
-        const key = name.slice(`rr-rec-${n}-`.length);
-        const node = key === "master" ? state.spec.master : state.spec.replicas![Number(key.split("-")[1]) - 1];
-        return `${node!.ip}:6379`;
-    };
-    const masterName = `rr-rec-${n}`;
-
-    /** One `up` with the spec changed by `change`, under a writer; asserts what holds after every day-2 `up`. */
-    async function upUnderWriter(label: string, change: (spec: Partial<RedisReplicationGroupArgs>) => void): Promise<UpResult> {
-        const writerPassword = state.password;
-        change(state.spec);
-        const group = state.last!.group;
-        const recipe = await promiseOf(group.sentinelClient);
-        const sentinelPorts = (await promiseOf(group.sentinelEndpoints)).map(portOf);
-        const epochBefore = recipe ? await configEpoch(sentinelPorts[0]!, writerPassword, masterName) : 0;
-        const writer = recipe
-            ? await AckedWriter.start(recipe, writerPassword)
-            : await AckedWriter.direct(portOf(await promiseOf(group.masterEndpoint)), writerPassword);
-        await writer.until("the writer's first acknowledged write", 10_000, () => writer.acked.length > 0);
-        let result: UpResult;
-        try {
-            result = await s.up(args());
-        } finally {
-            await writer.stop();
-        }
-        state.acked.push(...writer.acked);
-        state.last = result;
-        const ports = [await promiseOf(result.group.masterEndpoint), ...(await promiseOf(result.group.replicaEndpoints))].map(portOf);
-        const lacking = await missing(ports, state.acked, state.password);
-        assert.deepStrictEqual(
-            lacking,
-            Object.fromEntries(ports.map((p) => [p, 0])),
-            `${label}: every acknowledged write on every data node`,
-        );
-        let failovers = 0;
-        if (recipe) {
-            const now = (await promiseOf(result.group.sentinelEndpoints)).map(portOf);
-            const expected = addressOf(result.replication.master);
-            await pollUntil(`${label}: every sentinel reports the master at ${expected}`, 10_000, async () =>
-                (await sentinelMasters(now, state.password, masterName)).every((a) => a === expected),
-            );
-            failovers = (await configEpoch(now[0]!, state.password, masterName)) - epochBefore;
-        }
-        const replaced = opsOf(result.steps, (x) => isContainer(x) && x.op !== "same").join(", ") || "none";
-        table.push(
-            `| ${label} | ${result.ms} | ${replaced} | ${writer.acked.length} | ${writer.failed} | ${writer.writeErrorMs} | ${failovers} | passed |`,
-        );
-        return result;
-    }
-
-    return { s, state, args, table, upUnderWriter, masterName, addressOf };
-}
+import { assertOneAtATime, changed, failureOf, isContainer, opsOf, PASSWORD } from "../support/updateScenario";
 
 for (const [n, withSentinels] of [
     [1, false],
@@ -265,25 +150,19 @@ describe("recovery 3: after a failover by hand, a rollout fails over once and re
 describe("recovery 4: a host lost for good is replaced with one up (hosts.c.lost and a new host d)", function () {
     this.timeout(900_000);
     const GROUP = "rr-lost";
+    const LABEL = "recovery-lost";
     const LOST_PASSWORD = "recovery-Lost-Passw0rd";
-    const MASTER_PORT = 7351;
     let sim: SimHost[] = [];
     let hostsFound = true;
     let stack: GroupStack | undefined;
+    let deployed: UpResult;
     let base = "";
-    let acked: string[] = [];
 
-    /** The group on the named simulated hosts (a, b, c, d are h1..h4); `lost` marks hosts lost. */
     const args = (names: string[], lost: string[] = []): RedisReplicationGroupArgs => ({
         name: GROUP,
-        hosts: Object.fromEntries(
-            names.map((n) => {
-                const h = sim["abcd".indexOf(n)]!;
-                return [n, { address: h.address, dockerHost: h.dockerHost, ...(lost.includes(n) ? { lost: true } : {}) }];
-            }),
-        ),
+        hosts: simHostsArg(sim, names, lost),
         network: { subnet: "10.95.0.0/24" },
-        master: { hostPort: MASTER_PORT },
+        master: { hostPort: 7351 },
         replicaCount: 2,
         password: LOST_PASSWORD,
         image: { baseImage: base },
@@ -301,17 +180,13 @@ describe("recovery 4: a host lost for good is replaced with one up (hosts.c.lost
         sim = await startSimHosts();
         base = await ensureBaseImage();
         await copyImageToHosts(base, sim.slice(0, 4));
-        stack = await GroupStack.start("recovery-lost", PROJECT, "recovery-lost");
-        await stack.up(GROUP, args(["a", "b", "c"]));
+        stack = await GroupStack.start(LABEL, PROJECT, LABEL);
+        deployed = await stack.up(GROUP, args(["a", "b", "c"]));
     });
 
     after(async function () {
         try {
-            // The lost host comes back empty-handed: what it still held is wiped by hand, as its owner would.
-            const c = sim[2]!;
-            stack?.backend.regainEngine(c.dockerHost);
-            await startEngine(c);
-            await removeLeftovers("recovery-lost", [simHostClient(c)]);
+            if (stack) await wipeLostHost(stack, sim[2]!, LABEL);
             await stack?.destroy();
         } finally {
             if (!hostsFound) await removeSimHosts();
@@ -319,20 +194,12 @@ describe("recovery 4: a host lost for good is replaced with one up (hosts.c.lost
     });
 
     it("after a power cut on c, one up with c lost and d added gives 1+2 with 3 sentinels on a, b and d, calls nothing on c, loses no acknowledged write", async () => {
-        const group = (await stack!.up(GROUP, args(["a", "b", "c"]))).group;
-        const writer = await AckedWriter.start((await promiseOf(group.sentinelClient))!, LOST_PASSWORD);
-        let result: UpResult;
-        try {
-            await writer.until("the writer's first acknowledged write", 10_000, () => writer.acked.length > 0);
-            await powerCut(sim[2]!);
-            const before = writer.acked.length;
-            await writer.until("writes acknowledged after the power cut", 30_000, () => writer.acked.length > before + 20);
-            stack!.backend.loseEngine(sim[2]!.dockerHost);
-            result = await stack!.up(GROUP, args(["a", "b", "c", "d"], ["c"]));
-        } finally {
-            await writer.stop();
-        }
-        acked = writer.acked;
+        const { result, acked, failed, lacking } = await replaceLostHost(stack!, deployed, {
+            host: sim[2]!,
+            name: GROUP,
+            args: args(["a", "b", "c", "d"], ["c"]),
+            password: LOST_PASSWORD,
+        });
         assert.deepStrictEqual(await namesOn(sim[3]!), [`${GROUP}-replica-2`, `${GROUP}-sentinel-3`]);
         assert.strictEqual(result.replication.replicas.length, 2);
         assert.ok(
@@ -341,16 +208,59 @@ describe("recovery 4: a host lost for good is replaced with one up (hosts.c.lost
         );
         const onC = result.steps.filter((s) => /-c-|-on-c$/.test(s.name) && !["same", "delete", "update"].includes(s.op));
         assert.deepStrictEqual(onC, [], "nothing made on c");
-        const endpoints = [await promiseOf(result.group.masterEndpoint), ...(await promiseOf(result.group.replicaEndpoints))];
-        for (const e of endpoints) {
-            assert.strictEqual(await withEndpoint(e, LOST_PASSWORD, (c) => countMissing(c, acked)), 0, `acknowledged writes on ${e}`);
-        }
         assert.ok(acked.length > 0);
-        console.log(`      host replacement: ${result.ms} ms; writer ${acked.length} acknowledged, ${writer.failed} failed`);
+        assert.deepStrictEqual(Object.values(lacking), [0, 0, 0], `acknowledged writes each data node lacks: ${JSON.stringify(lacking)}`);
+        console.log(`      host replacement: ${result.ms} ms; writer ${acked.length} acknowledged, ${failed} failed`);
     });
 
     it("a later up that drops c from hosts changes nothing else", async () => {
         const result = await stack!.up(GROUP, args(["a", "b", "d"]));
         assert.deepStrictEqual(changed(result.steps), [`delete ${GROUP}-c-teardown`], "only the lost host's teardown leaves the state");
+    });
+});
+
+describe("recovery 5: a rotation whose commit fails, then the old password again: only the old one is admitted", function () {
+    this.timeout(600_000);
+    const day = dayTwo(5, true);
+    const commitName = "rec5-password-commit";
+    const paused = "rr-rec-5-sentinel-3";
+
+    before(async function () {
+        await day.s.start(this);
+        day.state.last = await day.s.up(day.args());
+    });
+    after(async () => {
+        await dockerClient()
+            .getContainer(paused)
+            .unpause()
+            .catch(() => undefined);
+        await day.s.destroy();
+    });
+
+    it("fails the commit on a paused sentinel, and the `up` back to the old password retires the new one on every node and sentinel", async () => {
+        let armed = true;
+        // The commit registers once the rollout is done; pausing a sentinel then (synchronously, before
+        // the commit runs) makes it fail where a real outage would.
+        onRegistration((_type, name) => {
+            if (!armed || name !== commitName) return;
+            armed = false;
+            execFileSync("docker", ["pause", paused]);
+        });
+        const failure = await failureOf(() => day.s.up(day.s.args({ ...day.state.spec, replicaCount: undefined, password: NEW_PASSWORD })));
+        assert.ok(!armed, "the commit registered");
+        await dockerClient().getContainer(paused).unpause();
+        assert.match(failure, /password-commit/);
+        const back = await day.s.up(day.args());
+        const ports = [
+            await promiseOf(back.group.masterEndpoint),
+            ...(await promiseOf(back.group.replicaEndpoints)),
+            ...(await promiseOf(back.group.sentinelEndpoints)),
+        ].map(portOf);
+        for (const port of ports) {
+            await withClient(port, PASSWORD, async (c) => {
+                await assert.rejects(c.call("AUTH", "default", NEW_PASSWORD), /WRONGPASS/, `the abandoned password on ${port}`);
+                assert.strictEqual(await c.call("AUTH", "default", PASSWORD), "OK");
+            });
+        }
     });
 });

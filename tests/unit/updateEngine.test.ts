@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type Docker from "dockerode";
 import { DYNAMIC_PREFIX } from "../../harness/docker";
-import { removeAll } from "../../harness/liveDocker/backend";
+import { newBackendContext, removeAll } from "../../harness/liveDocker/backend";
 import { DOCKER_PROVIDER, Engines } from "../../harness/liveDocker/provider";
 import { RANDOM_PASSWORD } from "../../harness/liveDocker/random";
 import type { BackendContext } from "../../harness/liveDocker/types";
@@ -26,21 +26,8 @@ const PROVIDER_H4 = urnOf(DOCKER_PROVIDER, "h4");
 
 /** A context on a stand-in default engine; `removed` lists the objects whose removal ran. */
 function newContext(): { ctx: BackendContext; removed: string[] } {
-    const engines = new Engines({} as Docker);
-    const ctx: BackendContext = {
-        docker: engines.fallback,
-        engines,
-        testLabel: "unit",
-        cwd: process.cwd(),
-        created: [],
-        retained: [],
-        objects: [],
-        record(made, undo) {
-            ctx.created.push(made);
-            ctx.objects.push({ made, undo });
-        },
-    };
-    engines.setProvider(PROVIDER_H4, H4);
+    const ctx = newBackendContext(new Engines({} as Docker), "unit", process.cwd());
+    ctx.engines.setProvider(PROVIDER_H4, H4);
     return { ctx, removed: [] };
 }
 
