@@ -145,8 +145,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         previous = [rejoin];
     }
     const rolledOut = planned.map((n) => rejoins.get(n.key)!);
-    // The master as the rollout leaves it: what the last handover failed over to, or the one the sentinels reported.
-    const monitor = order ? order.apply((o) => handovers.get(o[o.length - 1]!)!.masterAfter) : pulumi.output(deployedMaster);
+    const monitor = order ? order.apply((o) => masterAfterRollout(handovers.get(o[o.length - 1]!)!, view!)) : pulumi.output(deployedMaster);
     const sentinels = createSentinels(ctx, { monitor, rolledOut, view, timeoutMs });
     return {
         master: containers.get(plan.master.key)!,
@@ -155,6 +154,16 @@ export function createNodes(ctx: NodeContext): GroupNodes {
         rejoins: rolledOut,
         sentinelRejoins: sentinels.rejoins,
     };
+}
+
+/**
+ * The master as the rollout leaves it, from the last node's handover: what it failed over to if it
+ * ran in this `up` (it recorded the master the sentinels report now), else the master they report now.
+ */
+function masterAfterRollout(last: NodeHandover, view: pulumi.Output<SentinelView>): pulumi.Output<string> {
+    return pulumi
+        .all([last.current, last.masterAfter, view])
+        .apply(([recorded, after, now]) => (now.master === undefined || recorded === now.master ? after : now.master));
 }
 
 /**

@@ -57,8 +57,8 @@ export const nodeHandoverProvider: pulumi.dynamic.ResourceProvider<
     Omit<NodeHandoverInputs, "password" | "tls"> & HandoverResult
 > = {
     async diff(_id, olds, news) {
-        const keys = ["node", "fingerprint", "dataNodes", "sentinel", "deployedReplicaOf", "current"];
-        const changes = differs(olds as never, news as never, keys);
+        // Not `current`: a failover since the last `up` changes what the sentinels report, not the node.
+        const changes = differs(olds as never, news as never, ["node", "fingerprint", "dataNodes", "sentinel", "deployedReplicaOf"]);
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {

@@ -44,6 +44,8 @@ export class NodeHandover extends pulumi.dynamic.Resource {
     declare readonly failedOverTo: pulumi.Output<string | undefined>;
     /** ip:port of the master once this handover is done. */
     declare readonly masterAfter: pulumi.Output<string>;
+    /** The master the sentinels reported when the handover last ran. */
+    declare readonly current: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: NodeHandoverArgs, opts?: pulumi.CustomResourceOptions) {
         const props = { replicaOf: undefined, failedOverTo: undefined, masterAfter: undefined, ...args };
