@@ -4,7 +4,8 @@
 // top of provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { errorMessage, formatDuration } from "../replicationCheck/messages";
-import { addressOf, answeringAt, call, closeConnections, Connections, openConnections, placesOf } from "./connection";
+import { slavesOf } from "../replicationCheck/parse";
+import { addressOf, answeringAt, call, closeConnections, Connections, infoOf, openConnections, placesOf } from "./connection";
 import type { HandoverResult, NodeHandoverInputs, RolloutNode } from "./types";
 
 /**
@@ -69,6 +70,23 @@ async function failOver(conns: Connections, inputs: NodeHandoverInputs, at: Runn
     throw new Error(`${inputs.node.name}: no failover away from it within ${formatDuration(inputs.timeoutMs)}: ${last}`);
 }
 
+/** How long a paused master gives its replicas to reach its offset before the failover goes ahead all the same. */
+const CATCH_UP_MS = 2000;
+
+/**
+ * Waits, writes paused, until every replica the master lists has its offset: whichever the
+ * sentinels promote then holds every write the master took.
+ */
+async function replicasCaughtUp(conns: Connections, endpoint: string, deadline: number): Promise<void> {
+    const next = backoff(5, 50, deadline);
+    do {
+        const info = await infoOf(conns, endpoint);
+        if (typeof info === "string") return;
+        const offset = info.master_repl_offset ?? "";
+        if (slavesOf(info).every((r) => r.offset === offset)) return;
+    } while (await next());
+}
+
 /**
  * What a new node's container is to follow: the master the sentinels report (after a failover,
  * not the node deployed as master), or as deployed when no sentinel answers yet (a first deploy
@@ -89,7 +107,8 @@ export async function followCurrent(inputs: NodeHandoverInputs): Promise<Handove
  * What the node's container is to follow: fails over first when the node is the master the
  * sentinels report. Writes on it are paused meanwhile (CLIENT PAUSE WRITE): a write it took after
  * the promotion, acknowledged by a replica not yet moved over, would be lost with its replica's
- * resync. Paused clients get READONLY once it is a replica, and ask the sentinels again.
+ * resync. Before the failover its replicas catch up with it; after it, it is made a replica of the
+ * promoted node before it is unpaused. Paused clients get READONLY then, and ask the sentinels again.
  * The node is addressed where it runs now (`olds`), never where its new container will be.
  */
 export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverInputs): Promise<HandoverResult> {
@@ -103,7 +122,12 @@ export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverIn
         }
         if (current !== addressOf(at.node)) return { replicaOf: current };
         await call(conns, node, "CLIENT", "PAUSE", inputs.timeoutMs, "WRITE");
+        await replicasCaughtUp(conns, node, Date.now() + Math.min(CATCH_UP_MS, inputs.timeoutMs));
         const promoted = await failOver(conns, inputs, at, Date.now() + inputs.timeoutMs);
+        // Sentinel demotes the old master only at a later look: unpaused before that, it would take
+        // writes that a replica not yet moved over acknowledges, lost with that replica's resync.
+        const [ip, port] = [promoted.slice(0, promoted.lastIndexOf(":")), promoted.slice(promoted.lastIndexOf(":") + 1)];
+        await call(conns, node, "REPLICAOF", ip, port);
         return { replicaOf: promoted, failedOverTo: at.places.find((n) => addressOf(n) === promoted)?.name };
     } finally {
         await call(conns, node, "CLIENT", "UNPAUSE").catch(() => undefined);
