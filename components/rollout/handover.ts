@@ -4,7 +4,7 @@
 // top of provider.ts).
 import { backoff } from "../replicationCheck/backoff";
 import { errorMessage, formatDuration } from "../replicationCheck/messages";
-import { slavesOf } from "../replicationCheck/parse";
+import { parseEndpoint, slavesOf } from "../replicationCheck/parse";
 import { addressOf, answeringAt, call, closeConnections, Connections, infoOf, openConnections, placesOf } from "./connection";
 import type { HandoverResult, NodeHandoverInputs, RolloutNode } from "./types";
 
@@ -126,8 +126,8 @@ export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverIn
         const promoted = await failOver(conns, inputs, at, Date.now() + inputs.timeoutMs);
         // Sentinel demotes the old master only at a later look: unpaused before that, it would take
         // writes that a replica not yet moved over acknowledges, lost with that replica's resync.
-        const [ip, port] = [promoted.slice(0, promoted.lastIndexOf(":")), promoted.slice(promoted.lastIndexOf(":") + 1)];
-        await call(conns, node, "REPLICAOF", ip, port);
+        const to = parseEndpoint(promoted)!;
+        await call(conns, node, "REPLICAOF", to.host, to.port);
         return { replicaOf: promoted, failedOverTo: at.places.find((n) => addressOf(n) === promoted)?.name };
     } finally {
         await call(conns, node, "CLIENT", "UNPAUSE").catch(() => undefined);
