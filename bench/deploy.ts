@@ -11,7 +11,7 @@ export interface DeployEntry {
     stock_over_tuned: number;
     /** First container asked for -> last container create returned, per variant. */
     containers_ms: Record<Variant, Stats>;
-    /** Of that, tuned: the master's container (first wave) and the replicas' (second wave, after the master's). */
+    /** Of that, tuned: until the first container's create returned ("master", as when they were chained), and from there to the last's ("replicas"). */
     tuned_waves_ms: { master: Stats; replicas: Stats };
     /** The check's own durationMs, per variant. */
     check_ms: Record<Variant, Stats>;

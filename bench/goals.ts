@@ -1,5 +1,5 @@
 // The bench's goals, each named by its figure, judged on a run's result.
-import { fmtMs, fmtSec, ratio } from "./format";
+import { floor, fmtMs, fmtSec, ratio } from "./format";
 import type { BenchResult, Goal } from "./result";
 
 /**
@@ -33,6 +33,7 @@ export function judge(r: Omit<BenchResult, "goals">): Goal[] {
             ? { measured: `${ratio(d8.tuned_ms.median, d2.tuned_ms.median)}×`, pass: d8.tuned_ms.median <= 1.5 * d2.tuned_ms.median }
             : notMeasured),
     });
+    goals.push(floorGoal(r));
     const lat = r.check_latency_ms.median;
     goals.push({
         id: "check_latency",
@@ -62,6 +63,7 @@ export function judge(r: Omit<BenchResult, "goals">): Goal[] {
         measured: fmtMs(r.teardown_ms.median),
         pass: r.teardown_ms.median <= 1000,
     });
+    goals.push(...composeGoals(r));
     goals.push({
         id: "lag_p99",
         goal: "replica lag p99 under SET load",
@@ -193,4 +195,44 @@ function hostReplacementGoal(r: Omit<BenchResult, "goals">): Goal {
             : "not measured in this run",
         pass: r.host_replacement?.lost_writes === 0,
     };
+}
+
+/** The tuned deploy of 1+n over Docker's own create and start of n+1 bare containers at once, at its worst over the sizes. */
+function floorGoal(r: Omit<BenchResult, "goals">): Goal {
+    const ratios = r.deploy.flatMap((d) => {
+        const f = floor(r, d.replicas + 1);
+        return f === undefined ? [] : [{ replicas: d.replicas, ratio: ratio(d.tuned_ms.median, f) }];
+    });
+    const worst = [...ratios].sort((a, b) => b.ratio - a.ratio)[0];
+    return {
+        id: "deploy_over_floor",
+        goal: "tuned deploy 1+n / Docker's floor for n+1 bare containers, worst over the sizes",
+        target: "≤ 1.25",
+        ...(worst
+            ? {
+                  measured: `${worst.ratio}× (1+${worst.replicas}; ${ratios.map((x) => `1+${x.replicas}: ${x.ratio}×`).join(", ")})`,
+                  pass: worst.ratio <= 1.25,
+              }
+            : { measured: "not measured", pass: null }),
+    };
+}
+
+/** Ours against docker-compose in the same run, up and down, at the worst size; unmet when compose is missing. */
+function composeGoals(r: Omit<BenchResult, "goals">): Goal[] {
+    const rows = r.compose_baseline;
+    const missing = r.compose_missing ?? (rows.length === 0 ? "not measured in this run" : undefined);
+    const judged = (key: "up_ratio" | "down_ratio", target: number): Pick<Goal, "measured" | "pass"> => {
+        if (missing) return { measured: missing, pass: false };
+        const worst = Math.max(...rows.map((x) => x[key]));
+        return { measured: `${worst}× (${rows.map((x) => `1+${x.replicas}: ${x[key]}×`).join(", ")})`, pass: worst <= target };
+    };
+    return [
+        {
+            id: "compose_up_ratio",
+            goal: "our up / docker-compose's (up -d until every replica is online and a WAIT write reads back)",
+            target: "≤ 0.75",
+            ...judged("up_ratio", 0.75),
+        },
+        { id: "compose_down_ratio", goal: "our teardown / docker-compose's down -v", target: "≤ 1.0", ...judged("down_ratio", 1) },
+    ];
 }

@@ -34,7 +34,7 @@ export const STOCK = { disklessSyncDelay: 5, checkPollIntervalMs: 1000 } as cons
 /** Timestamps (performance.now()) of one group's deployment. */
 export interface DeployTimes {
     firstContainerAt: number;
-    /** The first container create returned: the master's, which the replicas' wait for. */
+    /** The first container create returned (on a first deploy the containers are created side by side). */
     firstContainerDoneAt: number;
     lastContainerDoneAt: number;
     checkStartAt: number;
@@ -143,6 +143,8 @@ export interface Deployment {
     times: DeployTimes;
     /** First container asked for -> check returned. */
     deployMs: number;
+    /** The program's start (the group declared) -> check returned: what a user waits for, preflight and network included. */
+    upMs: number;
     /** The check's own durationMs output. */
     checkDurationMs: number;
     teardownMs: number;
@@ -185,6 +187,7 @@ export async function deploy(variant: Variant, replicas: number, baseImage: stri
     let failure: unknown;
     try {
         hooks.before?.(ports);
+        const declaredAt = performance.now();
         const group = new components.RedisReplicationGroup(name, argsFor(variant, replicas, subnet, masterPort, baseImage));
         const status = await withDeadline(promiseOf(group.replication), DEPLOY_DEADLINE_MS, `deploy ${name}`);
         const { firstContainerAt, firstContainerDoneAt, lastContainerDoneAt, checkStartAt, checkDoneAt, checkInputs } = session;
@@ -203,7 +206,15 @@ export async function deploy(variant: Variant, replicas: number, baseImage: stri
             );
         }
         const times = { firstContainerAt, firstContainerDoneAt, lastContainerDoneAt, checkStartAt, checkDoneAt };
-        result = { variant, replicas, ports, times, deployMs: checkDoneAt - firstContainerAt, checkDurationMs: status.durationMs };
+        result = {
+            variant,
+            replicas,
+            ports,
+            times,
+            deployMs: checkDoneAt - firstContainerAt,
+            upMs: checkDoneAt - declaredAt,
+            checkDurationMs: status.durationMs,
+        };
         await hooks.after?.(result);
     } catch (err) {
         failure = err;

@@ -6,6 +6,7 @@ import { dockerClient, dockerUnavailableReason } from "../harness/docker";
 import { ensureBaseImage } from "../harness/image";
 import { removeLeftovers } from "../harness/liveDocker";
 import { measureCheckLatency } from "./checkLatency";
+import { COMPOSE_LABEL, measureCompose } from "./compose";
 import { measureDeploy } from "./deploy";
 import { measureStartFloor } from "./engineFloor";
 import { measureFailover } from "./failover";
@@ -36,11 +37,31 @@ interface Plan {
     failovers: number;
     /** Rollouts measured per variant (without and with sentinels). */
     rollouts: number;
+    /** Replica counts of the compose baseline. */
+    composeSizes: number[];
 }
 
 const PLANS: Record<Plan["mode"], Plan> = {
-    quick: { mode: "quick", sizes: [2, 8], runs: 3, setRequests: 100_000, getRequests: 30_000, failovers: 3, rollouts: 3 },
-    full: { mode: "full", sizes: [1, 2, 4, 8], runs: 5, setRequests: 100_000, getRequests: 100_000, failovers: 5, rollouts: 5 },
+    quick: {
+        mode: "quick",
+        sizes: [2, 8],
+        runs: 3,
+        setRequests: 100_000,
+        getRequests: 30_000,
+        failovers: 3,
+        rollouts: 3,
+        composeSizes: [2],
+    },
+    full: {
+        mode: "full",
+        sizes: [1, 2, 4, 8],
+        runs: 5,
+        setRequests: 100_000,
+        getRequests: 100_000,
+        failovers: 5,
+        rollouts: 5,
+        composeSizes: [2, 8],
+    },
 };
 
 /** Label and image of the failover measure's own group (its name is fixed in bench/failover.ts). */
@@ -68,6 +89,7 @@ function cleanup(): Promise<void> {
     cleaning ??= (async () => {
         for (const label of [
             LABEL,
+            COMPOSE_LABEL,
             FAILOVER_LABEL,
             "bench-rollout-1",
             "bench-rollout-2",
@@ -112,10 +134,13 @@ async function main(): Promise<void> {
     await initPulumi();
     try {
         const image = await measureImage(base, plan.runs, log);
-        const floor = await measureStartFloor([...new Set([1, ...plan.sizes])], plan.runs, log);
+        // n+1 containers for each 1+n deploy; 1 and 2 for the notes.
+        const counts = [...new Set([1, 2, ...plan.sizes, ...plan.sizes.map((n) => n + 1)])].sort((a, b) => a - b);
+        const floor = await measureStartFloor(counts, plan.runs, log);
         const warm = await deploy("tuned", 2, base);
         log(`warm-up deploy 1+2: ${Math.round(warm.deployMs)} ms (not counted)`);
         const dep = await measureDeploy(plan.sizes, plan.runs, base, log);
+        const compose = await measureCompose(plan.composeSizes, plan.runs, base, log);
         const latency = await measureCheckLatency("tuned", plan.runs, base, log);
         const { lag, throughput, roundTrip } = await measureLoad(base, plan.setRequests, plan.getRequests, log);
         // measureFailover sets Pulumi's mocks for its own backend: the bench's are set again after it.
@@ -145,6 +170,7 @@ async function main(): Promise<void> {
             image,
             docker_start_ms: floor,
             teardown_ms: stats(dep.teardownSamples, "teardown"),
+            ...compose,
             lag,
             throughput,
             ioredis_round_trip_us: roundTrip,

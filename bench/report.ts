@@ -27,7 +27,7 @@ function deployTable(r: BenchResult): string {
             `${d.stalled_runs.tuned} / ${d.stalled_runs.stock} of ${d.stalled_runs.of} |`,
     );
     return [
-        "| nodes | tuned | stock | stock/tuned | containers, tuned: master + replicas | check's own time, tuned | check's own time, stock | runs stalled, tuned / stock |",
+        "| nodes | tuned | stock | stock/tuned | containers, tuned: the first + the rest | check's own time, tuned | check's own time, stock | runs stalled, tuned / stock |",
         "|---|---|---|---|---|---|---|---|",
         ...rows,
     ].join("\n");
@@ -118,6 +118,19 @@ function multihostTable(r: BenchResult): string {
     ].join("\n");
 }
 
+function composeTable(r: BenchResult): string {
+    if (r.compose_missing) return `docker-compose was not measured: ${r.compose_missing}.`;
+    const rows = r.compose_baseline.map(
+        (x) =>
+            `| 1+${x.replicas} | ${fmtStats(x.ours_up_ms)} | ${fmtStats(x.compose_up_ms)} | ${x.up_ratio}× | ${fmtStats(x.ours_down_ms)} | ${fmtStats(x.compose_down_ms)} | ${x.down_ratio}× |`,
+    );
+    return [
+        `| against docker-compose (${r.compose_baseline[0]?.runs ?? 0} runs each, alternately) | our up | compose up | ratio | our teardown | compose down -v | ratio |`,
+        "|---|---|---|---|---|---|---|",
+        ...rows,
+    ].join("\n");
+}
+
 function backupTable(r: BenchResult): string {
     const b = r.backup;
     const empty = r.deploy.find((d) => d.replicas === 2)?.tuned_ms.median;
@@ -150,6 +163,7 @@ export function readmeSection(r: BenchResult): string {
         "`npm run bench` deploys groups on the local Docker engine through the live Docker backend of [harness/liveDocker](harness/liveDocker), which the docker test tier uses too, and measures them; " +
             "`npm run bench -- --quick` is a reduced run (fewer runs and sizes). Each run writes [bench/results/latest.json](bench/results/latest.json), " +
             "keeps a copy per date in bench/results/, and rewrites this section. Deploy time runs from the first container's create to the replication check passing, image warm. " +
+            "The compose baseline ([bench/compose.ts](bench/compose.ts)) runs docker-compose (`apt-get install docker-compose`) with the same image and redis.conf settings, alternately with our tuned deploy: its up is `up -d` until the master reports every replica online and a `WAIT n` write reads back on each replica, ours runs from the program's start to the check passing; its down is `down -v`, ours the destroy. " +
             "Failover ([bench/failover.ts](bench/failover.ts), [harness/failover.ts](harness/failover.ts)) deploys a 1+2 group with 3 sentinels, then, run after run, `docker stop`s the current master under a writer " +
             "that confirms each write with `WAIT 1 1000`, and times it until Sentinel reports a new master and a write is acknowledged again. " +
             "Rollout ([bench/rollout.ts](bench/rollout.ts)) redeploys a 1+2 group with `resources.cpus` toggled between 1 and 2, which replaces every node, " +
@@ -168,7 +182,7 @@ export function readmeSection(r: BenchResult): string {
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
-        "Variants, deployed alternately: **tuned** is the component's defaults (the nodes created one at a time, replicas first, each waited for; disk-based initial sync; the check polling from 10 ms); " +
+        "Variants, deployed alternately: **tuned** is the component's defaults (on a first deploy the nodes are created side by side; disk-based initial sync; the check polling from 10 ms); " +
             `**stock** is Redis's stock replication, \`replication: { disklessSync: true, disklessSyncDelay: ${STOCK.disklessSyncDelay} }\`, with \`checkPollIntervalMs: ${STOCK.checkPollIntervalMs}\`, what the manual recipe amounts to. ` +
             `A run counts as stalled when its check took over ${fmtMs(stallThresholdMs("tuned"))} (tuned) or over ${fmtMs(stallThresholdMs("stock"))} ` +
             `(stock: ${STALL_MS} ms beyond its ${STOCK.disklessSyncDelay} s delay): it waited for a once-a-second timer.`,
@@ -176,6 +190,8 @@ export function readmeSection(r: BenchResult): string {
         goalsTable(r.goals),
         "",
         deployTable(r),
+        "",
+        composeTable(r),
         "",
         otherTable(r),
         "",

@@ -1,6 +1,7 @@
 // The shape of a bench run's result, as bench/results/*.json holds it.
 import type { FailoverSample } from "../harness/failover";
 import type { CheckLatency } from "./checkLatency";
+import type { ComposeRow } from "./compose";
 import type { DeployEntry } from "./deploy";
 import type { StartFloor } from "./engineFloor";
 import type { ImageResult } from "./image";
@@ -29,6 +30,10 @@ export interface BenchResult {
     /** Docker's own create + start of n bare containers at once, to read the deploy figures against. */
     docker_start_ms: StartFloor[];
     teardown_ms: Stats;
+    /** docker-compose running the same image and settings, alternately with our tuned deploy: up and down, per size. */
+    compose_baseline: ComposeRow[];
+    /** Why the compose baseline was not measured (docker-compose missing); its goals are then unmet. */
+    compose_missing?: string;
     lag: Lag;
     throughput: Throughput;
     /** One ioredis call's round trip (PING after PING on one connection), µs: the cost of each of the bench's polls. */

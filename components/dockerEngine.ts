@@ -27,9 +27,10 @@ export function dockerOptionsOf(host: string | undefined): Docker.DockerOptions 
     return { protocol: port === "2376" || url.protocol === "https:" ? "https" : "http", host: url.hostname, port };
 }
 
-/** A dockerode client of that engine. */
-export function dockerEngine(host: string | undefined): Docker {
+/** A dockerode client of that engine; with timeoutMs, each request fails after that long. */
+export function dockerEngine(host: string | undefined, timeoutMs?: number): Docker {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Docker = require("dockerode") as typeof import("dockerode");
-    return new Docker(dockerOptionsOf(host));
+    const options = dockerOptionsOf(host);
+    return new Docker(timeoutMs === undefined ? options : { ...options, timeout: timeoutMs });
 }

@@ -28,49 +28,74 @@ export interface GroupInfra {
     imageName: pulumi.Output<string>;
     networkName: pulumi.Output<string>;
     place: (node: NodePlan) => NodePlace;
-}
-
-/** The image and network: once on the one engine, or on each host. */
-export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<string> | undefined): GroupInfra {
-    const { plan } = ctx;
-    if (!plan.hosts) {
-        const { imageName, imageRef } = hostImage(ctx, `${ctx.name}-image`, ctx.opts);
-        const networkName =
-            existingNetwork !== undefined ? pulumi.output(existingNetwork) : createNetwork(ctx, `${ctx.name}-network`, ctx.opts);
-        return { imageName, networkName, place: () => ({ image: imageRef, networkName }) };
-    }
-    const places: Record<string, NodePlace> = {};
-    let imageName: pulumi.Output<string> | undefined;
-    let networkName: pulumi.Output<string> | undefined;
-    for (const host of plan.hosts) {
-        const teardown = createHostTeardown(ctx, host);
-        // A lost host gets nothing else: what it had leaves the state with its HostPresence.
-        if (host.lost) continue;
-        const presence = new HostPresence(`${ctx.name}-${host.name}-presence`, { host: host.name }, { parent: ctx.opts.parent });
-        const provider = hostProvider(ctx, host);
-        const before = (ctx.opts.dependsOn ?? []) as pulumi.Resource[];
-        const opts = { ...ctx.opts, provider, deletedWith: presence, dependsOn: [...before, teardown] };
-        const image = hostImage(ctx, `${ctx.name}-${host.name}-image`, opts);
-        const network = createNetwork(ctx, `${ctx.name}-${host.name}-network`, opts);
-        places[host.name] = { image: image.imageRef, networkName: network, provider, deletedWith: presence, teardown };
-        imageName ??= image.imageName;
-        networkName ??= network;
-    }
-    return { imageName: imageName!, networkName: networkName!, place: (node) => places[node.host!]! };
+    /** The engines of the live hosts, as the dynamic providers reach them (undefined: the default one). */
+    engines: pulumi.Input<string | undefined>[];
 }
 
 /**
- * The host's HostTeardown: what its Docker resources depend on, so that it goes last and clears
- * the host when the host leaves the group; it calls nothing once the host is lost.
+ * The image and network: once on the one engine, or on each host. The one engine is cleared as a
+ * host is: its Docker resources are deleted with its HostPresence, and its HostTeardown stops and
+ * removes every container at once, where the provider's deletes would follow the rollout chain.
  */
-function createHostTeardown(ctx: InfraContext, host: HostPlan): HostTeardown {
+export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<string> | undefined): GroupInfra {
+    const { plan } = ctx;
+    if (!plan.hosts) {
+        const teardown = createHostTeardown(ctx, `${ctx.name}-teardown`, { name: "" });
+        const presence = new HostPresence(`${ctx.name}-presence`, { host: "" }, { parent: ctx.opts.parent, dependsOn: ctx.opts.dependsOn });
+        const opts = { ...ctx.opts, deletedWith: presence, dependsOn: [...dependsOnOf(ctx), teardown] };
+        const { imageName, imageRef } = hostImage(ctx, `${ctx.name}-image`, opts);
+        const networkName =
+            existingNetwork !== undefined ? pulumi.output(existingNetwork) : createNetwork(ctx, `${ctx.name}-network`, opts);
+        const place: NodePlace = { image: imageRef, networkName, deletedWith: presence, teardown };
+        return { imageName, networkName, place: () => place, engines: [undefined] };
+    }
+    const places: Record<string, NodePlace> = {};
+    const engines: pulumi.Input<string | undefined>[] = [];
+    let imageName: pulumi.Output<string> | undefined;
+    let networkName: pulumi.Output<string> | undefined;
+    for (const host of plan.hosts) {
+        const teardown = createHostTeardown(ctx, `${ctx.name}-${host.name}-teardown`, host);
+        // A lost host gets nothing else: what it had leaves the state with its HostPresence.
+        if (host.lost) continue;
+        const presence = new HostPresence(
+            `${ctx.name}-${host.name}-presence`,
+            { host: host.name },
+            { parent: ctx.opts.parent, dependsOn: ctx.opts.dependsOn },
+        );
+        const provider = hostProvider(ctx, host);
+        const opts = { ...ctx.opts, provider, deletedWith: presence, dependsOn: [...dependsOnOf(ctx), teardown] };
+        const image = hostImage(ctx, `${ctx.name}-${host.name}-image`, opts);
+        const network = createNetwork(ctx, `${ctx.name}-${host.name}-network`, opts);
+        places[host.name] = { image: image.imageRef, networkName: network, provider, deletedWith: presence, teardown };
+        engines.push(engineOf(ctx, host));
+        imageName ??= image.imageName;
+        networkName ??= network;
+    }
+    return { imageName: imageName!, networkName: networkName!, place: (node) => places[node.host!]!, engines };
+}
+
+function dependsOnOf(ctx: InfraContext): pulumi.Resource[] {
+    return (ctx.opts.dependsOn ?? []) as pulumi.Resource[];
+}
+
+/** A host's engine as the dynamic providers reach it: the program's provider's, else the host's dockerHost. */
+function engineOf(ctx: InfraContext, host: Pick<HostPlan, "name" | "dockerHost">): pulumi.Input<string | undefined> {
     const given = ctx.hostProviders[host.name];
+    return given ? given.host : host.dockerHost;
+}
+
+/**
+ * A host's HostTeardown (the one engine's: a host named ""): what its Docker resources depend
+ * on, so that it goes last and clears the host when the host leaves the group; it calls nothing
+ * once the host is lost.
+ */
+function createHostTeardown(ctx: InfraContext, resourceName: string, host: Pick<HostPlan, "name" | "dockerHost" | "lost">): HostTeardown {
     return new HostTeardown(
-        `${ctx.name}-${host.name}-teardown`,
+        resourceName,
         {
             group: ctx.plan.name,
             host: host.name,
-            docker: given ? given.host : host.dockerHost,
+            docker: engineOf(ctx, host),
             retainVolumes: ctx.plan.persistence.retain,
             lost: host.lost === true,
             graceSeconds: NODE_STOP_GRACE_SECONDS,

@@ -1,7 +1,8 @@
 // The group's node resources: a container per data node and sentinel, each data node's volume,
-// and the rollout chain between the data nodes. Replicas come first and the master last, each
-// container after the one before it is back in the group (NodeRejoin), so the engine, which
-// replaces a resource only once what it depends on is done, replaces them one node at a time.
+// and the rollout chain between the data nodes that exist. Replicas come first and the master
+// last, each container after the one before it is back in the group (NodeRejoin), so the engine,
+// which replaces a resource only once what it depends on is done, replaces them one node at a
+// time. A node without a container yet is in no chain: a first deploy creates them side by side.
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
@@ -24,8 +25,10 @@ import type { TlsClient, TlsPem } from "./tls";
 import type { BootSettings } from "./liveConfig";
 import { createBoot, nodeFingerprint } from "./boot";
 import {
+    chainOf,
     NodeHandover,
     NodeRejoin,
+    readExistingNodes,
     readSentinels,
     rolloutOrder,
     RolloutNode,
@@ -60,8 +63,10 @@ export interface NodeContext {
     before: pulumi.Resource[];
     /** What every node resource waits for: the preflight. */
     preflight: pulumi.Resource[];
+    /** The Docker engines of the group's live hosts, as the dynamic providers reach them (undefined: the default one). */
+    engines: pulumi.Input<string | undefined>[];
     /** With restoreFrom: seeds the master's data directory before its container starts; the container waits for it. */
-    seedMaster?: (target: pulumi.Input<DataTarget>, after: pulumi.Resource[]) => pulumi.Resource;
+    seedMaster?: (target: pulumi.Input<DataTarget>, after: pulumi.Input<pulumi.Resource[]>) => pulumi.Resource;
 }
 
 /** The group's node resources. */
@@ -80,7 +85,8 @@ export interface GroupNodes {
 /**
  * The data nodes (replicas first, each after the one before is back) and the sentinels. With
  * sentinels the order follows the master they report when the program runs: it goes last, so
- * that the rollout fails over once, to a node already replaced.
+ * that the rollout fails over once, to a node already replaced. Only nodes whose container exists
+ * when the program runs are chained; the others are created side by side.
  */
 export function createNodes(ctx: NodeContext): GroupNodes {
     const { plan } = ctx;
@@ -91,7 +97,6 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     const rejoins = new Map<string, NodeRejoin>();
     const handovers = new Map<string, NodeHandover>();
     const first: pulumi.Resource[] = [...hostDirs, ...ctx.before];
-    let previous: pulumi.Resource[] = first;
     const deployedMaster = peerText(plan, plan.master);
     const sentinel = plan.sentinel && {
         masterName: plan.sentinel.masterName,
@@ -99,18 +104,25 @@ export function createNodes(ctx: NodeContext): GroupNodes {
     };
     const planned = [...plan.replicas, plan.master];
     const view = sentinel && readSentinels(sentinel, ctx.admin);
-    const order = view?.apply((v) =>
-        rolloutOrder(
-            planned.map((n) => ({ key: n.key, address: peerText(plan, n) })),
-            v.master,
-        ),
+    const order = view
+        ? view.apply((v) =>
+              rolloutOrder(
+                  planned.map((n) => ({ key: n.key, address: peerText(plan, n) })),
+                  v.master,
+              ),
+          )
+        : pulumi.output(planned.map((n) => n.key));
+    const existing = readExistingNodes(
+        planned.map((n) => ({ key: n.key, container: containerName(plan, n) })),
+        ctx.engines,
     );
+    const chain = pulumi.all([order, existing]).apply(([o, e]) => chainOf(o, e));
     for (const node of planned) {
         const deployedReplicaOf = node.role === "replica" ? deployedMaster : "";
-        // After the node before it in the order (read when the program runs) is back.
-        const after = order?.apply((o) => {
-            const i = o.indexOf(node.key);
-            return i === 0 ? first : [rejoins.get(o[i - 1]!)!];
+        // After the node before it in the chain (read when the program runs) is back.
+        const after = chain.apply((c) => {
+            const i = c.indexOf(node.key);
+            return i <= 0 ? first : [rejoins.get(c[i - 1]!)!];
         });
         const handover =
             sentinel &&
@@ -121,11 +133,11 @@ export function createNodes(ctx: NodeContext): GroupNodes {
                 sentinel,
                 timeoutMs,
                 current: view!.apply((v) => v.master),
-                dependsOn: after!,
+                dependsOn: after,
             });
         if (handover) handovers.set(node.key, handover);
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
-        const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : previous);
+        const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : after);
         containers.set(node.key, container);
         const rejoin = new NodeRejoin(
             `${ctx.name}-${node.key}-rejoin`,
@@ -142,10 +154,9 @@ export function createNodes(ctx: NodeContext): GroupNodes {
             { parent: ctx.parent, dependsOn: [container] },
         );
         rejoins.set(node.key, rejoin);
-        previous = [rejoin];
     }
     const rolledOut = planned.map((n) => rejoins.get(n.key)!);
-    const monitor = order ? order.apply((o) => masterAfterRollout(handovers.get(o[o.length - 1]!)!, view!)) : pulumi.output(deployedMaster);
+    const monitor = view ? order.apply((o) => masterAfterRollout(handovers.get(o[o.length - 1]!)!, view!)) : pulumi.output(deployedMaster);
     const sentinels = createSentinels(ctx, { monitor, rolledOut, view, timeoutMs });
     return {
         master: containers.get(plan.master.key)!,
@@ -223,7 +234,12 @@ function createSentinels(
     return { containers, rejoins };
 }
 
-function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Output<string>, dependsOn: pulumi.Resource[]): docker.Container {
+function dataContainer(
+    ctx: NodeContext,
+    node: NodePlan,
+    replicaOf: pulumi.Output<string>,
+    dependsOn: pulumi.Input<pulumi.Resource[]>,
+): docker.Container {
     const volumes = createVolumes(ctx, node);
     const seed = node.role === "master" && ctx.seedMaster?.(dataTarget(volumes), dependsOn);
     return nodeContainer(ctx, node, {
@@ -241,7 +257,8 @@ function dataContainer(ctx: NodeContext, node: NodePlan, replicaOf: pulumi.Outpu
         internalPort: REDIS_PORT,
         healthcheck: healthcheckFor(ctx.plan, HEALTHCHECK_TEST),
         volumes,
-        dependsOn: seed ? [...dependsOn, seed] : dependsOn,
+        // The seed waits for what the container would wait for.
+        dependsOn: seed ? [seed] : dependsOn,
     });
 }
 

@@ -146,6 +146,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             admin,
             before: [live],
             preflight,
+            engines: infra.engines,
             sentinelUsers,
         };
         const backup = plan.backup && {

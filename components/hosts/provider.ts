@@ -27,8 +27,10 @@ export const hostTeardownProvider: pulumi.dynamic.ResourceProvider<HostTeardownI
         try {
             await tearDownHost(props);
         } catch (err) {
+            const cause = (err as Error).message;
+            if (props.host === "") throw new Error(`clearing the group ${props.group} off its Docker engine failed: ${cause}`);
             throw new Error(
-                `host "${props.host}": clearing the group ${props.group} off its engine failed: ${(err as Error).message}. ` +
+                `host "${props.host}": clearing the group ${props.group} off its engine failed: ${cause}. ` +
                     `If the host is gone for good, set hosts.${props.host}.lost: true and run up, then drop it from hosts.`,
             );
         }

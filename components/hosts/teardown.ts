@@ -30,7 +30,7 @@ export async function tearDownHost(inputs: HostTeardownInputs): Promise<{ contai
         }),
     );
     const volumes = inputs.retainVolumes ? [] : ((await docker.listVolumes({ filters: { label } })).Volumes ?? []);
-    for (const v of volumes) await docker.getVolume(v.Name).remove().catch(ignoreDone);
+    await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(ignoreDone)));
     const networks = await docker.listNetworks({ filters: { label } });
     for (const n of networks) await docker.getNetwork(n.Id).remove().catch(ignoreDone);
     return { containers: containers.length, volumes: volumes.length, networks: networks.length };

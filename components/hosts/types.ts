@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface HostTeardownArgs {
     /** The group's name: its objects carry the label redis-replication.group=<group>. */
     group: pulumi.Input<string>;
-    /** The host's name in `hosts`, for messages. */
+    /** The host's name in `hosts`, for messages; "" for the group's one engine. */
     host: pulumi.Input<string>;
     /** The host's Docker engine (a Docker provider's host); undefined: the default engine. */
     docker?: pulumi.Input<string | undefined>;
@@ -30,6 +30,6 @@ export interface HostTeardownInputs {
 
 /** Arguments of a HostPresence: stands for the host being in the group. */
 export interface HostPresenceArgs {
-    /** The host's name in `hosts`. */
+    /** The host's name in `hosts`; "" for the group's one engine. */
     host: pulumi.Input<string>;
 }

@@ -30,7 +30,7 @@ export interface RestoreContext {
 
 /** The master's seeder for createNodes, and, once it ran, what the seed found in the file (for the check). */
 export function restoreSeeder(ctx: RestoreContext): {
-    seedMaster: (target: pulumi.Input<DataTarget>, after: pulumi.Resource[]) => RestoreSeed;
+    seedMaster: (target: pulumi.Input<DataTarget>, after: pulumi.Input<pulumi.Resource[]>) => RestoreSeed;
     restored: () => pulumi.Output<RestoredKeys> | undefined;
 } {
     let seed: RestoreSeed | undefined;
@@ -38,7 +38,11 @@ export function restoreSeeder(ctx: RestoreContext): {
 }
 
 /** The seed of the master's data directory; the master's container depends on it. */
-export function createRestoreSeed(ctx: RestoreContext, target: pulumi.Input<DataTarget>, after: pulumi.Resource[]): RestoreSeed {
+export function createRestoreSeed(
+    ctx: RestoreContext,
+    target: pulumi.Input<DataTarget>,
+    after: pulumi.Input<pulumi.Resource[]>,
+): RestoreSeed {
     const labels = groupLabels(ctx.plan, { [LABEL_KEYS.role]: "restore" });
     return new RestoreSeed(
         `${ctx.name}-restore`,

@@ -108,7 +108,7 @@ export async function followCurrent(inputs: NodeHandoverInputs): Promise<Handove
  * sentinels report. Writes on it are paused meanwhile (CLIENT PAUSE WRITE): a write it took after
  * the promotion, acknowledged by a replica not yet moved over, would be lost with its replica's
  * resync. Before the failover its replicas catch up with it; after it, it is made a replica of the
- * promoted node before it is unpaused. Paused clients get READONLY then, and ask the sentinels again.
+ * promoted node, and its clients are disconnected, before it is unpaused: they ask the sentinels again.
  * The node is addressed where it runs now (`olds`), never where its new container will be.
  */
 export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverInputs): Promise<HandoverResult> {
@@ -128,6 +128,10 @@ export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverIn
         // writes that a replica not yet moved over acknowledges, lost with that replica's resync.
         const to = parseEndpoint(promoted)!;
         await call(conns, node, "REPLICAOF", to.host, to.port);
+        // Its clients are sent away at once rather than meeting READONLY one command at a time:
+        // a Sentinel client reconnects and asks the sentinels, which name the promoted node now.
+        // A command still paused was never run, so a client that resends it writes it once.
+        await call(conns, node, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
         return { replicaOf: promoted, failedOverTo: at.places.find((n) => addressOf(n) === promoted)?.name };
     } finally {
         await call(conns, node, "CLIENT", "UNPAUSE").catch(() => undefined);

@@ -2,5 +2,6 @@
 export { NodeHandover, NodeRejoin, SentinelRejoin } from "./resource";
 export { nodeHandoverProvider, nodeRejoinProvider, sentinelRejoinProvider } from "./provider";
 export { readSentinels, rolloutOrder } from "./current";
+export { chainOf, readExistingNodes } from "./existing";
 export type { SentinelView } from "./current";
 export type * from "./types";

@@ -9,7 +9,17 @@ import { dockerClient } from "../../harness/docker";
 import type { UpResult } from "../../harness/groupStack";
 import { promiseOf } from "../../harness/pulumi";
 import { AckedWriter } from "../../harness/writer";
-import { assertOneAtATime, changed, imagesOf, isContainer, missing, opsOf, PASSWORD, scenario } from "../support/updateScenario";
+import {
+    assertOneAtATime,
+    assertSideBySide,
+    changed,
+    imagesOf,
+    isContainer,
+    missing,
+    opsOf,
+    PASSWORD,
+    scenario,
+} from "../support/updateScenario";
 
 describe("update 1: a no-op up changes nothing (cpus, memory and sentinels set)", function () {
     this.timeout(240_000);
@@ -104,11 +114,13 @@ describe("update 3: a cpus change replaces node by node, each back in the group 
     });
     after(async () => s.destroy());
 
+    let rollout: UpResult | undefined;
+
     it("replaces replica-1, replica-2, then the master; the writer loses no acknowledged write", async () => {
         const writer = await AckedWriter.direct(s.masterPort, PASSWORD);
         let result: UpResult;
         try {
-            result = await s.up(s.args({ resources: { cpus: 2 } }));
+            result = rollout = await s.up(s.args({ resources: { cpus: 2 } }));
         } finally {
             await writer.stop();
         }
@@ -148,6 +160,21 @@ describe("update 3: a cpus change replaces node by node, each back in the group 
         console.log(
             `      rollout without sentinel: ${result.ms} ms; writer: ${writer.acked.length} acknowledged, ${writer.failed} failed over ${writer.errorWindowMs} ms`,
         );
+    });
+
+    it("created the data containers side by side on the first up, where none existed; the rollout replaced them one at a time", () => {
+        const first = s.firstUp!.steps;
+        const nodes = ["upd3-replica-1", "upd3-replica-2", "upd3-master"];
+        assert.deepStrictEqual(opsOf(first, (x) => nodes.includes(x.name)).sort(), nodes.map((n) => `create ${n}`).sort());
+        assertSideBySide(first, nodes);
+        const replaced = rollout!.steps.filter((x) => nodes.includes(x.name));
+        assert.deepStrictEqual(
+            replaced.map((x) => `${x.op} ${x.name}`),
+            nodes.map((n) => `replace ${n}`),
+        );
+        for (let i = 1; i < replaced.length; i++) {
+            assert.ok(replaced[i]!.startedAt >= replaced[i - 1]!.endedAt, `${replaced[i]!.name} overlapped ${replaced[i - 1]!.name}`);
+        }
     });
 });
 
@@ -232,13 +259,15 @@ describe("update 5 and 6: scaling 2 -> 4 -> 1 leaves the master and the survivin
 
     it("scales up 2 -> 4: the new replicas are created and synced, nothing else replaced, the check expects 4", async () => {
         const result = await s.up(s.args({ replicaCount: 4 }));
-        assert.deepStrictEqual(opsOf(result.steps, isContainer), [
-            "same upd5-replica-1",
-            "same upd5-replica-2",
+        assert.deepStrictEqual(opsOf(result.steps, isContainer).sort(), [
             "create upd5-replica-3",
             "create upd5-replica-4",
             "same upd5-master",
+            "same upd5-replica-1",
+            "same upd5-replica-2",
         ]);
+        // New nodes are in no rollout chain: created side by side.
+        assertSideBySide(result.steps, ["upd5-replica-3", "upd5-replica-4"]);
         assert.strictEqual(result.replication.replicas.length, 4);
         const ports = [0, 1, 2, 3, 4].map((i) => s.masterPort + i);
         assert.deepStrictEqual(await missing(ports, keys), Object.fromEntries(ports.map((p) => [p, 0])));

@@ -186,11 +186,22 @@ describe("rollout providers, serialized, against redis-server", function () {
 
         it("fails over away from the master before it is replaced, and has its new container follow the promoted node", async () => {
             const created = await handover.create(inputsFor(g.master, "f1", ""));
+            // An application's client on the master: sent away by the handover, not left to meet READONLY.
+            const client = g.master.client();
+            await client.connect();
+            await client.ping();
+            const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
             const { outs } = await handover.update!("id", created.outs, inputsFor(g.master, "f2", ""));
             const promoted = g.replicas.find((r) => address(r) === outs!.replicaOf);
             assert.ok(promoted, `replicaOf ${outs!.replicaOf} is one of the replicas`);
             assert.strictEqual(outs!.failedOverTo, promoted.name);
             for (const s of g.sentinels) assert.strictEqual(await reportedMaster(s), address(promoted));
+            await closed;
+            client.disconnect();
+            const probe = g.master.client();
+            await probe.connect();
+            const role = await probe.call("ROLE");
+            assert.strictEqual((role as unknown[])[0], "slave", "the old master follows the promoted node before it is unpaused");
         });
 
         it("has a replica's new container follow the current master, with no failover", async () => {

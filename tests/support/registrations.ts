@@ -10,6 +10,8 @@ export interface Registration {
     deleteBeforeReplace: boolean;
     /** The types its alias specs name. */
     aliasTypes: string[];
+    /** URN of the resource its deletedWith option names, if any. */
+    deletedWith?: string;
 }
 
 const registrations = new Map<string, Registration>();
@@ -25,6 +27,7 @@ export function recordRegistrations(): Map<string, Registration> {
                 dependencies: reg.dependencies,
                 deleteBeforeReplace: reg.deleteBeforeReplace ?? false,
                 aliasTypes: reg.aliasTypes,
+                deletedWith: reg.deletedWith,
             }),
         );
     }

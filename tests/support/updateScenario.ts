@@ -38,6 +38,17 @@ export function assertOneAtATime(steps: UpdateStep[], names: string[]): void {
     }
 }
 
+/** The named steps ran side by side: each started before any of them had ended. */
+export function assertSideBySide(steps: UpdateStep[], names: string[]): void {
+    const found = names.map((n) => {
+        const s = steps.find((x) => x.name === n);
+        assert.ok(s, `no step for ${n}: ${opsOf(steps).join(", ")}`);
+        return s;
+    });
+    const firstEnd = found.reduce((a, b) => (b.endedAt < a.endedAt ? b : a));
+    for (const s of found) assert.ok(s.startedAt < firstEnd.endedAt, `${s.name} started only after ${firstEnd.name} had ended`);
+}
+
 /** The message of an up that must fail; throws if it succeeded. */
 export async function failureOf(run: () => Promise<unknown>): Promise<string> {
     try {
@@ -89,6 +100,7 @@ export function scenario(n: number, family: ScenarioFamily = UPDATE_SCENARIOS) {
     const name = `${family.prefix}${n}`;
     const masterPort = family.portBase + n * 10;
     let stack: GroupStack | undefined;
+    let firstUp: UpResult | undefined;
     let base = "";
     let admin = "";
     const args = (over: Partial<RedisReplicationGroupArgs> = {}): RedisReplicationGroupArgs => ({
@@ -118,8 +130,12 @@ export function scenario(n: number, family: ScenarioFamily = UPDATE_SCENARIOS) {
         /** The first up with `over`, then 500 keys on the master, acknowledged by both replicas; returns them. */
         async deployWithKeys(ctx: Mocha.Context, over: Partial<RedisReplicationGroupArgs> = {}): Promise<string[]> {
             await this.start(ctx);
-            await this.up(args(over));
+            firstUp = await this.up(args(over));
             return writeAcknowledged(masterPort, "before", 500);
+        },
+        /** What deployWithKeys's first up did. */
+        get firstUp(): UpResult | undefined {
+            return firstUp;
         },
         destroy: async (): Promise<void> => stack?.destroy(),
         get base(): string {

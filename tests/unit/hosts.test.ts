@@ -17,7 +17,7 @@ import { PROJECT } from "../support/stackConfig";
 
 const HOSTS = {
     a: { address: "10.231.0.11", dockerHost: "unix:///run/rrg/h1/docker.sock" },
-    b: { address: "10.231.0.12", dockerHost: "ssh://ops@b.example" },
+    b: { address: "10.231.0.12", dockerHost: "ssh://ops@127.0.0.1:1" },
     c: { address: "10.231.0.13" },
 };
 const SPREAD: GroupSpec = { name: "mh", hosts: HOSTS, sentinel: {} };
@@ -148,7 +148,7 @@ describe("a host lost for good (hosts.<name>.lost)", () => {
         const plan = parseGroupConfig(SPREAD);
         assert.deepStrictEqual(plan.hosts, [
             { name: "a", address: "10.231.0.11", publishIp: "10.231.0.11", dockerHost: "unix:///run/rrg/h1/docker.sock" },
-            { name: "b", address: "10.231.0.12", publishIp: "10.231.0.12", dockerHost: "ssh://ops@b.example" },
+            { name: "b", address: "10.231.0.12", publishIp: "10.231.0.12", dockerHost: "ssh://ops@127.0.0.1:1" },
             { name: "c", address: "10.231.0.13", publishIp: "10.231.0.13" },
         ]);
         assert.deepStrictEqual(plan.master, { role: "master", key: "master", ip: "10.89.0.2", hostPort: 6380, host: "a" });
@@ -220,7 +220,7 @@ describe("a host lost for good (hosts.<name>.lost)", () => {
             "    name: mh",
             "    hosts:",
             "      a: { address: 10.231.0.11, dockerHost: unix:///run/rrg/h1/docker.sock }",
-            "      b: { address: 10.231.0.12, dockerHost: ssh://ops@b.example }",
+            "      b: { address: 10.231.0.12, dockerHost: ssh://ops@127.0.0.1:1 }",
             "      c: { address: 10.231.0.13, lost: true }",
             "      d: { address: 10.231.0.14 }",
             "    sentinel: {}",
@@ -302,7 +302,7 @@ describe("RedisReplicationGroup on several hosts (mocks)", function () {
         const providers = registered.filter((r) => r.type === "pulumi:providers:docker");
         assert.deepStrictEqual(providers.map((p) => `${p.name} ${p.inputs.host ?? "(default)"}`).sort(), [
             "mh-a-docker unix:///run/rrg/h1/docker.sock",
-            "mh-b-docker ssh://ops@b.example",
+            "mh-b-docker ssh://ops@127.0.0.1:1",
             "mh-c-docker (default)",
         ]);
     });
@@ -323,7 +323,7 @@ describe("RedisReplicationGroup on several hosts (mocks)", function () {
 
     it("checks each engine in its own preflight, with only its nodes", () => {
         const b = one("mh-b-preflight").inputs;
-        assert.strictEqual(b.docker, "ssh://ops@b.example");
+        assert.strictEqual(b.docker, "ssh://ops@127.0.0.1:1");
         assert.strictEqual(b.hostIp, "10.231.0.12");
         assert.deepStrictEqual(b.names.containers, ["mh-replica-1", "mh-sentinel-2"]);
         assert.strictEqual(one("mh-c-preflight").inputs.docker, undefined);

@@ -8,6 +8,7 @@ import type * as Components from "../../components";
 import { parseGoDuration } from "../../harness/liveDocker/container/body";
 import { goDurationString } from "../../harness/liveDocker/container/readBack";
 import { promiseOf } from "../../harness/pulumi";
+import { withFakeDocker } from "../support/fakeDocker";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
 import { hashedPassword } from "../../components/acl";
 import { TestCa } from "../../harness/tlsCerts";
@@ -36,13 +37,19 @@ describe("RedisReplicationGroup (mocks)", function () {
     before(async () => {
         await pulumi.runtime.setMocks(mocks, PROJECT, "unit", false);
         components = await import("../../components");
-        group = new components.RedisReplicationGroup(name, {
-            ...ONE_MASTER_TWO_REPLICAS,
-            name: "redis-unit",
-            password: pulumi.secret(PASSWORD),
-            resources: { memoryMb: 256, cpus: 1 },
-        });
-        await promiseOf(group.replication);
+        // As on a later `up`: every node's container exists, so the rollout chain holds them all.
+        await withFakeDocker(
+            ["master", "replica-1", "replica-2"].map((k) => `redis-unit-${k}`),
+            async () => {
+                group = new components.RedisReplicationGroup(name, {
+                    ...ONE_MASTER_TWO_REPLICAS,
+                    name: "redis-unit",
+                    password: pulumi.secret(PASSWORD),
+                    resources: { memoryMb: 256, cpus: 1 },
+                });
+                await promiseOf(group.replication);
+            },
+        );
     });
 
     it("replaces the network, the volumes and the containers delete-first: their names, IPs and ports are fixed", () => {

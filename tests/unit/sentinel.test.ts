@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Components from "../../components";
 import { SENTINEL_HEALTHCHECK_TEST } from "../../components/redisConf";
 import { promiseOf } from "../../harness/pulumi";
+import { withFakeDocker } from "../support/fakeDocker";
 import { CHECK_TYPE, mockPassword, reveal, stateOf } from "../support/mocks";
 import { nameOf, recordRegistrations } from "../support/registrations";
 import { PROJECT } from "../support/stackConfig";
@@ -47,15 +48,21 @@ describe("RedisReplicationGroup with sentinel (mocks)", () => {
         };
         await pulumi.runtime.setMocks(mocks, PROJECT, "unit-sentinel", false);
         const components = await import("../../components");
-        group = new components.RedisReplicationGroup("sent", {
-            name: "redis-sent",
-            network: { subnet: "10.90.0.0/24" },
-            master: { ip: "10.90.0.2", hostPort: 6480 },
-            replicaCount: 2,
-            sentinel: { masterName: "cache" },
-            password: pulumi.secret(PASSWORD),
-        });
-        await promiseOf(group.replication);
+        // As on a later `up`: the data nodes' containers exist, so the rollout chain holds them.
+        await withFakeDocker(
+            ["master", "replica-1", "replica-2"].map((k) => `redis-sent-${k}`),
+            async () => {
+                group = new components.RedisReplicationGroup("sent", {
+                    name: "redis-sent",
+                    network: { subnet: "10.90.0.0/24" },
+                    master: { ip: "10.90.0.2", hostPort: 6480 },
+                    replicaCount: 2,
+                    sentinel: { masterName: "cache" },
+                    password: pulumi.secret(PASSWORD),
+                });
+                await promiseOf(group.replication);
+            },
+        );
     });
 
     it("runs each sentinel from its uploaded sentinel.conf: port 26379 published, healthcheck, no volume", () => {
