@@ -28,8 +28,10 @@ export const nodeRejoinProvider: pulumi.dynamic.ResourceProvider<
         return { changes, replaces: [], deleteBeforeReplace: false };
     },
     async create(inputs) {
-        // A first deploy creates the replicas before the master: require the link only if the master answers.
-        const result = await waitRejoined(inputs, "auto");
+        // A node that did not exist (a first deploy creates them side by side, a scale-up beside the
+        // others) is back once it answers in its role: its link is for the master's wait and the check
+        // to judge, which name the cause; the master's wait tells unlinked replicas to connect now.
+        const result = await waitRejoined(inputs, false);
         const { password: _password, tls: _tls, ...rest } = inputs;
         return { id: newId("rejoin"), outs: { ...rest, ...result } };
     },

@@ -14,7 +14,7 @@ interface Look {
 }
 
 /**
- * A first deploy starts the replicas before the master, and Redis retries a replica's refused
+ * A first deploy starts the replicas beside the master, and Redis retries a replica's refused
  * connect only once a second: each replica that never had a link to this master is told to
  * connect now (REPLICAOF NO ONE, then REPLICAOF the master, which connects at once), once.
  */
@@ -81,24 +81,19 @@ async function lookAtReplica(
 }
 
 /**
- * Waits until the node is back. `requireLink` false (a first deploy, before the master exists)
- * only waits for the replica to answer as a replica of the right master; "auto" requires the link
- * if the master answers when the wait starts. The master is looked for where it runs in this up:
+ * Waits until the node is back. `requireLink` false (a node just created) only waits for a replica
+ * to answer as a replica of the right master, and has a master nudge its unlinked replicas. The master is looked for where it runs in this up:
  * its new place or, until it is replaced, its old one (`olds`). A replica told to follow an
  * address no node had before (its master moves later in this up) needs the link only if that
  * address answers already: the master's own wait then waits for the link.
  */
-export async function waitRejoined(
-    inputs: NodeRejoinInputs,
-    requireLink: boolean | "auto",
-    olds?: NodeRejoinInputs,
-): Promise<RejoinResult> {
+export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolean, olds?: NodeRejoinInputs): Promise<RejoinResult> {
     const started = Date.now();
     const deadline = started + inputs.timeoutMs;
     const conns = openConnections(inputs, Math.min(2000, Math.max(500, inputs.timeoutMs)));
     const places = placesOf(inputs.dataNodes, olds?.dataNodes);
     const movedMaster = olds !== undefined && inputs.replicaOf !== "" && !olds.dataNodes.some((n) => addressOf(n) === inputs.replicaOf);
-    const link = movedMaster ? "auto" : requireLink;
+    const link: boolean | "auto" = movedMaster ? "auto" : requireLink;
     try {
         const state = {
             requireLink: link === "auto" ? (await answeringAt(conns, places, inputs.replicaOf)) !== undefined : link,
@@ -111,7 +106,7 @@ export async function waitRejoined(
         do {
             last =
                 inputs.replicaOf === ""
-                    ? await lookAtMaster(conns, inputs, started, requireLink === "auto" ? nudged : undefined)
+                    ? await lookAtMaster(conns, inputs, started, requireLink === false ? nudged : undefined)
                     : await lookAtReplica(conns, inputs, places, state);
             if (last.done) return last.done;
         } while (await next());

@@ -61,18 +61,21 @@ describe("rollout providers, serialized, against redis-server", function () {
             timeoutMs,
         });
 
-        it("returns once a new replica is linked and holds what the master held when the link came up", async () => {
+        it("returns once a replaced replica is linked and holds what the master held when the link came up", async () => {
             const master = await fleet.start({ name: "roll-master", password: PASSWORD });
             const c = master.client();
             await c.connect();
             for (let i = 0; i < 20; i++) await c.mset(...Array.from({ length: 100 }, (_, j) => [`k${i}-${j}`, "v".repeat(100)]).flat());
             c.disconnect();
             const replica = await fleet.start({ name: "roll-replica-1", password: PASSWORD, replicaOf: master.port });
-            const { outs } = await rejoin.create(inputsFor(replica, master, [master, replica]));
-            assert.strictEqual(outs.role, "replica");
-            assert.strictEqual(outs.linked, true, "the master answered, so the link was required");
+            const inputs = inputsFor(replica, master, [master, replica]);
+            const created = await rejoin.create(inputs);
+            assert.strictEqual(created.outs.role, "replica", "a new node is back once it answers in its role");
+            const { outs } = await rejoin.update!("id", created.outs, { ...inputs, containerId: "c-2" });
+            assert.strictEqual(outs!.role, "replica");
+            assert.strictEqual(outs!.linked, true, "a replaced node must link again");
             assert.strictEqual(await dbsize(replica), 2000, "caught up: every key the master had");
-            assert.strictEqual(outs.password, undefined, "the password stays out of the outputs");
+            assert.strictEqual(outs!.password, undefined, "the password stays out of the outputs");
         });
 
         it("on a first deploy, before the master exists, returns once the replica answers; an update then waits for the link", async () => {
@@ -195,7 +198,11 @@ describe("rollout providers, serialized, against redis-server", function () {
             const promoted = g.replicas.find((r) => address(r) === outs!.replicaOf);
             assert.ok(promoted, `replicaOf ${outs!.replicaOf} is one of the replicas`);
             assert.strictEqual(outs!.failedOverTo, promoted.name);
-            for (const s of g.sentinels) assert.strictEqual(await reportedMaster(s), address(promoted));
+            // The others learn it from the hello messages Sentinel sends every 2 s.
+            await pollUntil("every sentinel to report the promoted node", 10_000, async () => {
+                for (const s of g.sentinels) if ((await reportedMaster(s)) !== address(promoted)) return false;
+                return true;
+            });
             await closed;
             client.disconnect();
             const probe = g.master.client();
