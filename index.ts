@@ -1,4 +1,4 @@
-// The program: one replication group from this stack's config. See README.md for the keys.
+// The program: one replication group from this stack's config. See docs/configuration.md for the keys.
 import { argsOfStack, RedisReplicationGroup } from "./components";
 import { loadStackConfig } from "./config/stack";
 

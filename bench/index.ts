@@ -1,5 +1,5 @@
 // npm run bench [-- --quick]: measures the component on the local Docker engine through the
-// live backend of harness/liveDocker, writes bench/results/, and updates README's Performance section.
+// live backend of harness/liveDocker, writes bench/results/, and updates docs/performance.md.
 import * as os from "os";
 import { performance } from "perf_hooks";
 import { dockerClient, dockerUnavailableReason } from "../harness/docker";
@@ -21,7 +21,7 @@ import { BACKUP_IMAGES, BACKUP_LABELS, measureBackup } from "./backup";
 import { measureMetrics, METRICS_IMAGES, METRICS_LABELS } from "./metrics";
 import { measureRollout, ROLLOUT_IMAGES } from "./rollout";
 import { judge } from "./goals";
-import { consoleTable, updateReadme, writeResults } from "./report";
+import { consoleTable, updatePerformancePage, writeResults } from "./report";
 import type { BenchResult } from "./result";
 import { stats } from "./stats";
 
@@ -191,9 +191,9 @@ async function main(): Promise<void> {
         };
         const result: BenchResult = { ...partial, goals: judge(partial) };
         const files = writeResults(result);
-        await updateReadme(result);
+        await updatePerformancePage(result);
         console.log(consoleTable(result));
-        log(`wrote ${files.join(", ")} and README.md's Performance section`);
+        log(`wrote ${files.join(", ")} and docs/performance.md`);
     } finally {
         await cleanup();
     }

@@ -1,4 +1,4 @@
-// What was found behind a goal, and whose it is to fix: the README's notes under the figures.
+// What was found behind a goal, and whose it is to fix: docs/performance.md's notes under the figures.
 import { DeployEntry, stallThresholdMs } from "./deploy";
 import { floor, fmtMs, fmtStats, ratio } from "./format";
 import { STOCK } from "./groups";
@@ -151,7 +151,7 @@ function replicationShare(r: BenchResult, d: DeployEntry): string {
         : ` Replication's own work (the master's RDB fork, each replica's load and initial AOF rewrite) does not measurably slow the waves: ${both}.`;
 }
 
-/** The notes a run calls for, one line per goal and note, as README list items. */
+/** The notes a run calls for, one line per goal and note, as list items. */
 export function notesFor(r: BenchResult): string[] {
     return r.goals.flatMap((g) => NOTES.filter((n) => n.id === g.id && n.when(r, g)).map((n) => `- ${g.goal}: ${n.text(r)}`));
 }

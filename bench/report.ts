@@ -1,4 +1,4 @@
-// The run's result: the JSON other checks read, the console table, and README's Performance section.
+// The run's result: the JSON other checks read, the console table, and docs/performance.md.
 import * as fs from "fs";
 import * as path from "path";
 import { STALL_MS, stallThresholdMs } from "./deploy";
@@ -9,7 +9,7 @@ import type { BenchResult, Goal } from "./result";
 import { stats } from "./stats";
 
 export const RESULTS_DIR = path.resolve(__dirname, "results");
-const README = path.resolve(__dirname, "..", "README.md");
+const PAGE = path.resolve(__dirname, "..", "docs", "performance.md");
 const START = "<!-- bench:start -->";
 const END = "<!-- bench:end -->";
 
@@ -154,31 +154,31 @@ function metricsTable(r: BenchResult): string {
     ].join("\n");
 }
 
-/** The Performance section's body (between the markers). */
-export function readmeSection(r: BenchResult): string {
+/** docs/performance.md's body (between the markers); its links are relative to docs/. */
+export function performanceSection(r: BenchResult): string {
     const notes = notesFor(r);
     return [
         START,
         "",
-        "`npm run bench` deploys groups on the local Docker engine through the live Docker backend of [harness/liveDocker](harness/liveDocker), which the docker test tier uses too, and measures them; " +
-            "`npm run bench -- --quick` is a reduced run (fewer runs and sizes). Each run writes [bench/results/latest.json](bench/results/latest.json), " +
+        "`npm run bench` deploys groups on the local Docker engine through the live Docker backend of [harness/liveDocker](../harness/liveDocker), which the docker test tier uses too, and measures them; " +
+            "`npm run bench -- --quick` is a reduced run (fewer runs and sizes). Each run writes [bench/results/latest.json](../bench/results/latest.json), " +
             "keeps a copy per date in bench/results/, and rewrites this section. Deploy time runs from the first container's create to the replication check passing, image warm. " +
-            "The compose baseline ([bench/compose.ts](bench/compose.ts)) runs docker-compose (`apt-get install docker-compose`) with the same image and redis.conf settings, alternately with our tuned deploy: its up is `up -d` until the master reports every replica online and a `WAIT n` write reads back on each replica, ours runs from the program's start to the check passing; its down is `down -v`, ours the destroy. " +
-            "Failover ([bench/failover.ts](bench/failover.ts), [harness/failover.ts](harness/failover.ts)) deploys a 1+2 group with 3 sentinels, then, run after run, `docker stop`s the current master under a writer " +
+            "The compose baseline ([bench/compose.ts](../bench/compose.ts)) runs docker-compose (`apt-get install docker-compose`) with the same image and redis.conf settings, alternately with our tuned deploy: its up is `up -d` until the master reports every replica online and a `WAIT n` write reads back on each replica, ours runs from the program's start to the check passing; its down is `down -v`, ours the destroy. " +
+            "Failover ([bench/failover.ts](../bench/failover.ts), [harness/failover.ts](../harness/failover.ts)) deploys a 1+2 group with 3 sentinels, then, run after run, `docker stop`s the current master under a writer " +
             "that confirms each write with `WAIT 1 1000`, and times it until Sentinel reports a new master and a write is acknowledged again. " +
-            "Rollout ([bench/rollout.ts](bench/rollout.ts)) redeploys a 1+2 group with `resources.cpus` toggled between 1 and 2, which replaces every node, " +
+            "Rollout ([bench/rollout.ts](../bench/rollout.ts)) redeploys a 1+2 group with `resources.cpus` toggled between 1 and 2, which replaces every node, " +
             "under the same kind of writer (to the master's port, or through Sentinel), and counts the acknowledged writes the master lacks afterwards; " +
             "with sentinels every other run starts from a master failed over by hand, failovers are the sentinels' config epochs, and a sentinel is down from its replacement until its SentinelRejoin is done. " +
-            "Live changes ([bench/liveConfig.ts](bench/liveConfig.ts)) toggle `maxmemoryPolicy`, then rotate the password under that writer and a watcher of the replication links " +
-            "([harness/linkWatcher.ts](harness/linkWatcher.ts): a drop is a link seen down, or a replica's connection on the master replaced). " +
-            "TLS ([bench/tls.ts](bench/tls.ts)) deploys a 1+2 group with TLS and client certificates required beside a plaintext one, alternately, runs redis-benchmark GET on both masters side by side, " +
+            "Live changes ([bench/liveConfig.ts](../bench/liveConfig.ts)) toggle `maxmemoryPolicy`, then rotate the password under that writer and a watcher of the replication links " +
+            "([harness/linkWatcher.ts](../harness/linkWatcher.ts): a drop is a link seen down, or a replica's connection on the master replaced). " +
+            "TLS ([bench/tls.ts](../bench/tls.ts)) deploys a 1+2 group with TLS and client certificates required beside a plaintext one, alternately, runs redis-benchmark GET on both masters side by side, " +
             "and rotates the certificate of a 1+2 group with 3 sentinels under the Sentinel writer and the link watcher; its certificates are made for the run. " +
-            "Three hosts ([bench/multihost.ts](bench/multihost.ts)) deploys a 1+2 group with 3 sentinels on three simulated hosts ([harness/hosts](harness/hosts): a network namespace and a dockerd each) beside the same group on the local engine, alternately, " +
+            "Three hosts ([bench/multihost.ts](../bench/multihost.ts)) deploys a 1+2 group with 3 sentinels on three simulated hosts ([harness/hosts](../harness/hosts): a network namespace and a dockerd each) beside the same group on the local engine, alternately, " +
             "then stops the engine of the current master's host under the Sentinel writer, times it until a master on another host acknowledges a write, and starts the host again. " +
-            "Host replacement ([bench/hostReplacement.ts](bench/hostReplacement.ts), [harness/hostLoss.ts](harness/hostLoss.ts)) cuts the power of one of those hosts under the Sentinel writer, then times the `up` that marks it lost and adds a fourth, to the check passing. " +
-            "Backups ([bench/backup.ts](bench/backup.ts)) fill a 1+2 group with about 100 MB of incompressible values, take backups one after another through its backup container while counting the master's forks, " +
+            "Host replacement ([bench/hostReplacement.ts](../bench/hostReplacement.ts), [harness/hostLoss.ts](../harness/hostLoss.ts)) cuts the power of one of those hosts under the Sentinel writer, then times the `up` that marks it lost and adds a fourth, to the check passing. " +
+            "Backups ([bench/backup.ts](../bench/backup.ts)) fill a 1+2 group with about 100 MB of incompressible values, take backups one after another through its backup container while counting the master's forks, " +
             "then restore the newest into a new group with AOF on, timed from its first container to the check passing with the data. " +
-            "Metrics ([bench/metrics.ts](bench/metrics.ts)) runs redis-benchmark GET on a 1+2 group's master while every node and sentinel is scraped once a second through the group's exporter, and without the scrapes, alternately.",
+            "Metrics ([bench/metrics.ts](../bench/metrics.ts)) runs redis-benchmark GET on a 1+2 group's master while every node and sentinel is scraped once a second through the group's exporter, and without the scrapes, alternately.",
         "",
         `Last run: ${r.date}, ${r.mode} (${r.runs} runs per figure, ${r.failover_detail.runs.length} failovers, ${Math.round(r.runtime_s)} s), ${r.engine}, ${r.cpus} CPUs. Figures are medians (min–max).`,
         "",
@@ -209,19 +209,19 @@ export function readmeSection(r: BenchResult): string {
     ].join("\n");
 }
 
-/** Replaces the marked section of README.md, or appends a Performance section with it. */
-export async function updateReadme(r: BenchResult): Promise<void> {
+/** Replaces the marked section of docs/performance.md, or appends it there. */
+export async function updatePerformancePage(r: BenchResult): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const prettier = require("prettier") as typeof import("prettier");
-    const options = (await prettier.resolveConfig(README)) ?? {};
-    const section = (await prettier.format(readmeSection(r), { ...options, parser: "markdown" })).trimEnd();
-    const text = fs.readFileSync(README, "utf8");
+    const options = (await prettier.resolveConfig(PAGE)) ?? {};
+    const section = (await prettier.format(performanceSection(r), { ...options, parser: "markdown" })).trimEnd();
+    const text = fs.readFileSync(PAGE, "utf8");
     const start = text.indexOf(START);
     const end = text.indexOf(END);
     let next: string;
     if (start >= 0 && end > start) next = text.slice(0, start) + section + text.slice(end + END.length);
-    else next = `${text.trimEnd()}\n\n## Performance\n\n${section}\n`;
-    fs.writeFileSync(README, next);
+    else next = `${text.trimEnd()}\n\n${section}\n`;
+    fs.writeFileSync(PAGE, next);
 }
 
 /** Writes latest.json and the dated copy; returns their paths. */

@@ -90,7 +90,7 @@ export interface ReplicationSpec {
     minReplicasToWrite?: number;
     /** min-replicas-max-lag in seconds. Default 10. */
     minReplicasMaxLag?: number;
-    /** repl-diskless-sync: stream the snapshot to replicas instead of writing it to disk first. Default false (see README). */
+    /** repl-diskless-sync: stream the snapshot to replicas instead of writing it to disk first. Default false (see docs/performance.md). */
     disklessSync?: boolean;
     /** repl-diskless-sync-delay in seconds, with disklessSync. Default 0: Redis's own 5 s delays every first link-up by 5 s. */
     disklessSyncDelay?: number;

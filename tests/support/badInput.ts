@@ -1,5 +1,5 @@
 // Each kind of bad input, the error it gets (as the tests see it, word for word) and what exists
-// afterwards. The tests assert these texts, and README's "Bad input" table is checked against
+// afterwards. The tests assert these texts, and docs/bad-input.md's table is checked against
 // them (tests/unit/badInputTable.test.ts), so the table says what the code does.
 
 export interface BadInput {
@@ -83,9 +83,9 @@ export const BAD_INPUT = {
     },
 } satisfies Record<string, BadInput>;
 
-/** README's table, row by row. */
+/** docs/bad-input.md's table, row by row (its links relative to docs/). */
 export function badInputRows(): string[] {
     return Object.values(BAD_INPUT).map(
-        (b) => `| ${b.input} | \`${b.error.replace(/\|/g, "\\|")}\` | ${b.created} | [${b.test.split("/").pop()}](${b.test}) |`,
+        (b) => `| ${b.input} | \`${b.error.replace(/\|/g, "\\|")}\` | ${b.created} | [${b.test.split("/").pop()}](../${b.test}) |`,
     );
 }

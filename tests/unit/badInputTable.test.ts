@@ -1,4 +1,4 @@
-// README's "Bad input" table is the one in tests/support/badInput.ts, whose texts the tests
+// docs/bad-input.md's table is the one in tests/support/badInput.ts, whose texts the tests
 // assert; the cases a unit test can reach are checked here.
 import * as assert from "assert";
 import * as fs from "fs";
@@ -8,12 +8,12 @@ import { RedisReplicationGroup } from "../../components";
 import { badInputRows, BAD_INPUT } from "../support/badInput";
 import { ONE_MASTER_TWO_REPLICAS } from "../support/fixtures";
 
-const README = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+const PAGE = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "bad-input.md"), "utf8");
 
-describe("README's Bad input table", () => {
+describe("docs/bad-input.md's table", () => {
     it("has a row for every case, word for word", () => {
-        const missing = badInputRows().filter((row) => !README.replace(/ +\|/g, " |").replace(/\| +/g, "| ").includes(row));
-        assert.deepStrictEqual(missing, [], "README lacks these rows (tests/support/badInput.ts has them)");
+        const missing = badInputRows().filter((row) => !PAGE.replace(/ +\|/g, " |").replace(/\| +/g, "| ").includes(row));
+        assert.deepStrictEqual(missing, [], "docs/bad-input.md lacks these rows (tests/support/badInput.ts has them)");
     });
 
     it("says what the constructor throws for a typo and for a bad password string", () => {
