@@ -3,29 +3,9 @@
 // `npm run schema` first.
 import * as fs from "fs";
 import * as path from "path";
+import { GROUP_TOKEN, PackageSchema as Schema, SCHEMA_PATH, SchemaProperty as Property } from "./schema";
 
 export const CONFIGURATION_PATH = path.join(__dirname, "..", "docs", "configuration.md");
-const SCHEMA_PATH = path.join(__dirname, "..", "provider", "schema.json");
-const TOKEN = "redis-replication:index:RedisReplicationGroup";
-
-interface Property {
-    type?: string;
-    $ref?: string;
-    items?: Property;
-    additionalProperties?: Property;
-    description?: string;
-    secret?: boolean;
-    enum?: { value: unknown }[];
-}
-interface ObjectType {
-    properties?: Record<string, Property>;
-    enum?: { value: unknown }[];
-}
-interface Schema {
-    resources: Record<string, { inputProperties: Record<string, Property>; properties: Record<string, Property> }>;
-    types: Record<string, ObjectType>;
-}
-
 /** One row: the property's path, its type as read, and its description. */
 interface Row {
     path: string;
@@ -69,7 +49,7 @@ function table(rows: Row[], head: string): string[] {
 /** docs/configuration.md, from the schema's text. */
 export function renderConfigurationDoc(schemaText: string): string {
     const schema = JSON.parse(schemaText) as Schema;
-    const group = schema.resources[TOKEN]!;
+    const group = schema.resources[GROUP_TOKEN]!;
     const inputs = Object.entries(group.inputProperties).flatMap(([k, p]) => rowsOf(schema, k, p));
     const outputs = Object.entries(group.properties).map(([k, p]) => rowsOf(schema, k, p)[0]!);
     return [

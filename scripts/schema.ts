@@ -12,6 +12,31 @@ export async function renderedSchema(): Promise<string> {
 
 export const SCHEMA_PATH = path.join(__dirname, "..", "provider", "schema.json");
 
+/** The component's type token in the schema. */
+export const GROUP_TOKEN = "redis-replication:index:RedisReplicationGroup";
+
+/** One property as the schema writes it. */
+export interface SchemaProperty {
+    type?: string;
+    $ref?: string;
+    items?: SchemaProperty;
+    additionalProperties?: SchemaProperty;
+    description?: string;
+    plain?: boolean;
+    optional?: boolean;
+    secret?: boolean;
+}
+
+/** What the docs and the tests read of the schema. */
+export interface PackageSchema {
+    name: string;
+    resources: Record<
+        string,
+        { inputProperties: Record<string, SchemaProperty>; properties: Record<string, SchemaProperty>; requiredInputs: string[] }
+    >;
+    types: Record<string, { properties: Record<string, SchemaProperty> }>;
+}
+
 if (require.main === module) {
     renderedSchema()
         .then((text) => {

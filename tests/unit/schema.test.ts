@@ -3,28 +3,13 @@
 // type and description, secrets marked, and the committed snapshot in step.
 import * as assert from "assert";
 import * as fs from "fs";
-import { renderedSchema, SCHEMA_PATH } from "../../scripts/schema";
-
-interface Property {
-    type?: string;
-    $ref?: string;
-    items?: Property;
-    additionalProperties?: Property;
-    description?: string;
-    plain?: boolean;
-    optional?: boolean;
-    secret?: boolean;
-}
-interface Schema {
-    name: string;
-    resources: Record<
-        string,
-        { inputProperties: Record<string, Property>; properties: Record<string, Property>; requiredInputs: string[] }
-    >;
-    types: Record<string, { properties: Record<string, Property> }>;
-}
-
-const TOKEN = "redis-replication:index:RedisReplicationGroup";
+import {
+    GROUP_TOKEN as TOKEN,
+    PackageSchema as Schema,
+    renderedSchema,
+    SchemaProperty as Property,
+    SCHEMA_PATH,
+} from "../../scripts/schema";
 const ref = (name: string) => `#/types/redis-replication:index:${name}`;
 /** A property's type in one word: string, number, boolean, array<…>, map<…>, or the type it refers to. */
 function typeOf(p: Property): string {
