@@ -1,6 +1,6 @@
 // The deploy figures (1+2 tuned ≤ 1.2 s, stock ≥ 4× tuned, 1+8 ≤ 1.5× 1+2) and teardown
 // (1+2 ≤ 1 s): each variant deployed alternately, per replica count.
-import { deploy, STOCK, Variant, VARIANTS } from "./groups";
+import { deploy, DeployTimes, STOCK, Variant, VARIANTS } from "./groups";
 import { Stats, stats } from "./stats";
 
 export interface DeployEntry {
@@ -11,8 +11,8 @@ export interface DeployEntry {
     stock_over_tuned: number;
     /** First container asked for -> last container create returned, per variant. */
     containers_ms: Record<Variant, Stats>;
-    /** Of that, tuned: until the first container's create returned ("master", as when they were chained), and from there to the last's ("replicas"). */
-    tuned_waves_ms: { master: Stats; replicas: Stats };
+    /** Where a tuned up's time goes, declared -> check returned, in four consecutive parts. */
+    tuned_phases_ms: UpPhases<Stats>;
     /** The check's own durationMs, per variant. */
     check_ms: Record<Variant, Stats>;
     /** Runs whose check took over stallThresholdMs(variant): a wait for one of Redis's once-a-second timers. */
@@ -34,6 +34,31 @@ export function stallThresholdMs(variant: Variant): number {
     return variant === "stock" ? STOCK.disklessSyncDelay * 1000 + STALL_MS : STALL_MS;
 }
 
+/**
+ * program: the group's constructor (the Pulumi SDK registering every resource, synchronously);
+ * before_containers: then until the first container is asked for (preflight, network, image);
+ * containers: until the last container's create returned;
+ * after_containers: until the check returned (the replicas' first sync, each node's wait, the check).
+ */
+export interface UpPhases<T> {
+    program: T;
+    before_containers: T;
+    containers: T;
+    after_containers: T;
+}
+
+/** The four parts of one deployment's up, ms. */
+export function phasesOf(t: DeployTimes): UpPhases<number> {
+    return {
+        program: t.constructedAt - t.declaredAt,
+        before_containers: t.firstContainerAt - t.constructedAt,
+        containers: t.lastContainerDoneAt - t.firstContainerAt,
+        after_containers: t.checkDoneAt - t.lastContainerDoneAt,
+    };
+}
+
+export const PHASES: (keyof UpPhases<unknown>)[] = ["program", "before_containers", "containers", "after_containers"];
+
 export interface DeployResult {
     entries: DeployEntry[];
     /** backend.teardown() of every 1+2 group. */
@@ -53,7 +78,7 @@ export async function measureDeploy(sizes: number[], runs: number, baseImage: st
         const samples: Record<Variant, number[]> = { tuned: [], stock: [] };
         const checkMs: Record<Variant, number[]> = { tuned: [], stock: [] };
         const containersMs: Record<Variant, number[]> = { tuned: [], stock: [] };
-        const waves = { master: [] as number[], replicas: [] as number[] };
+        const phases: UpPhases<number[]> = { program: [], before_containers: [], containers: [], after_containers: [] };
         const stalled = { tuned: 0, stock: 0, of: runs };
         for (let run = 0; run < runs; run++) {
             for (const variant of orderFor(run)) {
@@ -63,8 +88,8 @@ export async function measureDeploy(sizes: number[], runs: number, baseImage: st
                 const t = d.times;
                 containersMs[variant].push(t.lastContainerDoneAt - t.firstContainerAt);
                 if (variant === "tuned") {
-                    waves.master.push(t.firstContainerDoneAt - t.firstContainerAt);
-                    waves.replicas.push(t.lastContainerDoneAt - t.firstContainerDoneAt);
+                    const p = phasesOf(t);
+                    for (const k of PHASES) phases[k].push(p[k]);
                 }
                 if (d.checkDurationMs > stallThresholdMs(variant)) stalled[variant]++;
                 if (replicas === 2) teardownSamples.push(d.teardownMs);
@@ -84,9 +109,11 @@ export async function measureDeploy(sizes: number[], runs: number, baseImage: st
                 tuned: stats(containersMs.tuned, `containers 1+${replicas} tuned`),
                 stock: stats(containersMs.stock, `containers 1+${replicas} stock`),
             },
-            tuned_waves_ms: {
-                master: stats(waves.master, `master container 1+${replicas}`),
-                replicas: stats(waves.replicas, `replica containers 1+${replicas}`),
+            tuned_phases_ms: {
+                program: stats(phases.program, `program 1+${replicas}`),
+                before_containers: stats(phases.before_containers, `before the containers 1+${replicas}`),
+                containers: stats(phases.containers, `containers 1+${replicas}`),
+                after_containers: stats(phases.after_containers, `after the containers 1+${replicas}`),
             },
             check_ms: {
                 tuned: stats(checkMs.tuned, `check 1+${replicas} tuned`),

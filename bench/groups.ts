@@ -33,9 +33,11 @@ export const STOCK = { disklessSyncDelay: 5, checkPollIntervalMs: 1000 } as cons
 
 /** Timestamps (performance.now()) of one group's deployment. */
 export interface DeployTimes {
+    /** Just before the group is declared. */
+    declaredAt: number;
+    /** The group's constructor returned: the program's own work, all synchronous. */
+    constructedAt: number;
     firstContainerAt: number;
-    /** The first container create returned (on a first deploy the containers are created side by side). */
-    firstContainerDoneAt: number;
     lastContainerDoneAt: number;
     checkStartAt: number;
     checkDoneAt: number;
@@ -44,7 +46,6 @@ export interface DeployTimes {
 /** The resources of one group, on its own live backend. */
 class Session {
     firstContainerAt?: number;
-    firstContainerDoneAt?: number;
     lastContainerDoneAt?: number;
     checkStartAt?: number;
     checkDoneAt?: number;
@@ -60,7 +61,6 @@ class Session {
             const p = forward();
             p.then(() => {
                 this.lastContainerDoneAt = performance.now();
-                this.firstContainerDoneAt ??= this.lastContainerDoneAt;
             }).catch(() => undefined);
             return p;
         }
@@ -189,11 +189,11 @@ export async function deploy(variant: Variant, replicas: number, baseImage: stri
         hooks.before?.(ports);
         const declaredAt = performance.now();
         const group = new components.RedisReplicationGroup(name, argsFor(variant, replicas, subnet, masterPort, baseImage));
+        const constructedAt = performance.now();
         const status = await withDeadline(promiseOf(group.replication), DEPLOY_DEADLINE_MS, `deploy ${name}`);
-        const { firstContainerAt, firstContainerDoneAt, lastContainerDoneAt, checkStartAt, checkDoneAt, checkInputs } = session;
+        const { firstContainerAt, lastContainerDoneAt, checkStartAt, checkDoneAt, checkInputs } = session;
         if (
             firstContainerAt === undefined ||
-            firstContainerDoneAt === undefined ||
             lastContainerDoneAt === undefined ||
             checkStartAt === undefined ||
             checkDoneAt === undefined
@@ -205,7 +205,7 @@ export async function deploy(variant: Variant, replicas: number, baseImage: stri
                 `deploy ${name}: the check did not get pollIntervalMs ${STOCK.checkPollIntervalMs} (got ${JSON.stringify(checkInputs?.pollIntervalMs)})`,
             );
         }
-        const times = { firstContainerAt, firstContainerDoneAt, lastContainerDoneAt, checkStartAt, checkDoneAt };
+        const times = { declaredAt, constructedAt, firstContainerAt, lastContainerDoneAt, checkStartAt, checkDoneAt };
         result = {
             variant,
             replicas,

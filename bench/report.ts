@@ -1,7 +1,7 @@
 // The run's result: the JSON other checks read, the console table, and docs/performance.md.
 import * as fs from "fs";
 import * as path from "path";
-import { STALL_MS, stallThresholdMs } from "./deploy";
+import { PHASES, STALL_MS, stallThresholdMs } from "./deploy";
 import { fmtMs, fmtStats } from "./format";
 import { STOCK } from "./groups";
 import { notesFor } from "./notes";
@@ -23,11 +23,11 @@ function deployTable(r: BenchResult): string {
     const rows = r.deploy.map(
         (d) =>
             `| 1+${d.replicas} | ${fmtStats(d.tuned_ms)} | ${fmtStats(d.stock_ms)} | ${d.stock_over_tuned}× | ` +
-            `${fmtMs(d.tuned_waves_ms.master.median)} + ${fmtMs(d.tuned_waves_ms.replicas.median)} | ${fmtStats(d.check_ms.tuned)} | ${fmtStats(d.check_ms.stock)} | ` +
+            `${PHASES.map((k) => fmtMs(d.tuned_phases_ms[k].median)).join(" + ")} | ${fmtStats(d.check_ms.tuned)} | ${fmtStats(d.check_ms.stock)} | ` +
             `${d.stalled_runs.tuned} / ${d.stalled_runs.stock} of ${d.stalled_runs.of} |`,
     );
     return [
-        "| nodes | tuned | stock | stock/tuned | containers, tuned: the first + the rest | check's own time, tuned | check's own time, stock | runs stalled, tuned / stock |",
+        "| nodes | tuned | stock | stock/tuned | tuned up: program + before the containers + containers + after them | check's own time, tuned | check's own time, stock | runs stalled, tuned / stock |",
         "|---|---|---|---|---|---|---|---|",
         ...rows,
     ].join("\n");

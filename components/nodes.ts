@@ -352,6 +352,7 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
             cpus: plan.resources.cpus === undefined ? undefined : cpusReadBack(plan.resources.cpus),
             labels: groupLabels(plan, { [LABEL_KEYS.role]: node.role, [LABEL_KEYS.node]: node.key }),
             mustRun: true,
+            sysctls: NODE_SYSCTLS,
             // The provider stops a container with this grace before removing it (unset: 0 s, a kill):
             // Redis then shuts down cleanly, and a master first lets its replicas catch up.
             destroyGraceSeconds: NODE_STOP_GRACE_SECONDS,
@@ -367,6 +368,14 @@ function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec
         },
     );
 }
+
+/**
+ * A replica that starts before its master asks ARP for an address no container has yet; Linux
+ * resolves it again only after retrans_time_ms (1 s by default), so the replica's connect, and the
+ * connect the master's wait asks for, waited up to a second once the master was up. 100 ms keeps
+ * that wait short on a first deploy.
+ */
+export const NODE_SYSCTLS = { "net.ipv4.neigh.eth0.retrans_time_ms": "100" } as const;
 
 /** An upload owned by the redis user, with these permissions. */
 export function privateUpload(permissions: string): { owner: string; group: string; permissions: string } {

@@ -112,7 +112,7 @@ describe("scenario 1: the dev stack: one master, two replicas from index.ts and 
         }
     });
 
-    it("gives each container its static IP, only on the group's network, and its port on 127.0.0.1", async () => {
+    it("gives each container its static IP, only on the group's network, its port on 127.0.0.1, and ARP retries every 100 ms", async () => {
         const net = await dockerClient().getNetwork("redis-dev-net").inspect();
         assert.deepEqual(
             net.IPAM?.Config?.map((c: { Subnet?: string; Gateway?: string }) => [c.Subnet, c.Gateway]),
@@ -124,6 +124,9 @@ describe("scenario 1: the dev stack: one master, two replicas from index.ts and 
             assert.equal(info.NetworkSettings.Networks["redis-dev-net"]?.IPAddress, n.ip, n.name);
             assert.deepEqual(info.NetworkSettings.Ports["6379/tcp"], [{ HostIp: "127.0.0.1", HostPort: String(n.port) }], n.name);
             assert.equal(info.HostConfig.RestartPolicy?.Name, "unless-stopped", n.name);
+            // runc writes it before the node starts, and fails the start if it can't.
+            assert.deepEqual(info.HostConfig.Sysctls, { "net.ipv4.neigh.eth0.retrans_time_ms": "100" }, n.name);
+            assert.equal(info.State.Running, true, n.name);
         }
     });
 
