@@ -25,7 +25,8 @@ async function nudgeReplicas(conns: Connections, inputs: NodeRejoinInputs, nudge
         const info = await infoOf(conns, n.endpoint);
         if (typeof info === "string" || info.role !== "slave" || `${info.master_host}:${info.master_port}` !== me) continue;
         // Linked, linked before, or taking its first snapshot: nothing to hurry.
-        if (info.master_link_status === "up" || info.master_link_down_since_seconds !== "-1" || info.master_sync_in_progress === "1") continue;
+        if (info.master_link_status === "up" || info.master_link_down_since_seconds !== "-1" || info.master_sync_in_progress === "1")
+            continue;
         nudged.add(n.endpoint);
         await call(conns, n.endpoint, "REPLICAOF", "NO", "ONE");
         await call(conns, n.endpoint, "REPLICAOF", inputs.node.ip, inputs.node.port ?? 6379);
