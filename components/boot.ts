@@ -10,7 +10,7 @@ import { defaultUserRules, GroupCredentials } from "./acl";
 import { hostOf } from "./addresses";
 import { NodeBoot } from "./liveConfig";
 import type { BootSettings } from "./liveConfig";
-import type { NodeContext } from "./nodes";
+import type { NodeContext } from "./nodeContext";
 import { renderRedisConf, renderSentinelConf } from "./redisConf";
 
 /** Stands for the password in a fingerprint: a new password replaces no container. */

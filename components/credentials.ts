@@ -10,14 +10,14 @@ import type { GroupCredentials } from "./acl";
 const PASSWORD_LENGTH = 32;
 
 /** One RandomPassword per user, named after the group; their results, secret. */
-export function groupCredentials(name: string, opts: pulumi.CustomResourceOptions): pulumi.Output<GroupCredentials> {
-    const generate = (user: keyof GroupCredentials) =>
+export function createGroupCredentials(name: string, opts: pulumi.CustomResourceOptions): pulumi.Output<GroupCredentials> {
+    const createPassword = (user: keyof GroupCredentials) =>
         new random.RandomPassword(`${name}-${user}-password`, { length: PASSWORD_LENGTH, special: false }, opts).result;
-    const passwords = pulumi.all([generate("admin"), generate("replication"), generate("sentinel")]);
+    const passwords = pulumi.all([createPassword("admin"), createPassword("replication"), createPassword("sentinel")]);
     return pulumi.secret(passwords.apply(([admin, replication, sentinel]) => ({ admin, replication, sentinel })));
 }
 
 /** The password of a user the group has only with a feature on (backup, metrics), generated once; secret. */
-export function featureCredential(name: string, user: string, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+export function createFeatureCredential(name: string, user: string, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
     return pulumi.secret(new random.RandomPassword(`${name}-${user}-password`, { length: PASSWORD_LENGTH, special: false }, opts).result);
 }

@@ -43,7 +43,7 @@ export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<str
         const teardown = createHostTeardown(ctx, `${ctx.name}-teardown`, { name: "" });
         const presence = new HostPresence(`${ctx.name}-presence`, { host: "" }, { parent: ctx.opts.parent, dependsOn: ctx.opts.dependsOn });
         const opts = { ...ctx.opts, deletedWith: presence, dependsOn: [...dependsOnOf(ctx), teardown] };
-        const { imageName, imageRef } = hostImage(ctx, `${ctx.name}-image`, opts);
+        const { imageName, imageRef } = createHostImage(ctx, `${ctx.name}-image`, opts);
         const networkName =
             existingNetwork !== undefined ? pulumi.output(existingNetwork) : createNetwork(ctx, `${ctx.name}-network`, opts);
         const place: NodePlace = { image: imageRef, networkName, deletedWith: presence, teardown };
@@ -62,9 +62,9 @@ export function createInfra(ctx: InfraContext, existingNetwork: pulumi.Input<str
             { host: host.name },
             { parent: ctx.opts.parent, dependsOn: ctx.opts.dependsOn },
         );
-        const provider = hostProvider(ctx, host);
+        const provider = createHostProvider(ctx, host);
         const opts = { ...ctx.opts, provider, deletedWith: presence, dependsOn: [...dependsOnOf(ctx), teardown] };
-        const image = hostImage(ctx, `${ctx.name}-${host.name}-image`, opts);
+        const image = createHostImage(ctx, `${ctx.name}-${host.name}-image`, opts);
         const network = createNetwork(ctx, `${ctx.name}-${host.name}-network`, opts);
         places[host.name] = { image: image.imageRef, networkName: network, provider, deletedWith: presence, teardown };
         engines.push(engineOf(ctx, host));
@@ -105,7 +105,7 @@ function createHostTeardown(ctx: InfraContext, resourceName: string, host: Pick<
 }
 
 /** The Docker provider of one host: the program's, or one of the engine's address the host gives. */
-function hostProvider(ctx: InfraContext, host: HostPlan): docker.Provider {
+function createHostProvider(ctx: InfraContext, host: HostPlan): docker.Provider {
     const given = ctx.hostProviders[host.name];
     if (given) return given;
     return new docker.Provider(
@@ -120,7 +120,7 @@ function hostProvider(ctx: InfraContext, host: HostPlan): docker.Provider {
  * `imageRef` is what the containers are created from: the tag stays the same across rebuilds,
  * the image ID (repoDigest of a local build) does not, so containers follow a rebuilt image.
  */
-function hostImage(
+function createHostImage(
     ctx: InfraContext,
     resourceName: string,
     opts: pulumi.CustomResourceOptions,

@@ -5,7 +5,7 @@
 // time. A node without a container yet is in no chain: a first deploy creates them side by side.
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { cpusReadBack, GroupPlan, NodePlan, restartPolicyOf } from "../config";
+import { cpusReadBack, NodePlan, restartPolicyOf } from "../config";
 import { containerName, endpointOf, hostOf, peerText, toolTarget } from "./addresses";
 import {
     HEALTHCHECK_TEST,
@@ -20,10 +20,10 @@ import {
     SENTINEL_PORT,
     TLS_FILES,
 } from "./redisConf";
-import type { GroupCredentials } from "./acl";
-import type { TlsClient, TlsPem } from "./tls";
+import type { TlsPem } from "./tls";
 import type { BootSettings } from "./liveConfig";
 import { createBoot, nodeFingerprint } from "./boot";
+import type { GroupNodes, NodeContext } from "./nodeContext";
 import {
     chainOf,
     NodeHandover,
@@ -36,51 +36,8 @@ import {
     SentinelRejoin,
     SentinelView,
 } from "./rollout";
-import { groupLabels, LABEL_KEYS, NODE_STOP_GRACE_SECONDS, NodePlace, nodeResourceName, REDIS_UID } from "./naming";
+import { groupLabels, LABEL_KEYS, NODE_STOP_GRACE_SECONDS, nodeResourceName, REDIS_UID } from "./naming";
 import { createHostDirs, createVolumes, dataTarget } from "./volumes";
-import type { DataTarget } from "./restore/types";
-
-/** What every node resource of one group is made from. */
-export interface NodeContext {
-    /** The component's resource name: children are named after it. */
-    name: string;
-    plan: GroupPlan;
-    parent: pulumi.Resource;
-    /** Where each node runs. */
-    place: (node: NodePlan) => NodePlace;
-    password: pulumi.Output<string> | undefined;
-    /** The group's own users' passwords (secret). */
-    creds: pulumi.Output<GroupCredentials>;
-    /** The configured users' full rules (passwords hashed), by name (secret). */
-    users: pulumi.Output<Record<string, string>>;
-    /** The sentinels' users beside admin (the metrics user), by name (secret); undefined when there are none. */
-    sentinelUsers?: pulumi.Output<Record<string, string>>;
-    /** The group's TLS certificate, key and CA (secret), when it has TLS. */
-    tls?: pulumi.Output<TlsPem>;
-    /** How the rollout connects: the admin user, its password secret, over TLS when the group has it. */
-    admin: { username: string; password: pulumi.Output<string>; tls?: pulumi.Output<TlsClient> };
-    /** What the first node's replacement waits for (the live configuration). */
-    before: pulumi.Resource[];
-    /** What every node resource waits for: the preflight. */
-    preflight: pulumi.Resource[];
-    /** The Docker engines of the group's live hosts, as the dynamic providers reach them (undefined: the default one). */
-    engines: pulumi.Input<string | undefined>[];
-    /** With restoreFrom: seeds the master's data directory before its container starts; the container waits for it. */
-    seedMaster?: (target: pulumi.Input<DataTarget>, after: pulumi.Input<pulumi.Resource[]>) => pulumi.Resource;
-}
-
-/** The group's node resources. */
-export interface GroupNodes {
-    /** The master's container. */
-    master: docker.Container;
-    /** The replicas' containers, in plan order. */
-    replicas: docker.Container[];
-    sentinels: docker.Container[];
-    /** The data nodes' NodeRejoin waits, in plan order (the rollout's order is read when the program runs). */
-    rejoins: NodeRejoin[];
-    /** The sentinels' SentinelRejoin waits. */
-    sentinelRejoins: SentinelRejoin[];
-}
 
 /**
  * The data nodes (replicas first, each after the one before is back) and the sentinels. With
@@ -137,7 +94,7 @@ export function createNodes(ctx: NodeContext): GroupNodes {
             });
         if (handover) handovers.set(node.key, handover);
         const replicaOf = handover ? handover.replicaOf : pulumi.output(deployedReplicaOf);
-        const container = dataContainer(ctx, node, replicaOf, handover ? [handover] : after);
+        const container = createDataContainer(ctx, node, replicaOf, handover ? [handover] : after);
         containers.set(node.key, container);
         const rejoin = new NodeRejoin(
             `${ctx.name}-${node.key}-rejoin`,
@@ -200,10 +157,10 @@ function createSentinels(
             before && opts.view
                 ? opts.view.apply((v): pulumi.Resource[] => (v.answered > 0 ? [...opts.rolledOut, before] : opts.rolledOut))
                 : opts.rolledOut;
-        const container = nodeContainer(ctx, node, {
+        const container = createNodeContainer(ctx, node, {
             config: {
                 file: SENTINEL_CONF_PATH,
-                ...bootFiles(ctx, node, opts.monitor, (secrets, at, boot) => renderSentinelConf(node, plan, secrets, at, boot.users)),
+                ...createBootFiles(ctx, node, opts.monitor, (secrets, at, boot) => renderSentinelConf(node, plan, secrets, at, boot.users)),
             },
             internalPort: SENTINEL_PORT,
             healthcheck: healthcheckFor(plan, SENTINEL_HEALTHCHECK_TEST),
@@ -234,7 +191,7 @@ function createSentinels(
     return { containers, rejoins };
 }
 
-function dataContainer(
+function createDataContainer(
     ctx: NodeContext,
     node: NodePlan,
     replicaOf: pulumi.Output<string>,
@@ -242,10 +199,10 @@ function dataContainer(
 ): docker.Container {
     const volumes = createVolumes(ctx, node);
     const seed = node.role === "master" && ctx.seedMaster?.(dataTarget(volumes), dependsOn);
-    return nodeContainer(ctx, node, {
+    return createNodeContainer(ctx, node, {
         config: {
             file: REDIS_CONF_PATH,
-            ...bootFiles(ctx, node, replicaOf, (secrets, of, boot) =>
+            ...createBootFiles(ctx, node, replicaOf, (secrets, of, boot) =>
                 renderRedisConf(node, ctx.plan, secrets, {
                     replicaOf: of,
                     live: boot.live,
@@ -266,7 +223,7 @@ function dataContainer(
  * A node's config file content and TLS files, from what its NodeBoot keeps (LiveConfig changes
  * them on the running node). Secret: they hold the users' passwords and the TLS key.
  */
-function bootFiles(
+function createBootFiles(
     ctx: NodeContext,
     node: NodePlan,
     follows: pulumi.Output<string>,
@@ -323,7 +280,7 @@ interface NodeContainerSpec {
 }
 
 /** One Redis or Sentinel container: static IP, published port, uploaded config, healthcheck. */
-function nodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec): docker.Container {
+function createNodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContainerSpec): docker.Container {
     const { plan } = ctx;
     const place = ctx.place(node);
     const publishIp = hostOf(plan, node)?.publishIp ?? plan.hostIp;

@@ -11,22 +11,22 @@ import {
     parseGroupConfig,
     splitSettings,
 } from "../config";
-import { aclSettings, ADMIN_USER, configuredUsers, GroupCredentials, hashedPassword } from "./acl";
+import { createGroupAccess, GroupAccess, liveTargetsOn, loginOf, ToolAccess } from "./access";
+import { aclSettings } from "./acl";
 import type { RedisReplicationGroupArgs } from "./args";
-import { featureCredential, groupCredentials } from "./credentials";
-import { createExporters, fileSdOf, METRICS_SENTINEL_RULES, METRICS_USER, METRICS_USER_RULES, metricsTargets, rulesOf } from "./metrics";
-import type { MetricsTarget } from "./metrics";
-import { BACKUP_USER_RULES, backupOutputOf, createBackupContainer, createFinalBackup, createRolloutBackup, dockerOfHost } from "./backup";
+import { backupOutputOf, createBackupContainer, createFinalBackup, createRolloutBackup, dockerOfHost } from "./backup";
 import type { BackupOutput } from "./backup";
 import { nodeFingerprint } from "./boot";
+import { createExporters, metricsOutputOf } from "./metrics";
+import type { MetricsOutput } from "./metrics";
 import { checkedRestoreFile, restoreSeeder } from "./restore";
 import type { RestoredKeys } from "./restore";
 import { LiveConfig, PasswordCommit } from "./liveConfig";
-import type { LiveConfigArgs, Login } from "./liveConfig/types";
 import { Preflight } from "./preflight";
 import { endpointOf } from "./addresses";
 import { createInfra } from "./infra";
-import { createNodes, GroupNodes, NodeContext } from "./nodes";
+import { createNodes } from "./nodes";
+import type { GroupNodes, NodeContext } from "./nodeContext";
 import {
     clientTlsOf,
     connectionOf,
@@ -39,7 +39,7 @@ import {
 } from "./outputs";
 import { ReplicationCheck } from "./replicationCheck";
 import { splitArgs } from "./spec";
-import { namesToCover, TlsClient, tlsClientOf, TlsPem, TlsPemChoice, tlsPemOf } from "./tls";
+import { namesToCover, TlsPem, TlsPemChoice, tlsPemOf } from "./tls";
 import { checkTargets, liveTargets, preflightTargets } from "./targets";
 
 /** The component's type token: `<package>:index:<class>`, as the component provider serves it to every language. */
@@ -109,59 +109,72 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
 
         const existingNetwork = late.existingNetwork ?? plan.network.existing;
         // Every other resource waits for them: nothing exists before the inputs are known good.
-        const preflight = this.preflights(name, plan, { existingNetwork, password, tls }, hostProviders);
+        const preflight = this.createPreflights(name, plan, { existingNetwork, password, tls }, hostProviders);
         const after = { parent: this, dependsOn: preflight };
         const infra = createInfra({ name, plan, late, dockerContext: args.dockerContext, opts: after, hostProviders }, existingNetwork);
-        this.imageName = infra.imageName;
-        this.networkName = infra.networkName;
-        this.subnet = pulumi.output(plan.network.subnet);
-
-        const { creds, users, admin, backupPassword, metricsPassword, sentinelUsers } = groupAccess(
-            name,
-            plan,
-            { users: args.users, tls: tls.pem },
-            after,
-        );
-        const live = new LiveConfig(
-            `${name}-live-config`,
-            {
-                ...liveTargetsOn(plan, hostProviders),
-                settings: splitSettings(plan).live,
-                password,
-                acl: pulumi.all([creds, users, sentinelUsers]).apply(([c, u, su]) => aclSettings(plan, c, u, su)),
-                admin: loginOf(admin),
-                tls: admin.tls,
-            },
-            after,
-        );
+        const access = createGroupAccess(name, plan, { users: args.users, tls: tls.pem }, after);
+        const live = createLiveConfig(name, plan, { access, password, hostProviders }, after);
         const nodeCtx: NodeContext = {
             name,
             plan,
             parent: this,
             place: infra.place,
             password,
-            creds,
-            users,
+            creds: access.creds,
+            users: access.users,
             tls: tls.pem,
-            admin,
+            admin: access.admin,
             before: [live],
             preflight,
             engines: infra.engines,
-            sentinelUsers,
+            sentinelUsers: access.sentinelUsers,
         };
+        const { nodes, check } = this.createServing(nodeCtx, { live, access, restoreFile, hostProviders });
+
+        const out = groupOutputs(plan, { nodes, check, password, tls: tls.pem, admin: access.creds.admin, infra });
+        this.masterEndpoint = out.masterEndpoint;
+        this.replicaEndpoints = out.replicaEndpoints;
+        this.masterContainerName = out.masterContainerName;
+        this.replicaContainerNames = out.replicaContainerNames;
+        this.networkName = out.networkName;
+        this.subnet = out.subnet;
+        this.masterUrl = out.masterUrl;
+        this.replicaUrls = out.replicaUrls;
+        this.connection = out.connection;
+        this.adminPassword = out.adminPassword;
+        this.replication = out.replication;
+        this.imageName = out.imageName;
+        this.sentinelEndpoints = out.sentinelEndpoints;
+        this.sentinelMasterName = out.sentinelMasterName;
+        this.sentinelClient = out.sentinelClient;
+        this.backup = out.backup;
+        this.metrics = out.metrics;
+        this.registerOutputs(out);
+    }
+
+    /**
+     * What serves and watches the group: the backup before a rollout that replaces the master, the
+     * restore's seed, the nodes, the check, the exporters, and the backup container and final backup.
+     */
+    private createServing(
+        ctx: NodeContext,
+        given: { live: LiveConfig; access: GroupAccess; restoreFile: string | undefined; hostProviders: Record<string, docker.Provider> },
+    ): { nodes: GroupNodes; check: ReplicationCheck } {
+        const { name, plan, preflight } = ctx;
+        const { live, access, restoreFile, hostProviders } = given;
         const backup = plan.backup && {
             name,
             plan,
             backup: plan.backup,
             parent: this,
-            place: infra.place(plan.backup.sources[0]!),
+            place: ctx.place(plan.backup.sources[0]!),
             docker: dockerOfHost(plan, plan.backup.sources[0]!.host, hostProviders),
-            password: backupPassword!,
-            tls: tls.pem,
+            password: access.backupPassword!,
+            tls: ctx.tls,
             preflight,
         };
         // Before the first node of a rollout that replaces the master.
-        const rolloutBackup = backup && createRolloutBackup(backup, nodeFingerprint(nodeCtx, plan.master, ""));
+        const rolloutBackup = backup && createRolloutBackup(backup, nodeFingerprint(ctx, plan.master, ""));
         const restore =
             restoreFile === undefined
                 ? undefined
@@ -170,20 +183,20 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
                       plan,
                       parent: this,
                       file: restoreFile,
-                      image: infra.place(plan.master).image,
+                      image: ctx.place(plan.master).image,
                       docker: dockerOfHost(plan, plan.master.host, hostProviders),
                   });
-        const nodes = createNodes({ ...nodeCtx, before: rolloutBackup ? [live, rolloutBackup] : [live], seedMaster: restore?.seedMaster });
-        const check = this.verify(name, plan, nodes, live, { password, admin }, restore?.restored());
+        const nodes = createNodes({ ...ctx, before: rolloutBackup ? [live, rolloutBackup] : [live], seedMaster: restore?.seedMaster });
+        const check = this.createCheck(name, plan, nodes, live, { password: ctx.password, admin: access.admin }, restore?.restored());
         if (plan.metrics) {
             // Once every node runs: the first scrape finds them all.
             createExporters({
                 name,
                 plan,
                 parent: this,
-                place: infra.place,
-                password: metricsPassword!,
-                tls: tls.pem,
+                place: ctx.place,
+                password: access.metricsPassword!,
+                tls: ctx.tls,
                 after: [...nodes.rejoins, ...nodes.sentinels],
             });
         }
@@ -192,50 +205,14 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
             const container = createBackupContainer(backup, nodes.rejoins);
             createFinalBackup(backup, [check, container, ...nodes.sentinels]);
         }
-
-        const endpoint = (node: NodePlan) => endpointOf(plan, node);
-        this.masterEndpoint = pulumi.output(endpoint(plan.master));
-        this.replicaEndpoints = pulumi.output(plan.replicas.map(endpoint));
-        this.masterContainerName = nodes.master.name;
-        this.replicaContainerNames = pulumi.all(nodes.replicas.map((c) => c.name));
-        this.masterUrl = hostUrlOf(plan, plan.master, password);
-        this.replicaUrls = pulumi.all(plan.replicas.map((node) => hostUrlOf(plan, node, password)));
-        const clientTls = clientTlsOf(plan, tls.pem?.ca);
-        this.connection = connectionOf(plan, password, clientTls);
-        this.adminPassword = creds.admin;
-        this.replication = replicationStatusOf(check, plan);
-        this.sentinelEndpoints = pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint));
-        this.sentinelMasterName = pulumi.output(plan.sentinel?.masterName);
-        this.sentinelClient = clientTls.apply((t) => sentinelRecipe(plan, t));
-        this.backup = pulumi.output(backupOutputOf(plan));
-        this.metrics = pulumi.output(metricsOutputOf(plan));
-
-        this.registerOutputs({
-            masterEndpoint: this.masterEndpoint,
-            replicaEndpoints: this.replicaEndpoints,
-            masterContainerName: this.masterContainerName,
-            replicaContainerNames: this.replicaContainerNames,
-            networkName: this.networkName,
-            subnet: this.subnet,
-            masterUrl: this.masterUrl,
-            replicaUrls: this.replicaUrls,
-            connection: this.connection,
-            adminPassword: this.adminPassword,
-            replication: this.replication,
-            imageName: this.imageName,
-            sentinelEndpoints: this.sentinelEndpoints,
-            sentinelMasterName: this.sentinelMasterName,
-            sentinelClient: this.sentinelClient,
-            backup: this.backup,
-            metrics: this.metrics,
-        });
+        return { nodes, check };
     }
 
     /**
      * After the rollout: the old password retired (PasswordCommit), then the replication check of
      * every container, with the live configuration's generation.
      */
-    private verify(
+    private createCheck(
         name: string,
         plan: GroupPlan,
         nodes: GroupNodes,
@@ -278,7 +255,7 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
      * The preflight of each Docker engine (one, or each host's): its state, and what is known only
      * at deployment (the password; TLS PEMs given as outputs, checked once).
      */
-    private preflights(
+    private createPreflights(
         name: string,
         plan: GroupPlan,
         late: { existingNetwork: pulumi.Input<string> | undefined; password: pulumi.Output<string> | undefined; tls: TlsPemChoice },
@@ -317,88 +294,60 @@ export class RedisReplicationGroup extends pulumi.ComponentResource {
     }
 }
 
-/**
- * The group's own users' generated passwords, the configured users (passwords only ever hashed),
- * and how the check, the live configuration and the rollout connect: as admin, over TLS when the group has it.
- */
-function groupAccess(
+/** The live configuration: run before the rollout, on every node where it runs now. */
+function createLiveConfig(
     name: string,
     plan: GroupPlan,
-    given: { users: RedisReplicationGroupArgs["users"]; tls: pulumi.Output<TlsPem> | undefined },
+    given: { access: GroupAccess; password: pulumi.Output<string> | undefined; hostProviders: Record<string, docker.Provider> },
     opts: pulumi.CustomResourceOptions,
-): {
-    creds: pulumi.Output<GroupCredentials>;
-    users: pulumi.Output<Record<string, string>>;
-    admin: ToolAccess;
-    backupPassword?: pulumi.Output<string>;
-    metricsPassword?: pulumi.Output<string>;
-    sentinelUsers?: pulumi.Output<Record<string, string>>;
-} {
-    const creds = groupCredentials(name, opts);
-    const hashes = (given.users ?? []).map((u) => pulumi.secret(pulumi.output(u.password)).apply(hashedPassword));
-    // The backup and metrics users are managed as the configured users are: added to, and removed from, running nodes.
-    const backupPassword = plan.backup && featureCredential(name, "backup", opts);
-    const metricsPassword = plan.metrics && featureCredential(name, METRICS_USER, opts);
-    const line = (password: string, rules: string) => `on ${hashedPassword(password)} ${rules}`;
-    const users = pulumi.secret(
-        pulumi.all([pulumi.all(hashes), backupPassword, metricsPassword]).apply(([h, bp, mp]): Record<string, string> => ({
-            ...configuredUsers(plan.users, h),
-            ...(bp === undefined ? {} : { backup: line(bp, BACKUP_USER_RULES) }),
-            ...(mp === undefined ? {} : { [METRICS_USER]: line(mp, METRICS_USER_RULES) }),
-        })),
+): LiveConfig {
+    const { access, password } = given;
+    return new LiveConfig(
+        `${name}-live-config`,
+        {
+            ...liveTargetsOn(plan, given.hostProviders),
+            settings: splitSettings(plan).live,
+            password,
+            acl: pulumi.all([access.creds, access.users, access.sentinelUsers]).apply(([c, u, su]) => aclSettings(plan, c, u, su)),
+            admin: loginOf(access.admin),
+            tls: access.admin.tls,
+        },
+        opts,
     );
-    const sentinelUsers =
-        metricsPassword && plan.sentinel
-            ? pulumi.secret(metricsPassword.apply((mp): Record<string, string> => ({ [METRICS_USER]: line(mp, METRICS_SENTINEL_RULES) })))
-            : undefined;
-    const admin = { username: ADMIN_USER, password: creds.admin, tls: tlsClientOf(plan, given.tls) };
-    return { creds, users, admin, backupPassword, metricsPassword, sentinelUsers };
 }
 
-/** The `metrics` output: where Prometheus scrapes each node, and what it alerts on. */
-export interface MetricsOutput {
-    /** One per data node and sentinel: the exporter (host:port), the URI it scrapes, and the labels group, node, host. */
-    targets: MetricsTarget[];
-    /** The targets as a Prometheus file_sd file (JSON): write it where a file_sd_configs entry reads it. */
-    fileSd: string;
-    /** The group's alert rules, a Prometheus rule file (YAML), every expression scoped to its group. */
-    rules: string;
-}
-
-function metricsOutputOf(plan: GroupPlan): MetricsOutput | undefined {
-    if (!plan.metrics) return undefined;
-    const targets = metricsTargets(plan);
-    return { targets, fileSd: fileSdOf(targets), rules: rulesOf(plan) };
-}
-
-/** How the group's own tools (the check, the live configuration, the rollout) connect to every node and sentinel. */
-interface ToolAccess {
-    username: string;
-    password: pulumi.Output<string>;
-    /** With TLS: the nodes' certificate, key and CA. */
-    tls?: pulumi.Output<TlsClient>;
-}
-
-/** The login as one value, for the resources that take it so. */
-function loginOf(access: ToolAccess): pulumi.Output<Login> {
-    return access.password.apply((password) => ({ username: access.username, password }));
-}
-
-/** The live configuration's targets; a node on a host whose provider the program gave is on that provider's engine. */
-function liveTargetsOn(
+/** Every output of the component, as it registers them. */
+function groupOutputs(
     plan: GroupPlan,
-    hostProviders: Record<string, docker.Provider>,
-): Omit<LiveConfigArgs, "settings" | "acl" | "admin"> {
-    const targets = liveTargets(plan);
-    const on = <T extends object>(target: T, node: NodePlan): pulumi.Input<T> => {
-        const provider = node.host === undefined ? undefined : hostProviders[node.host];
-        return provider ? provider.host.apply((docker) => (docker === undefined ? target : { ...target, docker })) : target;
+    made: {
+        nodes: GroupNodes;
+        check: ReplicationCheck;
+        password: pulumi.Output<string> | undefined;
+        tls: pulumi.Output<TlsPem> | undefined;
+        admin: pulumi.Output<string>;
+        infra: { imageName: pulumi.Output<string>; networkName: pulumi.Output<string> };
+    },
+) {
+    const { nodes, password } = made;
+    const endpoint = (node: NodePlan) => endpointOf(plan, node);
+    const clientTls = clientTlsOf(plan, made.tls?.ca);
+    return {
+        masterEndpoint: pulumi.output(endpoint(plan.master)),
+        replicaEndpoints: pulumi.output(plan.replicas.map(endpoint)),
+        masterContainerName: nodes.master.name,
+        replicaContainerNames: pulumi.all(nodes.replicas.map((c) => c.name)),
+        networkName: made.infra.networkName,
+        subnet: pulumi.output(plan.network.subnet),
+        masterUrl: hostUrlOf(plan, plan.master, password),
+        replicaUrls: pulumi.all(plan.replicas.map((node) => hostUrlOf(plan, node, password))),
+        connection: connectionOf(plan, password, clientTls),
+        adminPassword: made.admin,
+        replication: replicationStatusOf(made.check, plan),
+        imageName: made.infra.imageName,
+        sentinelEndpoints: pulumi.output((plan.sentinel?.nodes ?? []).map(endpoint)),
+        sentinelMasterName: pulumi.output(plan.sentinel?.masterName),
+        sentinelClient: clientTls.apply((t) => sentinelRecipe(plan, t)),
+        backup: pulumi.output(backupOutputOf(plan)),
+        metrics: pulumi.output(metricsOutputOf(plan)),
     };
-    const dataNodes = [plan.master, ...plan.replicas].map((node, i) => on(targets.dataNodes[i]!, node));
-    const sentinel =
-        targets.sentinel &&
-        pulumi
-            .all(plan.sentinel!.nodes.map((node, i) => on(targets.sentinel!.nodes[i]!, node)))
-            .apply((nodes) => ({ masterName: targets.sentinel!.masterName, nodes }));
-    return { dataNodes, sentinel, timeoutMs: targets.timeoutMs };
 }

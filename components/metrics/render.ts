@@ -112,3 +112,21 @@ export function rulesOf(plan: GroupPlan): string {
         backupEverySeconds: plan.backup?.everySeconds,
     });
 }
+
+/** The `metrics` output: where Prometheus scrapes each node, and what it alerts on. */
+export interface MetricsOutput {
+    /** One per data node and sentinel: the exporter (host:port), the URI it scrapes, and the labels group, node, host. */
+    targets: MetricsTarget[];
+    /** The targets as a Prometheus file_sd file (JSON): write it where a file_sd_configs entry reads it. */
+    fileSd: string;
+    /** The group's alert rules, a Prometheus rule file (YAML), every expression scoped to its group. */
+    rules: string;
+}
+
+/** The group's `metrics` output; undefined without metrics. */
+export function metricsOutputOf(plan: GroupPlan): MetricsOutput | undefined {
+    if (!plan.metrics) return undefined;
+    const targets = metricsTargets(plan);
+    return { targets, fileSd: fileSdOf(targets), rules: rulesOf(plan) };
+}
+

@@ -95,13 +95,38 @@ function checkInput(input: RulesInput): void {
     }
 }
 
-function groupRules(input: RulesInput): Rule[] {
-    // A selector of this group's series: `metric{group="<name>",<more>}`.
-    const g = `group=${promString(input.group)}`;
+/** PromQL pieces for one group's series. */
+interface Selectors {
+    /** `metric{group="<name>",<more>}`. */
+    sel: (metric: string, more?: string) => string;
+    /** Keeps the series of nodes that report role master. */
+    isMaster: string;
+    /** Keeps the series of nodes that report role slave. */
+    isReplica: string;
+}
+
+function selectorsOf(group: string): Selectors {
+    const g = `group=${promString(group)}`;
     const sel = (metric: string, more = "") => `${metric}{${g}${more === "" ? "" : `,${more}`}}`;
-    const isMaster = `and on (group, node) ${sel("redis_instance_info", 'role="master"')}`;
-    const isReplica = `and on (group, node) ${sel("redis_instance_info", 'role="slave"')}`;
-    const rules: Rule[] = [
+    return {
+        sel,
+        isMaster: `and on (group, node) ${sel("redis_instance_info", 'role="master"')}`,
+        isReplica: `and on (group, node) ${sel("redis_instance_info", 'role="slave"')}`,
+    };
+}
+
+function groupRules(input: RulesInput): Rule[] {
+    const s = selectorsOf(input.group);
+    return [
+        ...roleRules(input, s),
+        ...plannedRules(input, s),
+        ...(input.backupEverySeconds === undefined ? [] : [backupRule(input.backupEverySeconds, s)]),
+    ];
+}
+
+/** The rules every group has: its nodes, its master, its links and lag. */
+function roleRules(input: RulesInput, { sel, isMaster, isReplica }: Selectors): Rule[] {
+    return [
         {
             alert: "RedisNodeDown",
             // up: a scrape that timed out (a paused or unreachable node can outlast the scrape timeout
@@ -159,6 +184,11 @@ function groupRules(input: RulesInput): Rule[] {
             summary: `Replica {{ $labels.node }} of group {{ $labels.group }} is {{ $value | humanize1024 }}B behind its master (limit ${input.lagBytes} B)`,
         },
     ];
+}
+
+/** The rules that follow what the group has: replicas, sentinels, maxmemory, and the connection limit. */
+function plannedRules(input: RulesInput, { sel, isMaster }: Selectors): Rule[] {
+    const rules: Rule[] = [];
     if (input.replicas > 0) {
         rules.push({
             alert: "RedisFewerReplicasThanPlanned",
@@ -198,31 +228,32 @@ function groupRules(input: RulesInput): Rule[] {
         severity: "warning",
         summary: "Redis node {{ $labels.node }} of group {{ $labels.group }} rejected connections in the last 5 minutes (maxclients)",
     });
-    const every = input.backupEverySeconds;
-    if (every !== undefined) {
-        const limit = 2 * every + BACKUP_MARGIN_SECONDS;
-        rules.push({
-            alert: "RedisBackupMissing",
-            // A backup makes a replica BGSAVE, which sets its last-save time whatever `save` says.
-            // With diskless sync it doesn't: the replica's full-sync count, which every backup raises,
-            // speaks for it then.
-            expr: [
-                "time() - max by (group) (",
-                `  ${sel("redis_rdb_last_save_timestamp_seconds")}`,
-                `  ${isReplica}`,
-                `) > ${limit}`,
-                "unless on (group)",
-                "sum by (group) (",
-                `  increase(${sel("redis_replica_resyncs_full")}[${limit}s])`,
-                `  ${isReplica}`,
-                ") > 0",
-            ].join("\n"),
-            for: "0m",
-            severity: "warning",
-            summary: `No replica of group {{ $labels.group }} has made a snapshot for {{ $value | humanizeDuration }}; backups run every ${every} s`,
-        });
-    }
     return rules;
+}
+
+/** Fires when no replica has made a snapshot for two backup intervals and a margin. */
+function backupRule(every: number, { sel, isReplica }: Selectors): Rule {
+    const limit = 2 * every + BACKUP_MARGIN_SECONDS;
+    return {
+        alert: "RedisBackupMissing",
+        // A backup makes a replica BGSAVE, which sets its last-save time whatever `save` says.
+        // With diskless sync it doesn't: the replica's full-sync count, which every backup raises,
+        // speaks for it then.
+        expr: [
+            "time() - max by (group) (",
+            `  ${sel("redis_rdb_last_save_timestamp_seconds")}`,
+            `  ${isReplica}`,
+            `) > ${limit}`,
+            "unless on (group)",
+            "sum by (group) (",
+            `  increase(${sel("redis_replica_resyncs_full")}[${limit}s])`,
+            `  ${isReplica}`,
+            ") > 0",
+        ].join("\n"),
+        for: "0m",
+        severity: "warning",
+        summary: `No replica of group {{ $labels.group }} has made a snapshot for {{ $value | humanizeDuration }}; backups run every ${every} s`,
+    };
 }
 
 function ruleLines(rule: Rule): string[] {

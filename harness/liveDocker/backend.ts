@@ -15,7 +15,7 @@
 //   what retainOnDelete keeps and what deletedWith leaves to another deletion. Images are kept
 //   (removeTestImages() clears them).
 // - A docker resource registered with `{ provider }` (a docker.Provider) lives on that provider's
-//   engine (its `host`): create, update, read-back and removal go there (provider.ts); without
+//   engine (its `host`): create, update, read-back and removal go there (engines.ts); without
 //   one, on the default engine. engines() lists every engine used, for leftover checks.
 // - loseEngine(host) makes every create, update, read and delete that would go to that engine throw,
 //   so a test proves that none does (deletes skipped by retainOnDelete or deletedWith call nothing).
@@ -26,7 +26,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dockerClient } from "../docker";
 import { getNetwork } from "./network";
-import { Engines } from "./provider";
+import { Engines } from "./engines";
 import type { BackendContext, LiveBackend, LiveBackendOptions, LiveObject } from "./types";
 import { deleteScheduled } from "./update/schedule";
 import { deleteEntry, endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/engine";

@@ -1,20 +1,11 @@
 // The live backend's public shapes, and the one context its resource handlers share.
 import type * as pulumi from "@pulumi/pulumi";
 import type Docker from "dockerode";
-import type { Engines } from "./provider";
+import type { Engines } from "./engines";
+import type { Created, LiveObject } from "./objects";
 import type { UpdateStep } from "./update/types";
 
-/** One object the backend made. */
-export interface Created {
-    /** Pulumi type token. */
-    type: string;
-    /** Pulumi resource name. */
-    name: string;
-    /** Physical id (container/network id, volume/image name, command id). */
-    id: string;
-    /** The retainOnDelete option as the program set it on the resource. */
-    retainOnDelete?: boolean;
-}
+export type { Created, LiveObject };
 
 /** Options of createLiveBackend. */
 export interface LiveBackendOptions {
@@ -61,16 +52,6 @@ export interface LiveBackend {
     loseEngine(dockerHost: string): void;
     /** Takes back loseEngine: calls go to that engine again. */
     regainEngine(dockerHost: string): void;
-}
-
-/** One object the backend made that may still exist, and how `pulumi destroy` would remove it. */
-export interface LiveObject {
-    made: Created;
-    undo: () => Promise<void>;
-    /** The engine it lives on (its resource's provider's, else the default). */
-    docker?: Docker;
-    /** Set once its removal started (or retainOnDelete kept it). */
-    removal?: Promise<void>;
 }
 
 /** What every handler shares: the engine, the run's settings, and the record of what was made. */

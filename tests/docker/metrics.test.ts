@@ -4,7 +4,7 @@
 // certificates, and bad input found before anything exists.
 import { strict as assert } from "assert";
 import * as net from "net";
-import type { MetricsOutput } from "../../components/replicationGroup";
+import type { MetricsOutput } from "../../components/metrics";
 import { dockerClient } from "../../harness/docker";
 import { ensureExporterImage } from "../../harness/image";
 import { listLeftovers } from "../../harness/liveDocker";

@@ -6,7 +6,7 @@ import { GroupSpec, parseGroupConfig, splitSettings } from "../../config";
 import { nodeFingerprint } from "../../components/boot";
 import { liveConfigProvider, nodeBootProvider } from "../../components/liveConfig";
 import type { BootSettings, NodeBootOutputs } from "../../components/liveConfig";
-import type { NodeContext } from "../../components/nodes";
+import type { NodeContext } from "../../components/nodeContext";
 import { renderRedisConf } from "../../components/redisConf";
 import { changedSettings } from "../../components/liveConfig/settings";
 import { promiseOf } from "../../harness/pulumi";

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type Docker from "dockerode";
 import { DYNAMIC_PREFIX } from "../../harness/docker";
 import { newBackendContext, removeAll } from "../../harness/liveDocker/backend";
-import { DOCKER_PROVIDER, Engines } from "../../harness/liveDocker/provider";
+import { DOCKER_PROVIDER, Engines } from "../../harness/liveDocker/engines";
 import { RANDOM_PASSWORD } from "../../harness/liveDocker/random";
 import type { BackendContext } from "../../harness/liveDocker/types";
 import { childUrn, inheritedAlias } from "../../harness/liveDocker/update/alias";

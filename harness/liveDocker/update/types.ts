@@ -1,7 +1,7 @@
 // The update model's shapes: what a registration carries beyond what newResource gets, one
 // resource's entry in the state the runs leave, a planned step, and the step log.
 import type * as pulumi from "@pulumi/pulumi";
-import type { LiveObject } from "../types";
+import type { LiveObject } from "../objects";
 
 /** One step of a `pulumi up`, as the engine would carry it out. */
 export interface UpdateStep {
