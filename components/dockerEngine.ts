@@ -1,5 +1,5 @@
 // Which Docker engine a dynamic provider talks to: the one the Docker provider of the node's host
-// talks to. Serialized with the providers (see the rules at the top of replicationCheck/provider.ts):
+// talks to. Serialized with the providers (see docs/development.md#serialized-providers):
 // no imports, dockerode is required where a client is made.
 import type Docker from "dockerode";
 

@@ -1,6 +1,6 @@
 // Short jobs on a group's Docker engine for the dynamic providers of backup and restore: a command
 // in a running container (exec), and a one-off container of the group's image that is always
-// removed. Serialized with those providers (see the rules at the top of replicationCheck/provider.ts):
+// removed. Serialized with those providers (see docs/development.md#serialized-providers):
 // modules are required inside the functions.
 import type Docker from "dockerode";
 import { dockerEngine } from "./dockerEngine";

@@ -2,12 +2,11 @@
 // a backup when the master's fingerprint changes, before the first node of the rollout; FinalBackup
 // takes one when it is deleted, which the engine does before the nodes it depends on.
 //
-// Serialization: as for the replication check (see the rules at the top of
-// ../replicationCheck/provider.ts): modules are required inside functions, and no module-level
+// Serialization (see docs/development.md#serialized-providers): modules are required inside functions, and no module-level
 // const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { execIn, lastLine, runOnce } from "../dockerRun";
-import { differs, newId } from "../replicationCheck/providerParts";
+import { differs, newId } from "../redisOps/providerParts";
 import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_TIMEOUT_MS, DIR_TIMEOUT_MS } from "./constants";
 import type { BackupDirInputs, BackupRunInputs, FinalBackupInputs, RolloutBackupInputs } from "./types";
 

@@ -3,11 +3,10 @@
 // destroyed) the engine calls none of their deletes. HostTeardown, which they all depend on, then
 // clears the host in its own delete, unless the host is lost, when it calls nothing.
 //
-// Serialization: as for the replication check (see the rules at the top of
-// ../replicationCheck/provider.ts): modules are required inside functions, and no module-level
+// Serialization (see docs/development.md#serialized-providers): modules are required inside functions, and no module-level
 // const is exported.
 import type * as pulumi from "@pulumi/pulumi";
-import { differs, newId } from "../replicationCheck/providerParts";
+import { differs, newId } from "../redisOps/providerParts";
 import { tearDownHost } from "./teardown";
 import type { HostTeardownInputs } from "./types";
 

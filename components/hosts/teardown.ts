@@ -1,6 +1,6 @@
 // Clearing the group off one Docker host: what its Docker resources' deletes did, done at once
 // when the host leaves the group (a destroy, or the host dropped from `hosts`). Serialized with the
-// provider (see the rules at the top of ../replicationCheck/provider.ts).
+// provider (see docs/development.md#serialized-providers).
 import { dockerEngine } from "../dockerEngine";
 import type { HostTeardownInputs } from "./types";
 

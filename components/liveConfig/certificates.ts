@@ -3,11 +3,11 @@
 // reloads them with CONFIG SET of the same paths (Redis 7 re-reads the files then; open
 // connections, replication links included, keep their session). Sentinel cannot reload them
 // (redis/redis#12028), so each sentinel is restarted, one at a time, the next only once the one
-// before is back with its quorum. Serialized with the providers (see the rules at the top of
-// ../replicationCheck/provider.ts).
+// before is back with its quorum. Serialized with the providers (see docs/development.md#serialized-providers).
 import { dockerEngine } from "../dockerEngine";
-import { backoff } from "../replicationCheck/backoff";
-import { errorMessage } from "../replicationCheck/messages";
+import { backoff } from "../redisOps/backoff";
+import { PACE } from "../redisOps/constants";
+import { errorMessage } from "../redisOps/messages";
 import type { TlsClient, TlsPem } from "../tls";
 import { TLS_DIR, TLS_FILE_NAMES, TLS_FILES } from "../tlsFiles";
 import { connectAny, LiveClient, run } from "./connection";
@@ -51,7 +51,7 @@ export async function restartSentinels(
     for (const target of sentinels) {
         await putTlsFiles(target, connect.tls);
         await dockerEngine(target.docker).getContainer(target.name).restart({ t: 10 });
-        const next = backoff(20, 250, Date.now() + connect.waitMs);
+        const next = backoff(PACE.sentinelPeers, Date.now() + connect.waitMs);
         let client: LiveClient | undefined;
         let last = "";
         do {

@@ -1,12 +1,12 @@
 // Connections of the live configuration: each node authenticated with the first login it accepts
 // (the admin user, or, on a node from before the group had one, the default user with the old
-// or the new password). Serialized with the providers (see the rules at the top of
-// ../replicationCheck/provider.ts).
+// or the new password). Serialized with the providers (see
+// docs/development.md#serialized-providers).
 import type { Redis as RedisClient } from "ioredis";
 import type { TlsClient } from "../tls";
-import { failFastOptions } from "../replicationCheck/connection";
-import { errorMessage } from "../replicationCheck/messages";
-import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
+import { connectFailFast, failFastOptions } from "../redisOps/client";
+import { errorMessage } from "../redisOps/messages";
+import { parseEndpoint, parseInfo } from "../redisOps/parse";
 import type { LiveTarget, Login } from "./types";
 
 /** A node or sentinel with its connection. */
@@ -28,8 +28,6 @@ export function passwordsOf(logins: Login[]): (string | undefined)[] {
 
 /** Connects to the target with the first of `logins` it accepts. Throws, naming the target. */
 export async function connectAny(target: LiveTarget, logins: Login[], opTimeout: number, tls?: TlsClient): Promise<LiveClient> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Redis } = require("ioredis") as typeof import("ioredis");
     const where = parseEndpoint(target.endpoint);
     if (!where) throw new Error(`${target.name}: bad endpoint ${target.endpoint}`);
     // Each login once, in order.
@@ -37,18 +35,10 @@ export async function connectAny(target: LiveTarget, logins: Login[], opTimeout:
     let last = "";
     for (const login of tries) {
         const options = failFastOptions(where.host, where.port, { ...login, tls }, opTimeout, "pulumi-replication-config");
-        const client = new Redis(options);
-        // A refused AUTH closes the connection: the command then fails with "Connection is closed",
-        // and the refusal itself comes as an error event.
-        let refused: Error | undefined;
-        client.on("error", (err: Error) => (refused ??= err));
         try {
-            await client.connect();
-            await client.ping();
-            return { ...target, client };
+            return { ...target, client: await connectFailFast(options) };
         } catch (err) {
-            client.disconnect();
-            last = redacted(refused ?? err, passwordsOf(tries));
+            last = redacted(err, passwordsOf(tries));
             if (!/WRONGPASS|NOAUTH|invalid password/i.test(last)) break;
         }
     }

@@ -5,9 +5,10 @@
 // and the sentinels log in to each other with the new one (sentinel-pass). After the rollout:
 // the old one is retired. Links made with the old password stay up: Redis checks a password only
 // when a connection authenticates.
-// Serialized with the providers (see the rules at the top of ../replicationCheck/provider.ts).
-import { backoff } from "../replicationCheck/backoff";
-import { errorMessage } from "../replicationCheck/messages";
+// Serialized with the providers (see docs/development.md#serialized-providers).
+import { backoff } from "../redisOps/backoff";
+import { PACE } from "../redisOps/constants";
+import { errorMessage } from "../redisOps/messages";
 import { LiveClient, run } from "./connection";
 
 /**
@@ -15,7 +16,7 @@ import { LiveClient, run } from "./connection";
  * quorum again: the next sentinel changes only then, so the group never loses its quorum.
  */
 export async function waitSentinelBack(s: LiveClient, masterName: string, waitMs: number): Promise<void> {
-    const next = backoff(10, 200, Date.now() + waitMs);
+    const next = backoff(PACE.node, Date.now() + waitMs);
     let last = "";
     do {
         try {

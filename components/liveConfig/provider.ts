@@ -3,12 +3,11 @@
 // retires the old password; NodeBoot keeps what a node's container is created with, so that a
 // live change never replaces a container.
 //
-// Serialization: as for the replication check (see the rules at the top of
-// ../replicationCheck/provider.ts), these providers are serialized into state with every function
+// Serialization (see docs/development.md#serialized-providers), these providers are serialized into state with every function
 // they reach: modules are required inside functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
-import { errorMessage } from "../replicationCheck/messages";
-import { differs, newId } from "../replicationCheck/providerParts";
+import { errorMessage } from "../redisOps/messages";
+import { differs, newId } from "../redisOps/providerParts";
 import type { TlsClient, TlsPem } from "../tls";
 import { reloadNodeCertificates, restartSentinels } from "./certificates";
 import { applyDefaultRules, ensureGroupUsers } from "./acl";

@@ -1,7 +1,7 @@
 // Live settings on running nodes: CONFIG SET node by node, each change persisted with CONFIG
 // REWRITE, and on a refusal every node already changed put back. Serialized with the providers
-// (see the rules at the top of ../replicationCheck/provider.ts).
-import { errorMessage } from "../replicationCheck/messages";
+// (see docs/development.md#serialized-providers).
+import { errorMessage } from "../redisOps/messages";
 import type { LiveClient } from "./connection";
 
 /** The settings of `next` that differ from `prev`. A removed one is not here: it goes with a restart. */

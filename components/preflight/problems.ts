@@ -1,5 +1,5 @@
 // What the preflight finds wrong, from the group's plan and the Docker engine's facts. Pure;
-// serialized with the provider (see the rules at the top of ../replicationCheck/provider.ts).
+// serialized with the provider (see docs/development.md#serialized-providers).
 import { cidrContains, cidrsOverlap, ipToInt, parseCidr } from "../../config/ipv4";
 import { passwordProblems } from "../../config/password";
 import { tlsProblems } from "../../config/tls";

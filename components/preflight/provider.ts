@@ -3,12 +3,11 @@
 // only now, host ports, subnets, names, images) and fails with all of them, before any other
 // resource of the group exists: every other one depends on it.
 //
-// Serialization: as for the replication check (see the rules at the top of
-// ../replicationCheck/provider.ts): modules are required inside functions, and no module-level
+// Serialization (see docs/development.md#serialized-providers): modules are required inside functions, and no module-level
 // const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { problemsMessage } from "../../config/problemText";
-import { newId } from "../replicationCheck/providerParts";
+import { newId } from "../redisOps/providerParts";
 import { dockerFacts, imageFacts, listenerProblems } from "./facts";
 import { imageProblems, nameProblems, networkProblems, passwordFailures, portProblems, restoreProblems, tlsFailures } from "./problems";
 import type { PreflightInputs } from "./types";

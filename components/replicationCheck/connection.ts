@@ -1,9 +1,10 @@
-// Connecting to a node and saying what went wrong when that fails. Serialized with the provider
-// (see the rules at the top of provider.ts).
-import type { Redis as RedisClient, RedisOptions } from "ioredis";
-import type { TlsClient } from "../tls";
+// The check's connection to a node, and what it says when that fails. Serialized with the
+// provider (see docs/development.md#serialized-providers).
+import type { Redis as RedisClient } from "ioredis";
+import { connectFailFast, failFastOptions } from "../redisOps/client";
+import { errorMessage, formatDuration } from "../redisOps/messages";
 import type { CheckContext, NodeState } from "./context";
-import { errorMessage, formatDuration, nodeError } from "./messages";
+import { nodeError } from "./messages";
 import type { Fact } from "./types";
 
 /** How the check's connections show in CLIENT LIST. */
@@ -47,60 +48,16 @@ export function describeError(ctx: CheckContext, node: NodeState, err: unknown):
     return { what: msg };
 }
 
-/** How a client of the group's own logs in: a user (default when unset), its password, and TLS when the group has it. */
-export interface ClientLogin {
-    username?: string;
-    password?: string;
-    tls?: TlsClient;
-}
-
-/**
- * Options of a client that fails fast: it never queues, retries or reconnects on its own, so each
- * poll is one round trip and each error is seen where it happens. The rollout's and the live
- * configuration's clients use them too.
- */
-export function failFastOptions(host: string, port: number, login: ClientLogin, opTimeout: number, connectionName: string): RedisOptions {
-    const { username, password, tls } = login;
-    return {
-        host,
-        port,
-        username,
-        password,
-        // The nodes' own certificate: it is what they present to each other, and the CA signed it.
-        tls: tls ? { ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.serverName } : undefined,
-        connectionName,
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        enableReadyCheck: false,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        autoResendUnfulfilledCommands: false,
-        connectTimeout: opTimeout,
-        commandTimeout: opTimeout,
-        protocol: 2,
-        disableClientInfo: true,
-    };
-}
-
 /** Makes sure node.client is connected, replacing a dead client. Throws the real cause on failure. */
 export async function ensureConnected(ctx: CheckContext, node: NodeState): Promise<RedisClient> {
     if (node.client && node.client.status === "ready") {
         return node.client;
     }
     node.client?.disconnect();
-    const client = new ctx.Redis(failFastOptions(node.host, node.port, ctx, ctx.opTimeout, CLIENT_NAME));
+    node.client = undefined;
+    const client = await connectFailFast(failFastOptions(node.host, node.port, ctx, ctx.opTimeout, CLIENT_NAME));
     ctx.clients.push(client);
     node.client = client;
-    node.lastError = undefined;
-    client.on("error", (err: Error) => {
-        node.lastError = err;
-    });
-    try {
-        await client.connect();
-    } catch (err) {
-        // connect() rejects with "Connection is closed."; the cause came as an "error" event.
-        throw node.lastError ?? err;
-    }
     return client;
 }
 

@@ -20,7 +20,6 @@ export interface NodeState {
 
 /** Shared by the steps of one run; masterIp, masterPort, replicas and expected follow the master the sentinels report. */
 export interface CheckContext {
-    Redis: typeof import("ioredis").Redis;
     /** The user the check logs in as (undefined: default), on the data nodes and the sentinels alike. */
     username?: string;
     password?: string;

@@ -4,7 +4,7 @@ export { ReplicationCheck } from "./resource";
 export { replicationCheckProvider } from "./provider";
 export { inputsChanged, validateInputs } from "./inputs";
 export { verifyReadOnly } from "./judge";
-export { parseEndpoint, parseInfo } from "./parse";
+export { parseEndpoint, parseInfo } from "../redisOps/parse";
 export type {
     Fact,
     ReplicaStatus,

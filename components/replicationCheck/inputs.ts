@@ -1,9 +1,8 @@
 // What check() and diff() decide from the inputs alone: shape problems, named by property, and
-// whether anything that is checked changed. Serialized with the provider (see the rules at the
-// top of provider.ts).
+// whether anything that is checked changed. Serialized with the provider (see docs/development.md#serialized-providers).
 import type * as pulumi from "@pulumi/pulumi";
-import { SENTINEL_DEFAULT_PORT } from "./constants";
-import { parseEndpoint } from "./parse";
+import { REDIS_DEFAULT_PORT, SENTINEL_DEFAULT_PORT } from "../redisOps/constants";
+import { parseEndpoint } from "../redisOps/parse";
 
 /** The engine's placeholder for a value not known yet (preview). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -125,7 +124,7 @@ function validateReplicas(r: Rules, news: Record<string, unknown>): void {
     const expected = news.expectedReplicas;
     // With sentinel, each data node's ip:port must be its own: it is how the sentinels name the master.
     const addresses = new Map<string, string>();
-    const masterPort = isPort(news.masterPort) ? news.masterPort : 6379;
+    const masterPort = isPort(news.masterPort) ? news.masterPort : REDIS_DEFAULT_PORT;
     if (typeof news.masterIp === "string") {
         addresses.set(`${news.masterIp}:${masterPort}`, "masterIp:masterPort");
     }
@@ -202,7 +201,7 @@ export function inputsChanged(olds: Record<string, unknown>, news: Record<string
         JSON.stringify([
             v.masterEndpoint,
             v.masterIp,
-            v.masterPort ?? 6379,
+            v.masterPort ?? REDIS_DEFAULT_PORT,
             v.expectedReplicas,
             targets(v.replicas, undefined),
             Array.isArray(v.containerIds) ? [...v.containerIds] : v.containerIds,

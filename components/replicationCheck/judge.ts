@@ -1,12 +1,11 @@
 // Judging one data node from its INFO replication: is it the master the group needs, or a
-// linked, read-only replica of it. Serialized with the provider (see the rules at the top of
-// provider.ts).
+// linked, read-only replica of it. Serialized with the provider (see docs/development.md#serialized-providers).
 import type { Redis as RedisClient } from "ioredis";
 import { describeError, ensureConnected } from "./connection";
 import { PROBE_PREFIX } from "./constants";
 import type { CheckContext, NodeFacts, NodeState } from "./context";
-import { errorMessage } from "./messages";
-import { parseEndpoint, parseInfo, slavesOf } from "./parse";
+import { errorMessage } from "../redisOps/messages";
+import { parseEndpoint, parseInfo, slavesOf } from "../redisOps/parse";
 import type { Fact } from "./types";
 
 /**

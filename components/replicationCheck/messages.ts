@@ -1,19 +1,8 @@
 // How the check words what it saw: "<role> <name> (<endpoint>): <fact> after 60s: <hint>".
-// Serialized with the provider (see the rules at the top of provider.ts).
+// Serialized with the provider (see docs/development.md#serialized-providers).
+import { formatDuration } from "../redisOps/messages";
 import type { NodeFacts, NodeState } from "./context";
 import type { Fact } from "./types";
-
-export function formatDuration(ms: number): string {
-    if (ms < 1000) {
-        return `${Math.round(ms)}ms`;
-    }
-    const s = ms / 1000;
-    return Number.isInteger(s) ? `${s}s` : `${s.toFixed(1)}s`;
-}
-
-export function errorMessage(err: unknown): string {
-    return err instanceof Error ? err.message : String(err);
-}
 
 export function nodeLabel(node: NodeState): string {
     return `${node.role} ${node.name} (${node.endpoint})`;

@@ -1,11 +1,13 @@
 // The probe: proof that writes on the master really reach every replica. Serialized with the
-// provider (see the rules at the top of provider.ts).
+// provider (see docs/development.md#serialized-providers).
 import type { Redis as RedisClient } from "ioredis";
-import { backoff } from "./backoff";
+import { backoff } from "../redisOps/backoff";
+import { PACE } from "../redisOps/constants";
 import { describeError, ensureConnected, withNode } from "./connection";
 import { PROBE_PREFIX } from "./constants";
 import type { CheckContext, NodeState } from "./context";
-import { formatDuration, nodeError, renderFailures } from "./messages";
+import { formatDuration } from "../redisOps/messages";
+import { nodeError, renderFailures } from "./messages";
 
 /**
  * Writes a probe key with a TTL on the master, WAITs for every replica, reads it back on each,
@@ -86,7 +88,7 @@ async function pollReplica(
     done: (client: RedisClient) => Promise<boolean>,
     deadline: number,
 ): Promise<string | undefined> {
-    const next = backoff(2, 50, deadline);
+    const next = backoff(PACE.probe, deadline);
     let last = "";
     for (;;) {
         try {

@@ -1,11 +1,12 @@
 // After a restore: every data node must hold the restored file's keys. Keys with an expiry may have
 // gone since the seed looked, so the master's count lies between the keys without one and every key
 // not yet expired then; each replica must hold what the master holds. Serialized with the provider
-// (see the rules at the top of provider.ts).
-import { backoff } from "./backoff";
+// (see docs/development.md#serialized-providers).
+import { backoff } from "../redisOps/backoff";
+import { PACE } from "../redisOps/constants";
 import { withNode } from "./connection";
 import type { CheckContext, NodeState } from "./context";
-import { formatDuration } from "./messages";
+import { formatDuration } from "../redisOps/messages";
 import type { RestoredKeys } from "./types";
 
 /** Polls DBSIZE on every data node until they agree with the file; throws at the deadline with what each held. */
@@ -18,7 +19,7 @@ export async function verifyRestored(
 ): Promise<number> {
     const most = restored.keys - restored.alreadyExpired;
     const least = restored.keys - restored.expires;
-    const next = backoff(10, 200, deadline);
+    const next = backoff(PACE.node, deadline);
     const all = [nodes.master, ...nodes.replicas];
     for (;;) {
         const sizes = await Promise.all(all.map((n) => withNode(ctx, n, async (c) => Number(await c.dbsize()))));

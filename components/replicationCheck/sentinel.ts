@@ -1,10 +1,9 @@
 // Sentinel's side of the check: what each sentinel reports, which node they name master, and
-// whether each sees the group whole. Serialized with the provider (see the rules at the top of
-// provider.ts).
+// whether each sees the group whole. Serialized with the provider (see docs/development.md#serialized-providers).
 import { describeError, ensureConnected } from "./connection";
 import type { CheckContext, NodeState } from "./context";
-import { errorMessage } from "./messages";
-import { pairs } from "./parse";
+import { errorMessage } from "../redisOps/messages";
+import { pairs } from "../redisOps/parse";
 import type { Fact, SentinelCheck } from "./types";
 
 /** Flags that mean a sentinel does not see an instance as healthy. */

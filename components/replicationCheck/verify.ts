@@ -1,12 +1,12 @@
 // The whole check, step by step: poll the group until it is healthy, probe a write, report.
-// Serialized with the provider (see the rules at the top of provider.ts).
-import { backoff } from "./backoff";
+// Serialized with the provider (see docs/development.md#serialized-providers).
+import { backoff } from "../redisOps/backoff";
 import { withNode } from "./connection";
-import { SENTINEL_DEFAULT_PORT } from "./constants";
+import { REDIS_DEFAULT_PORT, SENTINEL_DEFAULT_PORT } from "../redisOps/constants";
 import type { CheckContext, NodeFacts, NodeState } from "./context";
 import { inspectNode } from "./judge";
 import { renderFailures } from "./messages";
-import { parseEndpoint, parseInfo } from "./parse";
+import { parseEndpoint, parseInfo } from "../redisOps/parse";
 import { probeReplication } from "./probe";
 import { verifyRestored } from "./restored";
 import { chooseMaster, judgeSentinel, querySentinel, type SentinelView } from "./sentinel";
@@ -52,18 +52,15 @@ export async function verifyReplication(inputs: ReplicationCheckInputs): Promise
 
 function newContext(inputs: ReplicationCheckInputs, timeoutMs: number): CheckContext {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Redis } = require("ioredis") as typeof import("ioredis");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("crypto") as typeof import("crypto");
     return {
-        Redis,
         username: inputs.username ?? undefined,
         tls: inputs.tls ?? undefined,
         password: inputs.password ?? undefined,
         opTimeout: Math.min(2000, Math.max(500, timeoutMs)),
         clients: [],
         masterIp: inputs.masterIp,
-        masterPort: inputs.masterPort ?? 6379,
+        masterPort: inputs.masterPort ?? REDIS_DEFAULT_PORT,
         expected: inputs.expectedReplicas,
         replicas: inputs.replicas,
         newKey: () => crypto.randomUUID(),
@@ -72,7 +69,7 @@ function newContext(inputs: ReplicationCheckInputs, timeoutMs: number): CheckCon
 }
 
 function newGroup(inputs: ReplicationCheckInputs): Group {
-    const masterPort = inputs.masterPort ?? 6379;
+    const masterPort = inputs.masterPort ?? REDIS_DEFAULT_PORT;
     const targets = new Map<NodeState, ReplicaTarget>();
     const master = makeNode("master", { name: inputs.masterContainer, endpoint: inputs.masterEndpoint, ip: inputs.masterIp }, masterPort);
     targets.set(master, { name: master.name, endpoint: master.endpoint, ip: inputs.masterIp, port: masterPort });
@@ -104,7 +101,7 @@ function makeNode(role: NodeState["role"], target: { name: string; endpoint: str
 
 /** Polls until no node has a fact left; throws at once on a fatal fact, and at the deadline. */
 async function waitHealthy(ctx: CheckContext, group: Group, deadline: number, timeoutMs: number, firstInterval: number): Promise<void> {
-    const next = backoff(firstInterval, Math.max(firstInterval, 50), deadline);
+    const next = backoff({ firstMs: firstInterval, maxMs: Math.max(firstInterval, 50) }, deadline);
     for (;;) {
         const failing = (await pollOnce(ctx, group)).filter((r) => r.facts.length > 0);
         if (failing.length === 0) {

@@ -3,11 +3,10 @@
 // ignores a lone dump.rdb and starts empty (measured on 7.0.15), so the file goes in as the AOF's
 // base (a manifest naming an RDB base is Redis 7's own layout) and AOF stays on from the start.
 //
-// Serialization: as for the replication check (see the rules at the top of
-// ../replicationCheck/provider.ts).
+// Serialization (see docs/development.md#serialized-providers).
 import type * as pulumi from "@pulumi/pulumi";
 import { lastLine, runOnce } from "../dockerRun";
-import { newId } from "../replicationCheck/providerParts";
+import { newId } from "../redisOps/providerParts";
 import type { DataLayout, RestoredKeys, RestoreSeedInputs, RestoreSeedOutputs } from "./types";
 
 /** A large file may take minutes to copy and check. */

@@ -1,29 +1,26 @@
 // Connections of the rollout's waits: one client per endpoint, closed together. Serialized with
-// the providers (see the rules at the top of provider.ts).
+// the providers (see docs/development.md#serialized-providers).
 import type { Redis as RedisClient } from "ioredis";
-import { ClientLogin, failFastOptions } from "../replicationCheck/connection";
-import { errorMessage } from "../replicationCheck/messages";
-import { parseEndpoint, parseInfo } from "../replicationCheck/parse";
+import { ClientLogin, connectFailFast, failFastOptions } from "../redisOps/client";
+import { REDIS_DEFAULT_PORT } from "../redisOps/constants";
+import { errorMessage } from "../redisOps/messages";
+import { parseEndpoint, parseInfo } from "../redisOps/parse";
 import type { RolloutNode } from "./types";
 
 /** The clients of one wait, by endpoint, and how they log in. */
 export interface Connections extends ClientLogin {
-    Redis: typeof import("ioredis").Redis;
     opTimeout: number;
     clients: Map<string, RedisClient>;
 }
 
 /** ip:port of a node, as its peers and the sentinels know it. */
 export function addressOf(node: { ip: string; port?: number }): string {
-    return `${node.ip}:${node.port ?? 6379}`;
+    return `${node.ip}:${node.port ?? REDIS_DEFAULT_PORT}`;
 }
 
 export function openConnections(login: ClientLogin, opTimeout: number): Connections {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Redis } = require("ioredis") as typeof import("ioredis");
     const { username, password, tls } = login;
     return {
-        Redis,
         username: username ?? undefined,
         password: password ?? undefined,
         tls: tls ?? undefined,
@@ -42,17 +39,11 @@ async function clientFor(conns: Connections, endpoint: string): Promise<RedisCli
     const known = conns.clients.get(endpoint);
     if (known && known.status === "ready") return known;
     known?.disconnect();
+    conns.clients.delete(endpoint);
     const where = parseEndpoint(endpoint);
     if (!where) throw new Error(`bad endpoint ${endpoint}`);
-    let lastError: Error | undefined;
-    const client = new conns.Redis(failFastOptions(where.host, where.port, conns, conns.opTimeout, "pulumi-replication-rollout"));
-    client.on("error", (err: Error) => (lastError = err));
+    const client = await connectFailFast(failFastOptions(where.host, where.port, conns, conns.opTimeout, "pulumi-replication-rollout"));
     conns.clients.set(endpoint, client);
-    try {
-        await client.connect();
-    } catch (err) {
-        throw lastError ?? err;
-    }
     return client;
 }
 

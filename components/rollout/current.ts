@@ -2,7 +2,7 @@
 // the master the sentinels report now, and whether any sentinel runs. The chain is ordered by it,
 // so that a rollout fails over once. Runs in the program, never in a provider.
 import * as pulumi from "@pulumi/pulumi";
-import type { ClientLogin } from "../replicationCheck/connection";
+import type { ClientLogin } from "../redisOps/client";
 import { call, closeConnections, openConnections } from "./connection";
 import type { RolloutSentinel } from "./types";
 

@@ -1,10 +1,10 @@
 // Before a data node's container is replaced, with sentinels: if the node is the current master,
 // the sentinels fail over to another node first, and the node's new container starts as a
-// replica of whichever node is master then. Serialized with the providers (see the rules at the
-// top of provider.ts).
-import { backoff } from "../replicationCheck/backoff";
-import { errorMessage, formatDuration } from "../replicationCheck/messages";
-import { parseEndpoint, slavesOf } from "../replicationCheck/parse";
+// replica of whichever node is master then. Serialized with the providers (see docs/development.md#serialized-providers).
+import { backoff } from "../redisOps/backoff";
+import { PACE } from "../redisOps/constants";
+import { errorMessage, formatDuration } from "../redisOps/messages";
+import { parseEndpoint, slavesOf } from "../redisOps/parse";
 import { addressOf, answeringAt, call, closeConnections, Connections, infoOf, openConnections, placesOf } from "./connection";
 import type { HandoverResult, NodeHandoverInputs, RolloutNode } from "./types";
 
@@ -42,7 +42,7 @@ async function masterAddress(conns: Connections, inputs: NodeHandoverInputs, at:
 
 /** Asks the sentinels to fail over, until one accepts; then waits for a new master that answers as one. */
 async function failOver(conns: Connections, inputs: NodeHandoverInputs, at: Running, deadline: number): Promise<string> {
-    const next = backoff(50, 500, deadline);
+    const next = backoff(PACE.sentinelWork, deadline);
     let last = "no sentinel answered";
     let asked = false;
     do {
@@ -78,7 +78,7 @@ const CATCH_UP_MS = 2000;
  * sentinels promote then holds every write the master took.
  */
 async function replicasCaughtUp(conns: Connections, endpoint: string, deadline: number): Promise<void> {
-    const next = backoff(5, 50, deadline);
+    const next = backoff(PACE.paused, deadline);
     do {
         const info = await infoOf(conns, endpoint);
         if (typeof info === "string") return;

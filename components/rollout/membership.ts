@@ -1,11 +1,11 @@
 // When replicas are removed: the engine deletes their containers only after every registration,
 // so after the replication check. Before the check, the last NodeRejoin detaches them from the
 // master (REPLICAOF NO ONE) and, with sentinels, makes the sentinels forget them (SENTINEL
-// RESET), so the check sees the group as declared. Serialized with the providers (see
-// the rules at the top of provider.ts).
-import { backoff } from "../replicationCheck/backoff";
-import { errorMessage, formatDuration } from "../replicationCheck/messages";
-import { pairs, slavesOf } from "../replicationCheck/parse";
+// RESET), so the check sees the group as declared. Serialized with the providers (see docs/development.md#serialized-providers).
+import { backoff } from "../redisOps/backoff";
+import { PACE } from "../redisOps/constants";
+import { errorMessage, formatDuration } from "../redisOps/messages";
+import { pairs, slavesOf } from "../redisOps/parse";
 import { addressOf, call, closeConnections, Connections, infoOf, openConnections } from "./connection";
 import type { NodeRejoinInputs, RolloutNode, RolloutSentinel } from "./types";
 
@@ -31,26 +31,48 @@ interface Leavers {
     others: number;
 }
 
-/**
- * Waits until the sentinel at `endpoint` lists none of the gone addresses, lists just the replicas
- * the master reports, and sees the other running sentinels again.
- */
+/** One look at a sentinel: whether it is done forgetting, and whether a removed node was attached again. Reads only. */
+interface SentinelLook {
+    done: boolean;
+    /** The master lists a gone address again: a sentinel that still knew it as a replica attached it. */
+    reattached: boolean;
+    missing: string;
+}
+
+/** Whether the sentinel at `endpoint` lists none of the gone addresses, just the replicas the master reports, and the other running sentinels. */
+async function lookAtSentinel(
+    conns: Connections,
+    endpoint: string,
+    sentinel: RolloutSentinel,
+    inputs: NodeRejoinInputs,
+    leavers: Leavers,
+): Promise<SentinelLook> {
+    const { gone } = leavers;
+    const listed = await listedReplicas(conns, endpoint, sentinel.masterName).catch((err: unknown) => [errorMessage(err)]);
+    const master = pairs(await call(conns, endpoint, "SENTINEL", "MASTER", sentinel.masterName).catch(() => []));
+    const others = Number(master["num-other-sentinels"] ?? 0);
+    const linked = await masterReplicas(conns, inputs.dataNodes, master);
+    const agrees = linked !== undefined && linked.length === listed.length && linked.every((r) => listed.includes(r));
+    return {
+        done: !gone.some((n) => listed.includes(addressOf(n))) && agrees && others >= leavers.others,
+        reattached: gone.some((n) => linked?.includes(addressOf(n))),
+        missing: `lists replicas [${listed.join(", ")}] (the master reports [${linked?.join(", ") ?? "?"}]) and ${others} other sentinels`,
+    };
+}
+
+/** Waits until the sentinel at `endpoint` has forgotten the leavers, detaching again a removed node attached meanwhile. */
 async function waitForgotten(conns: Connections, endpoint: string, sentinel: RolloutSentinel, inputs: NodeRejoinInputs, leavers: Leavers) {
-    const { gone, removed } = leavers;
-    const next = backoff(50, 500, Date.now() + inputs.timeoutMs);
-    let last = "no answer";
+    const next = backoff(PACE.sentinelWork, Date.now() + inputs.timeoutMs);
+    let look: SentinelLook | undefined;
     do {
-        const listed = await listedReplicas(conns, endpoint, sentinel.masterName).catch((err: unknown) => [errorMessage(err)]);
-        const master = pairs(await call(conns, endpoint, "SENTINEL", "MASTER", sentinel.masterName).catch(() => []));
-        const others = Number(master["num-other-sentinels"] ?? 0);
-        const linked = await masterReplicas(conns, inputs.dataNodes, master);
-        if (gone.some((n) => linked?.includes(addressOf(n)))) await detach(conns, removed);
-        const agrees = linked !== undefined && linked.length === listed.length && linked.every((r) => listed.includes(r));
-        if (!gone.some((n) => listed.includes(addressOf(n))) && agrees && others >= leavers.others) return;
-        last = `lists replicas [${listed.join(", ")}] (the master reports [${linked?.join(", ") ?? "?"}]) and ${others} other sentinels`;
+        look = await lookAtSentinel(conns, endpoint, sentinel, inputs, leavers);
+        if (look.done) return;
+        if (look.reattached) await detach(conns, leavers.removed);
     } while (await next());
-    const names = gone.map((n) => `${n.name} (${addressOf(n)})`).join(", ");
-    throw new Error(`sentinel ${endpoint} did not forget ${names} within ${formatDuration(inputs.timeoutMs)}: it ${last}`);
+    const names = leavers.gone.map((n) => `${n.name} (${addressOf(n)})`).join(", ");
+    throw new Error(
+        `sentinel ${endpoint} did not forget ${names} within ${formatDuration(inputs.timeoutMs)}: it ${look?.missing ?? "no answer"}`,
+    );
 }
 
 /** REPLICAOF NO ONE on each node that answers; the unreachable are gone already. */

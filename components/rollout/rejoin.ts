@@ -1,9 +1,10 @@
 // Waiting until a data node is back in the group: answering, in the role it was deployed for;
 // a replica linked to its master and caught up with the master's offset as it was when the link
-// came up; a master with every other data node linked to it. Serialized with the providers (see the rules at the top of provider.ts).
-import { backoff } from "../replicationCheck/backoff";
-import { formatDuration } from "../replicationCheck/messages";
-import { slavesOf } from "../replicationCheck/parse";
+// came up; a master with every other data node linked to it. Serialized with the providers (see docs/development.md#serialized-providers).
+import { backoff } from "../redisOps/backoff";
+import { PACE, REDIS_DEFAULT_PORT } from "../redisOps/constants";
+import { formatDuration } from "../redisOps/messages";
+import { slavesOf } from "../redisOps/parse";
 import { addressOf, answeringAt, call, closeConnections, Connections, infoOf, openConnections, placesOf } from "./connection";
 import type { NodeRejoinInputs, RejoinResult, RolloutNode } from "./types";
 
@@ -11,15 +12,17 @@ import type { NodeRejoinInputs, RejoinResult, RolloutNode } from "./types";
 interface Look {
     done?: RejoinResult;
     missing: string;
+    /** A master that answers as one, waiting for its replicas' links. */
+    linking?: boolean;
 }
 
 /**
- * A first deploy starts the replicas beside the master, and Redis retries a replica's refused
- * connect only once a second: each replica that never had a link to this master is told to
- * connect now (REPLICAOF NO ONE, then REPLICAOF the master, which connects at once), once.
+ * The replicas of this master that never had a link and are not taking their first snapshot, not
+ * yet nudged. Reads only.
  */
-async function nudgeReplicas(conns: Connections, inputs: NodeRejoinInputs, nudged: Set<string>): Promise<void> {
+async function neverLinked(conns: Connections, inputs: NodeRejoinInputs, nudged: Set<string>): Promise<RolloutNode[]> {
     const me = addressOf(inputs.node);
+    const idle: RolloutNode[] = [];
     for (const n of inputs.dataNodes) {
         if (addressOf(n) === me || nudged.has(n.endpoint)) continue;
         const info = await infoOf(conns, n.endpoint);
@@ -27,9 +30,21 @@ async function nudgeReplicas(conns: Connections, inputs: NodeRejoinInputs, nudge
         // Linked, linked before, or taking its first snapshot: nothing to hurry.
         if (info.master_link_status === "up" || info.master_link_down_since_seconds !== "-1" || info.master_sync_in_progress === "1")
             continue;
+        idle.push(n);
+    }
+    return idle;
+}
+
+/**
+ * A first deploy starts the replicas beside the master, and Redis retries a replica's refused
+ * connect only once a second: each replica that never had a link to this master is told to
+ * connect now (REPLICAOF NO ONE, then REPLICAOF the master, which connects at once), once.
+ */
+async function nudge(conns: Connections, inputs: NodeRejoinInputs, replicas: RolloutNode[], nudged: Set<string>): Promise<void> {
+    for (const n of replicas) {
         nudged.add(n.endpoint);
         await call(conns, n.endpoint, "REPLICAOF", "NO", "ONE");
-        await call(conns, n.endpoint, "REPLICAOF", inputs.node.ip, inputs.node.port ?? 6379);
+        await call(conns, n.endpoint, "REPLICAOF", inputs.node.ip, inputs.node.port ?? REDIS_DEFAULT_PORT);
     }
 }
 
@@ -40,7 +55,7 @@ const LINK_GRACE_MS = 10_000;
  * A master is back once it answers as master, and its replicas (every other data node) are
  * linked to it again, or their grace has run out.
  */
-async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, started: number, nudged?: Set<string>): Promise<Look> {
+async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, started: number): Promise<Look> {
     const info = await infoOf(conns, inputs.node.endpoint);
     if (typeof info === "string") return { missing: info };
     if (info.loading === "1") return { missing: "still loading its dataset" };
@@ -50,8 +65,7 @@ async function lookAtMaster(conns: Connections, inputs: NodeRejoinInputs, starte
     const offset = Number(info.master_repl_offset ?? 0);
     const waitedMs = Date.now() - started;
     if (online < expected && waitedMs < Math.min(LINK_GRACE_MS, inputs.timeoutMs - 500)) {
-        if (nudged) await nudgeReplicas(conns, inputs, nudged).catch(() => undefined);
-        return { missing: `${online} of ${expected} replicas linked` };
+        return { missing: `${online} of ${expected} replicas linked`, linking: true };
     }
     return { missing: "", done: { role: "master", offset, waitedMs, linked: online === expected && expected > 0 } };
 }
@@ -102,15 +116,17 @@ export async function waitRejoined(inputs: NodeRejoinInputs, requireLink: boolea
             started,
             target: undefined as number | undefined,
         };
-        const next = backoff(10, 200, deadline);
+        const next = backoff(PACE.node, deadline);
         const nudged = new Set<string>();
         let last: Look = { missing: "no answer yet" };
         do {
-            last =
-                inputs.replicaOf === ""
-                    ? await lookAtMaster(conns, inputs, started, requireLink === false ? nudged : undefined)
-                    : await lookAtReplica(conns, inputs, places, state);
+            last = inputs.replicaOf === "" ? await lookAtMaster(conns, inputs, started) : await lookAtReplica(conns, inputs, places, state);
             if (last.done) return last.done;
+            if (last.linking && requireLink === false) {
+                await neverLinked(conns, inputs, nudged)
+                    .then((idle) => nudge(conns, inputs, idle, nudged))
+                    .catch(() => undefined);
+            }
         } while (await next());
         const role = inputs.replicaOf === "" ? "master" : "replica";
         throw new Error(

@@ -1,10 +1,11 @@
 // Waiting until a replaced sentinel is back in the group: it monitors the master as a master, sees
 // the replicas and every other sentinel, and can reach its quorum (SENTINEL CKQUORUM). The next
 // sentinel is replaced only then, so a failover stays possible throughout. Serialized with the
-// providers (see the rules at the top of provider.ts).
-import { backoff } from "../replicationCheck/backoff";
-import { errorMessage, formatDuration } from "../replicationCheck/messages";
-import { pairs } from "../replicationCheck/parse";
+// providers (see docs/development.md#serialized-providers).
+import { backoff } from "../redisOps/backoff";
+import { PACE } from "../redisOps/constants";
+import { errorMessage, formatDuration } from "../redisOps/messages";
+import { pairs } from "../redisOps/parse";
 import { call, closeConnections, openConnections } from "./connection";
 import type { SentinelRejoinInputs } from "./types";
 
@@ -24,7 +25,7 @@ async function missingOf(conns: ReturnType<typeof openConnections>, inputs: Sent
 export async function waitSentinelRejoined(inputs: SentinelRejoinInputs): Promise<number> {
     const started = Date.now();
     const conns = openConnections(inputs, Math.min(2000, Math.max(500, inputs.timeoutMs)));
-    const next = backoff(20, 250, started + inputs.timeoutMs);
+    const next = backoff(PACE.sentinelPeers, started + inputs.timeoutMs);
     let last = "no answer yet";
     try {
         do {

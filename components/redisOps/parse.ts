@@ -1,5 +1,5 @@
-// Parsers of what the check reads: endpoints and Redis replies. Pure; serialized with the
-// provider (see the rules at the top of provider.ts).
+// Parsers of what the providers read: endpoints, INFO and Sentinel replies. Pure; serialized with
+// each provider (see docs/development.md#serialized-providers).
 
 /** Splits "host:port" (IPv6 hosts in brackets); undefined if malformed or the port is not 1-65535. */
 export function parseEndpoint(endpoint: unknown): { host: string; port: number } | undefined {

@@ -1,13 +1,14 @@
-// The pace of every poll in the check. Serialized with the provider (see the rules at the top of
-// provider.ts).
+// The pace of every poll of the providers. Serialized with each provider (see
+// docs/development.md#serialized-providers).
 
 /**
  * Returns `next()`, which sleeps until the next poll and resolves true, or resolves false at once
- * when the deadline has passed. The sleep starts at `first` ms and doubles up to `max`, never
- * past the deadline.
+ * when the deadline has passed. The sleep starts at `pace.firstMs` and doubles up to
+ * `pace.maxMs`, never past the deadline.
  */
-export function backoff(first: number, max: number, deadline: number): () => Promise<boolean> {
-    let interval = first;
+export function backoff(pace: { firstMs: number; maxMs: number }, deadline: number): () => Promise<boolean> {
+    const max = pace.maxMs;
+    let interval = pace.firstMs;
     return async () => {
         const now = Date.now();
         if (now >= deadline) {

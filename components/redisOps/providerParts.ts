@@ -1,5 +1,5 @@
 // What every dynamic provider of the component shares: which inputs changed, and a new resource
-// id. Serialized with each provider (see the rules at the top of provider.ts).
+// id. Serialized with each provider (see docs/development.md#serialized-providers).
 
 /** True when any of `keys` differs between the old outputs and the new inputs. */
 export function differs(olds: Record<string, unknown>, news: Record<string, unknown>, keys: string[]): boolean {
