@@ -138,7 +138,7 @@ export const liveConfigProvider: pulumi.dynamic.ResourceProvider<LiveConfigInput
 /**
  * The error of a failed commit, carrying the state the engine is to keep (a partial failure, as
  * a dynamic provider reports one: an error with `id`, `properties` and `reasons`). The engine
- * keeps an update's outputs on a partial failure (pulumi/pulumi pkg/resource/deploy/step.go:1094
+ * keeps an update's outputs on a partial failure (pulumi/pulumi@0ac56e87 pkg/resource/deploy/step.go:1094
  * @1b594989) and updates a resource with initialization errors on the next `up` even without a
  * diff (pkg/resource/deploy/step_generator.go:2182 @1b594989). A plain error would leave the old
  * state, whose password then matches an `up` that goes back to it: the commit would not run, and

@@ -100,7 +100,7 @@ export const createImage: Handler = async (ctx, { where, type, name, raw }) => {
 
 /**
  * The build's contextDigest, as pulumi-docker's Check adds it: a hash over the Dockerfile and
- * the context files the build sends, .dockerignore applied (pulumi/pulumi-docker provider/provider.go:544-649).
+ * the context files the build sends, .dockerignore applied (pulumi/pulumi-docker@237b7899 provider/provider.go:544-649).
  * Here, a sha256 of the very context tar the build sends (mtimes are 0 in it).
  */
 export function buildDigest(cwd: string, raw: Record<string, unknown>): string {

@@ -1,9 +1,9 @@
 // Where a registration finds its old resource: under its own URN, else under one of its aliases,
 // else under an alias it inherits from a parent that took over an alias in this run; the old URN
-// it takes over is then not deleted (S = pulumi/pulumi pkg/resource/deploy/step_generator.go,
+// it takes over is then not deleted (S = pulumi/pulumi@0ac56e87 pkg/resource/deploy/step_generator.go,
 // S:588-712). URNs are the mock monitor's, which the resources' own URNs are too:
 // urn:pulumi:<stack>::<project>::<parent's type>$<type>::<name>, with only the parent's own type
-// in front where the engine keeps the whole chain (SDK runtime/mocks.js newUrn).
+// in front where the engine keeps the whole chain (@pulumi/pulumi 3.270.0 runtime/mocks.js newUrn).
 import type { Registration } from "./types";
 
 /** The parts of a URN, split as the engine splits one (SplitN on "::", 4). */

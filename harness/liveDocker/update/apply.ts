@@ -50,13 +50,13 @@ async function updateContainer(ctx: BackendContext, old: StateEntry, req: Resour
     return { state: plannedState(CONTAINER_RULES, old.outputs, req.raw), undo: () => removeContainer(c, spec) };
 }
 
-/** docker.Image Update rebuilds and keeps the old resource id (pulumi/pulumi-docker provider/provider.go:428-486). */
+/** docker.Image Update rebuilds and keeps the old resource id (pulumi/pulumi-docker@237b7899 provider/provider.go:428-486). */
 async function updateImage(ctx: BackendContext, req: ResourceRequest): Promise<Updated> {
     const rebuilt = await createImage({ ...ctx, record: () => undefined }, req);
     return { state: rebuilt.state as Record<string, unknown> };
 }
 
-/** A dynamic resource's real update(id, oldOutputs, news); its outs plus __provider are the state (cmd/dynamic-provider/index.js:273-292). */
+/** A dynamic resource's real update(id, oldOutputs, news); its outs plus __provider are the state (@pulumi/pulumi 3.270.0 cmd/dynamic-provider/index.js:273-292). */
 async function updateDynamic(old: StateEntry, req: ResourceRequest, plan: Plan): Promise<Updated> {
     const { provider, checked } = plan.dynamic!;
     if (!provider.update) throw new Error(`${req.where}: the provider has no update, but its diff asked for one`);

@@ -1,6 +1,6 @@
 // Property-by-property diff of a bridged resource's old state against its new inputs, as the
 // Terraform bridge does it: the prior state (outputs, in the provider's read-back form) against
-// the new config (pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go:1137-1192).
+// the new config (pulumi/pulumi-terraform-bridge@v3.137.0 pkg/tfbridge/provider.go:1137-1192).
 import { isEmpty } from "../inputs";
 
 /** What a change of the property does: ForceNew replaces; the others update (Docker, or state only). */
@@ -74,7 +74,7 @@ export function diffByRules(where: string, table: RuleTable, olds: Record<string
 
 /**
  * The state after an in-place update: the planned config, not a read-back (an SDKv2 Update that
- * does not end with Read; kreuzwerker/terraform-provider-docker resource_docker_container_funcs.go:1076).
+ * does not end with Read; kreuzwerker/terraform-provider-docker@5074970c internal/provider/resource_docker_container_funcs.go:1076).
  * Computed properties absent from the new inputs keep their old values.
  */
 export function plannedState(table: RuleTable, olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {

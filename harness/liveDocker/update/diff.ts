@@ -12,7 +12,7 @@ import { canonical, diffByRules, RuleTable } from "./compare";
 import { BRIDGED_RULES } from "./dockerRules";
 import type { Plan, StateEntry } from "./types";
 
-/** The SDK's unknown value (runtime/rpc.js:273), put into a dependent's inputs that come from a replaced resource. */
+/** The SDK's unknown value (@pulumi/pulumi 3.270.0 runtime/rpc.js:273), put into a dependent's inputs that come from a replaced resource. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const IMAGE = "docker:index/image:Image";
@@ -22,7 +22,7 @@ const CONTAINER = "docker:index/container:Container";
 /**
  * pulumi-command's diff: triggers replace (create-first), the scripts and their environment
  * update in place (pulumi/pulumi-command@v0.6.0 provider/pkg/provider/provider.go:185-214;
- * HEAD provider/pkg/provider/common/inputs.go:10 `replaceOnChanges`).
+ * pulumi/pulumi-command@010bd8e0 provider/pkg/provider/common/inputs.go:10 `replaceOnChanges`).
  */
 const COMMAND_RULES: RuleTable = {
     triggers: { effect: "replace" },
@@ -64,15 +64,15 @@ function byRules(where: string, table: RuleTable, olds: Record<string, unknown>,
 }
 
 /**
- * The bridge's delete-before-replace: docker_container always (pulumi/pulumi-docker
+ * The bridge's delete-before-replace: docker_container always (pulumi/pulumi-docker@237b7899
  * provider/resources.go:112-114); a network or volume when its autonamed `name` was given
- * (pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go:1275-1276, schema.go:193-245).
+ * (pulumi/pulumi-terraform-bridge@v3.137.0 pkg/tfbridge/provider.go:1275-1276, schema.go:193-245).
  */
 function bridgedDeleteFirst(type: string, news: Record<string, unknown>): boolean {
     return type === CONTAINER || !isEmpty(news.name);
 }
 
-/** docker.Image: old inputs plus contextDigest against the new; any change rebuilds in place, never a replace (pulumi-docker provider/provider.go:271-348). */
+/** docker.Image: old inputs plus contextDigest against the new; any change rebuilds in place, never a replace (pulumi/pulumi-docker@237b7899 provider/provider.go:271-348). */
 function imagePlan(ctx: BackendContext, old: StateEntry, news: Record<string, unknown>): Plan {
     const changed = changedKeys(old.inputs, news);
     if (old.digest !== buildDigest(ctx.cwd, news)) changed.push("build.contextDigest");
@@ -82,8 +82,8 @@ function imagePlan(ctx: BackendContext, old: StateEntry, news: Record<string, un
 /**
  * A dynamic resource, as the engine's nodejs dynamic-provider host runs it: the provider loaded
  * from the new __provider, check(oldInputs, news), then its diff(id, oldOutputs, checked)
- * (@pulumi/pulumi cmd/dynamic-provider/index.js:119-204). No diff, or `changes` undefined, is
- * DIFF_UNKNOWN: the engine then compares old and new inputs (pulumi/pulumi pkg/resource/deploy/step_generator.go:2974-3008).
+ * (@pulumi/pulumi 3.270.0 cmd/dynamic-provider/index.js:119-204). No diff, or `changes` undefined, is
+ * DIFF_UNKNOWN: the engine then compares old and new inputs (pulumi/pulumi@0ac56e87 pkg/resource/deploy/step_generator.go:2974-3008).
  */
 async function dynamicPlan(where: string, old: StateEntry, news: Record<string, unknown>): Promise<Plan> {
     const text = news.__provider;
@@ -138,7 +138,7 @@ export async function planFor(ctx: BackendContext, old: StateEntry, news: Record
 /**
  * The engine's requiresReplacement for a dependent of a delete-first replacement: the inputs
  * that came from a replaced resource become unknown, and the dependent's provider diff decides
- * (pulumi/pulumi pkg/resource/deploy/step_generator.go:3295-3382). Components never (S:3297).
+ * (pulumi/pulumi@0ac56e87 pkg/resource/deploy/step_generator.go:3295-3382). Components never (S:3297).
  */
 export async function dependentNeedsReplace(d: StateEntry, props: string[]): Promise<boolean> {
     if (!d.custom) return false;

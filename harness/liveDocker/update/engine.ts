@@ -1,5 +1,6 @@
-// One `pulumi up` on the state the earlier runs left, in the engine's order (rules.md §5):
-// PU = pulumi/pulumi pkg/resource/deploy/, S = PU step_generator.go.
+// One `pulumi up` on the state the earlier runs left, in the engine's order (every source:
+// docs/development.md#what-the-update-model-covers). PU = pulumi/pulumi@0ac56e87 (v3.259.0)
+// pkg/resource/deploy/, S = PU step_generator.go.
 // - Each registration: no old state → create; old → the provider's diff (diff.ts) → same,
 //   update, or replace (S:1892-2177).
 // - A replace is delete-first when the resource option says so, else as the provider chose

@@ -2,8 +2,8 @@
 // dependencies, deleteBeforeReplace, retainOnDelete, deletedWith, aliases), read off the
 // RegisterResourceRequest.
 // The mock monitor's registerResource calls mocks.newResource synchronously, before its first
-// await (SDK runtime/mocks.js:101-115), so the request stashed just before that call is the one
-// newResource sees first (rules.md §6).
+// await (@pulumi/pulumi 3.270.0 runtime/mocks.js:101-115), so the request stashed just before that
+// call is the one newResource sees first.
 import * as pulumi from "@pulumi/pulumi";
 import type { Registration } from "./types";
 
@@ -48,7 +48,8 @@ let stash: { type: string; name: string; reg: Registration } | undefined;
 const listeners: ((type: string, name: string, reg: Registration) => void)[] = [];
 
 /**
- * An alias spec as a URN, as the engine's collapseAliasToUrn makes it (step_generator.go:545-584):
+ * An alias spec as a URN, as the engine's collapseAliasToUrn makes it (pulumi/pulumi@0ac56e87
+ * pkg/resource/deploy/step_generator.go:545-584):
  * name, type and parent default to the resource's, NoParent clears the parent, stack and project
  * count only without a parent. The SDK sends the resource's parent in a spec that names none
  * (runtime/resource.js mapAliasesForRequest). The URN is made by the mock monitor's newUrn, as the
@@ -70,7 +71,7 @@ function readRequest(monitor: MonitorPrototype, req: Request): Registration {
     req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
     const aliases = req.getAliasesList();
     const aliasUrns = [
-        ...req.getAliasurnsList(), // the older form, still read by the engine (source_eval.go:2266-2268)
+        ...req.getAliasurnsList(), // the older form, still read by the engine (pulumi/pulumi@0ac56e87 source_eval.go:2266-2268)
         ...aliases.map((a) => (a.hasSpec() ? aliasUrnOf(monitor, req, a.getSpec()!) : a.getUrn())),
     ];
     return {

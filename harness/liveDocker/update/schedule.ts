@@ -1,5 +1,5 @@
 // The engine's delete schedule: antichains of the dependency graph, reversed, so that dependents
-// are deleted before what they depend on, each antichain in parallel (pulumi/pulumi
+// are deleted before what they depend on, each antichain in parallel (pulumi/pulumi@0ac56e87
 // pkg/resource/deploy/step_generator.go:2747-2796). The edges are dependencies, property
 // dependencies and the parent (pkg/resource/graph/dependency_graph.go:207-255).
 import type { StateEntry } from "./types";

@@ -18,7 +18,7 @@ export interface UpdateStep {
     endedAt: number;
 }
 
-/** What the RegisterResourceRequest says and MockResourceArgs lacks (rules.md §6). */
+/** What the RegisterResourceRequest says and MockResourceArgs lacks (read off it in request.ts). */
 export interface Registration {
     urn: string;
     /** URN of the parent, "" for none. */
