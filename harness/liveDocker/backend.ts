@@ -10,12 +10,12 @@
 // - Everything it creates carries the label redis-replication.test=<testLabel>.
 // - It keeps the state the runs leave, so the program can run again: beginUp() starts the next
 //   `pulumi up`, whose registrations are diffed by the providers' rules and carried out in the
-//   engine's order (update/engine.ts); endUp() runs its deletes.
+//   engine's order (update/pulumiEngine.ts); endUp() runs its deletes.
 // - teardown() removes everything that exists, dependents first, as `pulumi destroy` would, except
 //   what retainOnDelete keeps and what deletedWith leaves to another deletion. Images are kept
 //   (removeTestImages() clears them).
 // - A docker resource registered with `{ provider }` (a docker.Provider) lives on that provider's
-//   engine (its `host`): create, update, read-back and removal go there (engines.ts); without
+//   engine (its `host`): create, update, read-back and removal go there (dockerEngines.ts); without
 //   one, on the default engine. engines() lists every engine used, for leftover checks.
 // - loseEngine(host) makes every create, update, read and delete that would go to that engine throw,
 //   so a test proves that none does (deletes skipped by retainOnDelete or deletedWith call nothing).
@@ -26,10 +26,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dockerClient } from "../docker";
 import { getNetwork } from "./network";
-import { Engines } from "./engines";
+import { DockerEngines } from "./dockerEngines";
 import type { BackendContext, LiveBackend, LiveBackendOptions, LiveObject } from "./types";
 import { deleteScheduled } from "./update/schedule";
-import { deleteEntry, endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/engine";
+import { deleteEntry, endRun, newRun, register, removeObject, stateAfterFailure, UpRun } from "./update/pulumiEngine";
 import { captureRegistrations, takeRegistration } from "./update/request";
 import type { StateEntry, UpdateStep } from "./update/types";
 
@@ -69,7 +69,7 @@ export async function removeAll(ctx: BackendContext, state: StateEntry[]): Promi
 }
 
 /** A backend's context on these engines: nothing recorded yet. */
-export function newBackendContext(engines: Engines, testLabel: string, cwd: string): BackendContext {
+export function newBackendContext(engines: DockerEngines, testLabel: string, cwd: string): BackendContext {
     const ctx: BackendContext = {
         docker: engines.fallback,
         engines,
@@ -93,7 +93,7 @@ export function createLiveBackend(opts: LiveBackendOptions): LiveBackend {
     let closed = false;
     let run: UpRun = newRun(new Map());
     let state = new Map<string, StateEntry>();
-    const ctx = newBackendContext(new Engines(dockerClient()), opts.testLabel, opts.cwd ?? process.cwd());
+    const ctx = newBackendContext(new DockerEngines(dockerClient()), opts.testLabel, opts.cwd ?? process.cwd());
     const engines = ctx.engines;
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {

@@ -5,7 +5,7 @@ import { createContainer } from "./container";
 import { createDynamic } from "./dynamic";
 import { createImage } from "./image";
 import { createNetwork } from "./network";
-import { DOCKER_PROVIDER } from "./engines";
+import { DOCKER_PROVIDER } from "./dockerEngines";
 import { createDockerProvider } from "./provider";
 import { createRandomPassword, RANDOM_PASSWORD } from "./random";
 import type { Handler } from "./types";

@@ -1,4 +1,4 @@
-// pulumi:providers:docker, an explicit Docker provider (its engines are in engines.ts). A
+// pulumi:providers:docker, an explicit Docker provider (its engines are in dockerEngines.ts). A
 // provider makes nothing physical: it names the engine (its `host`) that the docker resources
 // registered with `{ provider }` live on, as pulumi-docker configures one client per provider.
 // Resources without a provider use the default engine (DOCKER_HOST, else the local socket).

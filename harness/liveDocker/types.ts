@@ -1,7 +1,7 @@
 // The live backend's public shapes, and the one context its resource handlers share.
 import type * as pulumi from "@pulumi/pulumi";
 import type Docker from "dockerode";
-import type { Engines } from "./engines";
+import type { DockerEngines } from "./dockerEngines";
 import type { Created, LiveObject } from "./objects";
 import type { UpdateStep } from "./update/types";
 
@@ -59,7 +59,7 @@ export interface BackendContext {
     /** The engine of the resource at hand: its provider's, else the default one. */
     docker: Docker;
     /** Every engine: the default one, and those of the program's docker.Providers. */
-    engines: Engines;
+    engines: DockerEngines;
     /** Value of the test label on everything made. */
     testLabel: string;
     /** The program's cwd, for relative paths. */

@@ -5,7 +5,7 @@ import { updateCommand } from "../command";
 import { removeContainer } from "../container";
 import { readContainer } from "../container/body";
 import { createImage } from "../image";
-import { DOCKER_PROVIDER } from "../engines";
+import { DOCKER_PROVIDER } from "../dockerEngines";
 import type { BackendContext, ResourceRequest } from "../types";
 import { plannedState } from "./compare";
 import { BRIDGED_RULES, CONTAINER_RULES } from "./dockerRules";

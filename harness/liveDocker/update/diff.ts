@@ -4,7 +4,7 @@ import { DYNAMIC_PREFIX } from "../../docker";
 import { loadSerializedProvider } from "../../loadSerialized";
 import { buildDigest } from "../image";
 import { isEmpty } from "../inputs";
-import { DOCKER_PROVIDER } from "../engines";
+import { DOCKER_PROVIDER } from "../dockerEngines";
 import { readProviderInputs } from "../provider";
 import { RANDOM_PASSWORD } from "../random";
 import type { BackendContext } from "../types";

@@ -6,11 +6,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type Docker from "dockerode";
 import { DYNAMIC_PREFIX } from "../../harness/docker";
 import { newBackendContext, removeAll } from "../../harness/liveDocker/backend";
-import { DOCKER_PROVIDER, Engines } from "../../harness/liveDocker/engines";
+import { DOCKER_PROVIDER, DockerEngines } from "../../harness/liveDocker/dockerEngines";
 import { RANDOM_PASSWORD } from "../../harness/liveDocker/random";
 import type { BackendContext } from "../../harness/liveDocker/types";
 import { childUrn, inheritedAlias } from "../../harness/liveDocker/update/alias";
-import { endRun, newRun, register } from "../../harness/liveDocker/update/engine";
+import { endRun, newRun, register } from "../../harness/liveDocker/update/pulumiEngine";
 import { onRegistration } from "../../harness/liveDocker/update/request";
 import type { Registration, StateEntry } from "../../harness/liveDocker/update/types";
 import { promiseOf } from "../../harness/pulumi";
@@ -26,7 +26,7 @@ const PROVIDER_H4 = urnOf(DOCKER_PROVIDER, "h4");
 
 /** A context on a stand-in default engine; `removed` lists the objects whose removal ran. */
 function newContext(): { ctx: BackendContext; removed: string[] } {
-    const ctx = newBackendContext(new Engines({} as Docker), "unit", process.cwd());
+    const ctx = newBackendContext(new DockerEngines({} as Docker), "unit", process.cwd());
     ctx.engines.setProvider(PROVIDER_H4, H4);
     return { ctx, removed: [] };
 }

@@ -14,7 +14,7 @@ function hostKey(host: string | undefined): string {
  * Every engine a backend talks to: the default one, and one client per distinct provider host
  * (a host equal to DOCKER_HOST, or unset, is the default engine's client).
  */
-export class Engines {
+export class DockerEngines {
     private readonly byHost = new Map<string, Docker>();
     private readonly byProvider = new Map<string, Docker>();
     /** The engines a test declared lost: host key → the host as it named it. */

@@ -13,12 +13,12 @@
 //   first (deployment_executor.go:328-332, S:2747-2796), as a DeleteStep does it (deleteEntry):
 //   retainOnDelete and deletedWith honoured (step.go:651-669).
 // - A create, update, read or delete that would go to an engine a test declared lost throws
-//   (LiveBackend.loseEngine, Engines.lose in ../engines.ts); a delete that calls nothing does not.
+//   (LiveBackend.loseEngine, DockerEngines.lose in ../dockerEngines.ts); a delete that calls nothing does not.
 import type * as pulumi from "@pulumi/pulumi";
 import { unwrapSecrets } from "../../pulumi";
 import { handlerFor } from "../handlers";
 import { buildDigest } from "../image";
-import { callsEngine, DOCKER_PROVIDER, lostEngineError, providerUrnOf } from "../engines";
+import { callsEngine, DOCKER_PROVIDER, lostEngineError, providerUrnOf } from "../dockerEngines";
 import type { BackendContext, LiveObject, ResourceRequest } from "../types";
 import { aliasCandidates } from "./alias";
 import { applyUpdate } from "./apply";
