@@ -141,6 +141,22 @@ const NOTES: Note[] = [
     },
     { id: "deploy_over_floor", when: missed, text: floorNote },
     {
+        id: "rollout_write_error",
+        when: missed,
+        text: (r) => {
+            const row = r.rollout.find((x) => x.sentinel);
+            const handover =
+                row?.handover_ms === undefined
+                    ? ""
+                    : ` The handover itself (writes paused, the failover, the old master demoted) took ${fmtMs(row.handover_ms)}.`;
+            return (
+                "Sentinel's, mostly: a Sentinel client finds the new master only once a sentinel reports it, and the sentinel leading a failover reports the promoted replica only after an INFO shows it promoted, " +
+                "which it asks a replica for once a second during a failover (redis 7.0.15 src/sentinel.c:3140-3147, 1664-1676; the others learn it from its hello at once, 2680-2703). " +
+                `So from the pause to the first write on the new master a client waits about a second or more, whatever the handover does.${handover}`
+            );
+        },
+    },
+    {
         id: "compose_up_ratio",
         when: missed,
         text: (r) =>

@@ -40,6 +40,13 @@ export interface RolloutRow {
     failovers?: number;
     /** With sentinels: the most sentinels down at once in any run. */
     sentinels_down_together?: number;
+    /** With sentinels: the handover that failed over (its NodeHandover update: writes paused, the failover, the old master demoted), median ms. */
+    handover_ms?: number;
+}
+
+/** The longest NodeHandover update of an `up`: the one that failed over (the others only look). */
+export function handoverMs(steps: UpdateStep[]): number {
+    return Math.max(0, ...steps.filter((s) => /-handover$/.test(s.name) && s.op === "update").map((s) => s.endedAt - s.startedAt));
 }
 
 export interface RolloutResult {
@@ -135,9 +142,12 @@ async function measureVariant(
                 lost_writes: lost,
                 failovers: failovers ?? 0,
                 sentinels_down_together: down ?? 0,
+                handover_ms: recipe ? handoverMs(last.steps) : 0,
             });
             const from = recipe ? (run % 2 === 0 ? " from a master failed over by hand" : " from the deployed master") : "";
-            const sentinelFigures = recipe ? `, ${failovers} failover(s), at most ${down} sentinel(s) down at once` : "";
+            const sentinelFigures = recipe
+                ? `, ${failovers} failover(s) (handover ${handoverMs(last.steps)} ms), at most ${down} sentinel(s) down at once`
+                : "";
             log(
                 `${sentinel ? "with" : "without"} sentinel, run ${run}/${runs}${from}: no-op up ${noop.ms} ms; rollout ${last.ms} ms, writer errors over ${writer.errorWindowMs} ms (failing ${writer.writeErrorMs} ms), ${writer.acked.length} acknowledged, ${lost} lost${sentinelFigures}`,
             );
@@ -157,7 +167,11 @@ async function measureVariant(
         // Not a median: every lost write counts.
         lost_writes: samples.reduce((sum, s) => sum + s.lost_writes, 0),
         ...(sentinel
-            ? { failovers: med("failovers"), sentinels_down_together: Math.max(...samples.map((s) => s.sentinels_down_together)) }
+            ? {
+                  failovers: med("failovers"),
+                  sentinels_down_together: Math.max(...samples.map((s) => s.sentinels_down_together)),
+                  handover_ms: med("handover_ms"),
+              }
             : {}),
     };
 }

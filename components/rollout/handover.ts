@@ -40,9 +40,14 @@ async function masterAddress(conns: Connections, inputs: NodeHandoverInputs, at:
     return undefined;
 }
 
-/** Asks the sentinels to fail over, until one accepts; then waits for a new master that answers as one. */
+/**
+ * Asks the sentinels to fail over, until one accepts; then waits until they report a new master
+ * that answers as one. Writes are paused meanwhile, so it looks at the paused pace: the leading
+ * sentinel reports the promoted node only at its next once-a-second INFO of it, and a slower look
+ * would add up to its own interval to every pause.
+ */
 async function failOver(conns: Connections, inputs: NodeHandoverInputs, at: Running, deadline: number): Promise<string> {
-    const next = backoff(PACE.sentinelWork, deadline);
+    const next = backoff(PACE.paused, deadline);
     let last = "no sentinel answered";
     let asked = false;
     do {
