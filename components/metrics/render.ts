@@ -129,4 +129,3 @@ export function metricsOutputOf(plan: GroupPlan): MetricsOutput | undefined {
     const targets = metricsTargets(plan);
     return { targets, fileSd: fileSdOf(targets), rules: rulesOf(plan) };
 }
-
