@@ -2,8 +2,8 @@
 // a backup when the master's fingerprint changes, before the first node of the rollout; FinalBackup
 // takes one when it is deleted, which the engine does before the nodes it depends on.
 //
-// Serialization (see docs/development.md#serialized-providers): modules are required inside functions, and no module-level
-// const is exported.
+// Serialization (see docs/development.md#serialized-providers): modules are required inside
+// functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { execIn, lastLine, runOnce } from "../dockerRun";
 import { differs, newId } from "../redisOps/providerParts";

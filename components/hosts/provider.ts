@@ -3,8 +3,8 @@
 // destroyed) the engine calls none of their deletes. HostTeardown, which they all depend on, then
 // clears the host in its own delete, unless the host is lost, when it calls nothing.
 //
-// Serialization (see docs/development.md#serialized-providers): modules are required inside functions, and no module-level
-// const is exported.
+// Serialization (see docs/development.md#serialized-providers): modules are required inside
+// functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { differs, newId } from "../redisOps/providerParts";
 import { tearDownHost } from "./teardown";

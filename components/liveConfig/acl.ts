@@ -1,7 +1,8 @@
-// The group's ACL users on running nodes and sentinels: what a group from before it had them
-// lacks, and what a change of the application user's rules changes. In an order that never
-// leaves a link without a login: every user exists before anything logs in as it, and the
-// application user loses the admin commands last. Serialized with the providers (see docs/development.md#serialized-providers).
+// The group's ACL users on running nodes and sentinels: what a group from before it had them lacks,
+// and what a change of the application user's rules changes. In an order that never leaves a link
+// without a login: every user exists before anything logs in as it, and the application user loses
+// the admin commands last. Serialized with the providers (see
+// docs/development.md#serialized-providers).
 import { LiveClient, run } from "./connection";
 import { waitSentinelBack } from "./password";
 import type { AclSettings } from "./types";

@@ -3,7 +3,8 @@
 // reloads them with CONFIG SET of the same paths (Redis 7 re-reads the files then; open
 // connections, replication links included, keep their session). Sentinel cannot reload them
 // (redis/redis#12028), so each sentinel is restarted, one at a time, the next only once the one
-// before is back with its quorum. Serialized with the providers (see docs/development.md#serialized-providers).
+// before is back with its quorum. Serialized with the providers (see
+// docs/development.md#serialized-providers).
 import { dockerEngine } from "../dockerEngine";
 import { backoff } from "../redisOps/backoff";
 import { PACE } from "../redisOps/constants";

@@ -1,10 +1,11 @@
-// The live configuration's dynamic providers. LiveConfig, before the rollout, applies changed
-// live settings to the running data nodes and admits a new password; PasswordCommit, after it,
-// retires the old password; NodeBoot keeps what a node's container is created with, so that a
-// live change never replaces a container.
+// The live configuration's dynamic providers. LiveConfig, before the rollout, applies changed live
+// settings to the running data nodes and admits a new password; PasswordCommit, after it, retires
+// the old password; NodeBoot keeps what a node's container is created with, so that a live change
+// never replaces a container.
 //
-// Serialization (see docs/development.md#serialized-providers), these providers are serialized into state with every function
-// they reach: modules are required inside functions, and no module-level const is exported.
+// Serialization (see docs/development.md#serialized-providers): these providers are serialized into
+// state with every function they reach: modules are required inside functions, and no module-level
+// const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { errorMessage } from "../redisOps/messages";
 import { differs, newId } from "../redisOps/providerParts";

@@ -1,6 +1,7 @@
 // What the Docker engine has, asked through dockerode, which connects as the Docker provider does
-// by default (DOCKER_HOST, else the local socket); and, where the engine is local, which host
-// ports another listener holds. Serialized with the provider (see docs/development.md#serialized-providers).
+// by default (DOCKER_HOST, else the local socket); and, where the engine is local, which host ports
+// another listener holds. Serialized with the provider (see
+// docs/development.md#serialized-providers).
 import { dockerEngine } from "../dockerEngine";
 import type { AtPath, DockerFacts, ImageFact, PreflightInputs, Problem } from "./types";
 

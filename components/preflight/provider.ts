@@ -1,10 +1,10 @@
-// The preflight's dynamic provider: its check, which the engine runs for every registration,
-// in preview too, finds every problem with what the group is about to create (a password known
-// only now, host ports, subnets, names, images) and fails with all of them, before any other
-// resource of the group exists: every other one depends on it.
+// The preflight's dynamic provider: its check, which the engine runs for every registration, in
+// preview too, finds every problem with what the group is about to create (a password known only
+// now, host ports, subnets, names, images) and fails with all of them, before any other resource of
+// the group exists: every other one depends on it.
 //
-// Serialization (see docs/development.md#serialized-providers): modules are required inside functions, and no module-level
-// const is exported.
+// Serialization (see docs/development.md#serialized-providers): modules are required inside
+// functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { problemsMessage } from "../../config/problemText";
 import { newId } from "../redisOps/providerParts";

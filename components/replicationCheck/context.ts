@@ -14,7 +14,6 @@ export interface NodeState {
     /** ip:port on its network, as its peers and the sentinels know it. */
     address: string;
     client?: RedisClient;
-    lastError?: Error;
     readOnlyConfirmed: boolean;
 }
 

@@ -1,5 +1,6 @@
 // What check() and diff() decide from the inputs alone: shape problems, named by property, and
-// whether anything that is checked changed. Serialized with the provider (see docs/development.md#serialized-providers).
+// whether anything that is checked changed. Serialized with the provider (see
+// docs/development.md#serialized-providers).
 import type * as pulumi from "@pulumi/pulumi";
 import { REDIS_DEFAULT_PORT, SENTINEL_DEFAULT_PORT } from "../redisOps/constants";
 import { parseEndpoint } from "../redisOps/parse";

@@ -1,5 +1,6 @@
-// Judging one data node from its INFO replication: is it the master the group needs, or a
-// linked, read-only replica of it. Serialized with the provider (see docs/development.md#serialized-providers).
+// Judging one data node from its INFO replication: is it the master the group needs, or a linked,
+// read-only replica of it. Serialized with the provider (see
+// docs/development.md#serialized-providers).
 import type { Redis as RedisClient } from "ioredis";
 import { describeError, ensureConnected } from "./connection";
 import { PROBE_PREFIX } from "./constants";

@@ -1,5 +1,6 @@
 // Sentinel's side of the check: what each sentinel reports, which node they name master, and
-// whether each sees the group whole. Serialized with the provider (see docs/development.md#serialized-providers).
+// whether each sees the group whole. Serialized with the provider (see
+// docs/development.md#serialized-providers).
 import { describeError, ensureConnected } from "./connection";
 import type { CheckContext, NodeState } from "./context";
 import { errorMessage } from "../redisOps/messages";

@@ -1,6 +1,7 @@
 // Before a data node's container is replaced, with sentinels: if the node is the current master,
-// the sentinels fail over to another node first, and the node's new container starts as a
-// replica of whichever node is master then. Serialized with the providers (see docs/development.md#serialized-providers).
+// the sentinels fail over to another node first, and the node's new container starts as a replica
+// of whichever node is master then. Serialized with the providers (see
+// docs/development.md#serialized-providers).
 import { backoff } from "../redisOps/backoff";
 import { PACE } from "../redisOps/constants";
 import { errorMessage, formatDuration } from "../redisOps/messages";

@@ -1,7 +1,8 @@
-// When replicas are removed: the engine deletes their containers only after every registration,
-// so after the replication check. Before the check, the last NodeRejoin detaches them from the
-// master (REPLICAOF NO ONE) and, with sentinels, makes the sentinels forget them (SENTINEL
-// RESET), so the check sees the group as declared. Serialized with the providers (see docs/development.md#serialized-providers).
+// When replicas are removed: the engine deletes their containers only after every registration, so
+// after the replication check. Before the check, the last NodeRejoin detaches them from the master
+// (REPLICAOF NO ONE) and, with sentinels, makes the sentinels forget them (SENTINEL RESET), so the
+// check sees the group as declared. Serialized with the providers (see
+// docs/development.md#serialized-providers).
 import { backoff } from "../redisOps/backoff";
 import { PACE } from "../redisOps/constants";
 import { errorMessage, formatDuration } from "../redisOps/messages";

@@ -3,9 +3,9 @@
 // about to be replaced; the master's NodeRejoin also detaches removed replicas before the check;
 // SentinelRejoin waits for a replaced sentinel to be back before the next one goes.
 //
-// Serialization (see docs/development.md#serialized-providers), these providers are serialized into state with every function
-// they reach, and the engine runs them in a fresh module: modules are required inside functions,
-// and no module-level const is exported.
+// Serialization (see docs/development.md#serialized-providers): these providers are serialized into
+// state with every function they reach, and the engine runs them in a fresh module: modules are
+// required inside functions, and no module-level const is exported.
 import type * as pulumi from "@pulumi/pulumi";
 import { differs, newId } from "../redisOps/providerParts";
 import { addressOf } from "./connection";

@@ -1,6 +1,7 @@
 // Waiting until a data node is back in the group: answering, in the role it was deployed for;
 // a replica linked to its master and caught up with the master's offset as it was when the link
-// came up; a master with every other data node linked to it. Serialized with the providers (see docs/development.md#serialized-providers).
+// came up; a master with every other data node linked to it. Serialized with the providers (see
+// docs/development.md#serialized-providers).
 import { backoff } from "../redisOps/backoff";
 import { PACE, REDIS_DEFAULT_PORT } from "../redisOps/constants";
 import { formatDuration } from "../redisOps/messages";
