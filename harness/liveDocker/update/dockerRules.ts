@@ -64,6 +64,7 @@ export const CONTAINER_RULES: RuleTable = {
     uploads: { ...forceNew, set: true }, // C:987-1043
     labels: { ...forceNew, set: true, computed: true }, // C:833-840, never read back (funcs.go:893-898)
     cpus: { ...forceNew, absent: "" }, // C:1158-1163, Optional, not Computed
+    sysctls: forceNew, // C:1105-1110, Optional, not Computed; Read stores HostConfig.Sysctls (funcs.go:972)
     restart: { effect: "update", absent: "no" }, // C:230-236
     memory: { effect: "update", absent: 0 }, // C:842-847
     memorySwap: { effect: "update", absent: 0 }, // C:856-861, Optional, not Computed
