@@ -330,9 +330,10 @@ function createNodeContainer(ctx: NodeContext, node: NodePlan, spec: NodeContain
  * A replica that starts before its master asks ARP for an address no container has yet; Linux
  * resolves it again only after retrans_time_ms (1 s by default), so the replica's connect, and the
  * connect the master's wait asks for, waited up to a second once the master was up. 100 ms keeps
- * that wait short on a first deploy.
+ * that wait short on a first deploy. The same interval spaces the unicast probes that reconfirm a
+ * known peer: 30 of them keep Linux's 3 s before a slow peer counts as unreachable.
  */
-export const NODE_SYSCTLS = { "net.ipv4.neigh.eth0.retrans_time_ms": "100" } as const;
+export const NODE_SYSCTLS = { "net.ipv4.neigh.eth0.retrans_time_ms": "100", "net.ipv4.neigh.eth0.ucast_solicit": "30" } as const;
 
 /** An upload owned by the redis user, with these permissions. */
 export function privateUpload(permissions: string): { owner: string; group: string; permissions: string } {

@@ -12,8 +12,11 @@ export const SENTINEL_DEFAULT_PORT = 26379;
  * each named for what it waits on.
  */
 export const PACE = {
-    /** A node or its links coming back, or a dataset landing: it takes from ms to seconds, so look often at first. */
-    node: { firstMs: 10, maxMs: 200 },
+    /**
+     * A node or its links coming back, or a dataset landing: it takes from ms to seconds, so look
+     * often at first, and at least every 50 ms: the next node of the chain and the check wait for it.
+     */
+    node: { firstMs: 10, maxMs: 50 },
     /** A probe write reaching the replicas: they apply it within ms. */
     probe: { firstMs: 2, maxMs: 50 },
     /** While writes are paused: every ms of the pause is one the applications wait. */

@@ -125,7 +125,11 @@ describe("scenario 1: the dev stack: one master, two replicas from index.ts and 
             assert.deepEqual(info.NetworkSettings.Ports["6379/tcp"], [{ HostIp: "127.0.0.1", HostPort: String(n.port) }], n.name);
             assert.equal(info.HostConfig.RestartPolicy?.Name, "unless-stopped", n.name);
             // runc writes it before the node starts, and fails the start if it can't.
-            assert.deepEqual(info.HostConfig.Sysctls, { "net.ipv4.neigh.eth0.retrans_time_ms": "100" }, n.name);
+            assert.deepEqual(
+                info.HostConfig.Sysctls,
+                { "net.ipv4.neigh.eth0.retrans_time_ms": "100", "net.ipv4.neigh.eth0.ucast_solicit": "30" },
+                n.name,
+            );
             assert.equal(info.State.Running, true, n.name);
         }
     });

@@ -85,11 +85,12 @@ export function dayTwo(n: number, withSentinels: boolean) {
         const writer = recipe
             ? await AckedWriter.start(recipe, writerPassword)
             : await AckedWriter.direct(portOf(await promiseOf(group.masterEndpoint)), writerPassword);
-        await writer.until("the writer's first acknowledged write", 10_000, () => writer.acked.length > 0);
         let result: UpResult;
         try {
+            await writer.until("the writer's first acknowledged write", 10_000, () => writer.acked.length > 0);
             result = await s.up(args());
         } finally {
+            // Also when the writer never got going: a writer left running keeps the test process alive.
             await writer.stop();
         }
         state.acked.push(...writer.acked);
