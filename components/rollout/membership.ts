@@ -76,6 +76,27 @@ async function waitForgotten(conns: Connections, endpoint: string, sentinel: Rol
     );
 }
 
+/**
+ * Resets the sentinel at `endpoint` once it runs no failover of the group and does not judge the
+ * master down: a reset clears the failover state and forgets the replicas (redis 7.0.15
+ * src/sentinel.c:1532-1548), so a failover caught after its promotion would be left half done,
+ * with two masters and the sentinels watching only the old one.
+ */
+async function resetWhenSettled(conns: Connections, endpoint: string, masterName: string, timeoutMs: number): Promise<void> {
+    const next = backoff(PACE.sentinelWork, Date.now() + timeoutMs);
+    let flags = "";
+    do {
+        flags = pairs(await call(conns, endpoint, "SENTINEL", "MASTER", masterName).catch(() => [])).flags ?? "";
+        if (!/failover_in_progress|o_down/.test(flags)) {
+            await call(conns, endpoint, "SENTINEL", "RESET", masterName);
+            return;
+        }
+    } while (await next());
+    throw new Error(
+        `sentinel ${endpoint} still runs a failover of ${masterName} after ${formatDuration(timeoutMs)} (flags ${flags}); not reset`,
+    );
+}
+
 /** REPLICAOF NO ONE on each node that answers; the unreachable are gone already. */
 async function detach(conns: Connections, nodes: RolloutNode[]): Promise<void> {
     for (const node of nodes) await call(conns, node.endpoint, "REPLICAOF", "NO", "ONE").catch(() => undefined);
@@ -136,11 +157,11 @@ export async function removeLeavers(olds: NodeRejoinInputs, news: NodeRejoinInpu
                 )
             ).some(Boolean);
             if (stillThere) {
-                for (const endpoint of running) await call(conns, endpoint, "SENTINEL", "RESET", sentinel.masterName);
+                for (const endpoint of running) await resetWhenSettled(conns, endpoint, sentinel.masterName, news.timeoutMs);
                 for (const endpoint of running) await waitForgotten(conns, endpoint, sentinel, news, leavers);
             } else {
                 for (const endpoint of running) {
-                    await call(conns, endpoint, "SENTINEL", "RESET", sentinel.masterName);
+                    await resetWhenSettled(conns, endpoint, sentinel.masterName, news.timeoutMs);
                     await waitForgotten(conns, endpoint, sentinel, news, leavers);
                 }
             }
