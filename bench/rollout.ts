@@ -134,6 +134,7 @@ async function measureVariant(
             const lost = await lacking(last.replication.masterEndpoint, writer.acked);
             const failovers = recipe && (await configEpoch(recipe)) - epoch!;
             const down = recipe && sentinelsDownTogether(last.steps);
+            const handover = recipe ? handoverMs(last.steps) : 0;
             samples.push({
                 total_ms: last.ms,
                 write_error_window_ms: writer.errorWindowMs,
@@ -142,11 +143,11 @@ async function measureVariant(
                 lost_writes: lost,
                 failovers: failovers ?? 0,
                 sentinels_down_together: down ?? 0,
-                handover_ms: recipe ? handoverMs(last.steps) : 0,
+                handover_ms: handover,
             });
             const from = recipe ? (run % 2 === 0 ? " from a master failed over by hand" : " from the deployed master") : "";
             const sentinelFigures = recipe
-                ? `, ${failovers} failover(s) (handover ${handoverMs(last.steps)} ms), at most ${down} sentinel(s) down at once`
+                ? `, ${failovers} failover(s) (handover ${handover} ms), at most ${down} sentinel(s) down at once`
                 : "";
             log(
                 `${sentinel ? "with" : "without"} sentinel, run ${run}/${runs}${from}: no-op up ${noop.ms} ms; rollout ${last.ms} ms, writer errors over ${writer.errorWindowMs} ms (failing ${writer.writeErrorMs} ms), ${writer.acked.length} acknowledged, ${lost} lost${sentinelFigures}`,

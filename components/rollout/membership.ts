@@ -16,6 +16,11 @@ async function listedReplicas(conns: Connections, endpoint: string, name: string
     return reply.map((fields) => pairs(fields).name ?? "");
 }
 
+/** The sentinel's SENTINEL MASTER fields for the group; none when it doesn't answer. */
+async function sentinelMasterOf(conns: Connections, endpoint: string, masterName: string): Promise<Record<string, string>> {
+    return pairs(await call(conns, endpoint, "SENTINEL", "MASTER", masterName).catch(() => []));
+}
+
 /** The replicas (ip:port) the master reports, found through the sentinel's view of the master. */
 async function masterReplicas(conns: Connections, dataNodes: RolloutNode[], master: Record<string, string>): Promise<string[] | undefined> {
     const node = dataNodes.find((n) => addressOf(n) === `${master.ip}:${master.port}`);
@@ -50,7 +55,7 @@ async function lookAtSentinel(
 ): Promise<SentinelLook> {
     const { gone } = leavers;
     const listed = await listedReplicas(conns, endpoint, sentinel.masterName).catch((err: unknown) => [errorMessage(err)]);
-    const master = pairs(await call(conns, endpoint, "SENTINEL", "MASTER", sentinel.masterName).catch(() => []));
+    const master = await sentinelMasterOf(conns, endpoint, sentinel.masterName);
     const others = Number(master["num-other-sentinels"] ?? 0);
     const linked = await masterReplicas(conns, inputs.dataNodes, master);
     const agrees = linked !== undefined && linked.length === listed.length && linked.every((r) => listed.includes(r));
@@ -86,7 +91,7 @@ async function resetWhenSettled(conns: Connections, endpoint: string, masterName
     const next = backoff(PACE.sentinelWork, Date.now() + timeoutMs);
     let flags = "";
     do {
-        flags = pairs(await call(conns, endpoint, "SENTINEL", "MASTER", masterName).catch(() => [])).flags ?? "";
+        flags = (await sentinelMasterOf(conns, endpoint, masterName)).flags ?? "";
         if (!/failover_in_progress|o_down/.test(flags)) {
             await call(conns, endpoint, "SENTINEL", "RESET", masterName);
             return;
