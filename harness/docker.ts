@@ -65,3 +65,19 @@ export async function containerLog(name: string, tail?: number, engine: Docker =
     }
     return out.join("");
 }
+
+/** What a Redis or Sentinel log says about roles, links and failovers: the lines that tell who followed whom, when. */
+const ROLE_EVENT =
+    /MASTER MODE|REPLICAOF|Connecting to MASTER|MASTER <-> REPLICA sync: (Finished|Master accepted)|Full resync|Partial resynchronization (accepted|not)|Discarding previously|Ready to accept|DB loaded|ready to exit|[+-](switch-master|sdown|odown|failover|try-failover|elected-leader|selected-slave|promoted-slave|convert-to-slave|slave-reconf|reset-master|config-update)/;
+
+/** The role events in the logs of every container whose name starts with `prefix`, time-ordered per container; for a failure's message. */
+export async function roleEvents(prefix: string, perContainer = 40, engine: Docker = dockerClient()): Promise<string> {
+    const names = (await engine.listContainers({ all: true, filters: { name: [prefix] } })).map((c) => c.Names[0]!.slice(1)).sort();
+    const parts = await Promise.all(
+        names.map(async (name) => {
+            const lines = (await containerLog(name).catch((err: Error) => err.message)).split("\n").filter((l) => ROLE_EVENT.test(l));
+            return [`${name}:`, ...lines.slice(-perContainer).map((l) => `  ${l.replace(/\(user request from .*\)/, "")}`)].join("\n");
+        }),
+    );
+    return parts.join("\n");
+}

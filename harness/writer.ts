@@ -31,6 +31,8 @@ export class AckedWriter {
     private spanStart: number | undefined;
     private spanEnd = 0;
     ackedAfterStop = 0;
+    /** Each node the writer's SETs reached, with the index of the first key written there. */
+    readonly targets: string[] = [];
     private writing = true;
     private readonly loop: Promise<void>;
 
@@ -84,6 +86,7 @@ export class AckedWriter {
             const afterStop = started > this.stoppedAt;
             try {
                 await this.client.set(key, String(i));
+                this.noteTarget(i);
                 this.closeSpan();
                 if (afterStop) this.firstWriteAt ??= performance.now();
                 if (Number(await this.client.call("WAIT", "1", "1000")) >= 1) {
@@ -119,6 +122,13 @@ export class AckedWriter {
     /** From the start of the first failed write to the end of the last; 0 without failures. */
     get errorWindowMs(): number {
         return this.firstErrorAt === undefined ? 0 : Math.round(this.lastErrorAt! - this.firstErrorAt);
+    }
+
+    private noteTarget(i: number): void {
+        const stream = this.client.stream;
+        const at = `${stream?.remoteAddress}:${stream?.remotePort}`;
+        if (this.targets.length === 0 || !this.targets[this.targets.length - 1]!.startsWith(`${at} `))
+            this.targets.push(`${at} from key ${i}`);
     }
 
     private closeSpan(): void {

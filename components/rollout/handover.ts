@@ -76,6 +76,34 @@ async function failOver(conns: Connections, inputs: NodeHandoverInputs, at: Runn
     throw new Error(`${inputs.node.name}: no failover away from it within ${formatDuration(inputs.timeoutMs)}: ${last}`);
 }
 
+/**
+ * Waits until every sentinel that answers names the promoted node. The leader names it from its
+ * promotion on (redis 7.0.15 src/sentinel.c:1664-1678); the others only once its hello reaches them
+ * (2703, and every 2 s). One still naming the old master judges it down once its container stops
+ * (down-after); two such are a majority without the leader, and fail over again, maybe to a replica
+ * without the writes the promoted node took meanwhile. Reads only; writes go to the promoted node.
+ */
+async function sentinelsAgree(conns: Connections, inputs: NodeHandoverInputs, at: Running, promoted: string, deadline: number) {
+    const next = backoff(PACE.sentinelPeers, deadline);
+    let lagging: string[] = [];
+    do {
+        lagging = [];
+        for (const endpoint of at.sentinels) {
+            const reply = await call(conns, endpoint, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", inputs.sentinel.masterName).catch(
+                () => undefined,
+            );
+            // A sentinel that doesn't answer judges nothing; one that answers asks the others' hellos when it is back.
+            if (!Array.isArray(reply)) continue;
+            const named = `${reply[0]}:${reply[1]}`;
+            if (named !== promoted) lagging.push(`${endpoint} names ${named}`);
+        }
+        if (lagging.length === 0) return;
+    } while (await next());
+    throw new Error(
+        `${inputs.node.name}: failed over to ${promoted}, but after ${formatDuration(inputs.timeoutMs)} not every sentinel names it (${lagging.join("; ")}); the node is not replaced while they could fail it over again`,
+    );
+}
+
 /** How long a paused master gives its replicas to reach its offset before the failover goes ahead all the same. */
 const CATCH_UP_MS = 2000;
 
@@ -115,6 +143,7 @@ export async function followCurrent(inputs: NodeHandoverInputs): Promise<Handove
  * the promotion, acknowledged by a replica not yet moved over, would be lost with its replica's
  * resync. Before the failover its replicas catch up with it; after it, it is made a replica of the
  * promoted node, and its clients are disconnected, before it is unpaused: they ask the sentinels again.
+ * It returns, and the node's container may stop, once every sentinel names the promoted node.
  * The node is addressed where it runs now (`olds`), never where its new container will be.
  */
 export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverInputs): Promise<HandoverResult> {
@@ -138,6 +167,8 @@ export async function handOver(inputs: NodeHandoverInputs, olds?: NodeHandoverIn
         // a Sentinel client reconnects and asks the sentinels, which name the promoted node now.
         // A command still paused was never run, so a client that resends it writes it once.
         await call(conns, node, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes");
+        await call(conns, node, "CLIENT", "UNPAUSE");
+        await sentinelsAgree(conns, inputs, at, promoted, Date.now() + inputs.timeoutMs);
         return { replicaOf: promoted, failedOverTo: at.places.find((n) => addressOf(n) === promoted)?.name };
     } finally {
         await call(conns, node, "CLIENT", "UNPAUSE").catch(() => undefined);

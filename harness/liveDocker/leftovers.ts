@@ -11,9 +11,9 @@ function onEngine(docker: Docker): string {
     return ` on ${m.socketPath !== undefined ? `unix://${m.socketPath}` : `${m.protocol ?? "http"}://${m.host}:${m.port}`}`;
 }
 
-/** Containers (stopped ones too), networks and volumes with redis-replication.test=<testLabel>. */
-async function labelled(docker: Docker, testLabel: string) {
-    const filters = JSON.stringify({ label: [`${TEST_LABEL}=${testLabel}`] });
+/** Containers (stopped ones too), networks and volumes with redis-replication.test=<testLabel> (any value when undefined). */
+async function labelled(docker: Docker, testLabel: string | undefined) {
+    const filters = JSON.stringify({ label: [testLabel === undefined ? TEST_LABEL : `${TEST_LABEL}=${testLabel}`] });
     const [containers, networks, volumes] = await Promise.all([
         docker.listContainers({ all: true, filters }),
         docker.listNetworks({ filters }),
@@ -41,10 +41,11 @@ export async function listLeftovers(testLabel: string, engines: Docker[] = [dock
 }
 
 /**
- * Force-removes containers, networks and volumes with the label (stale ones from a crashed run),
- * on each of `engines` (default: the default engine); returns what it removed.
+ * Force-removes containers, networks and volumes with the label (stale ones from a crashed run;
+ * every test's when `testLabel` is undefined), on each of `engines` (default: the default engine);
+ * returns what it removed.
  */
-export async function removeLeftovers(testLabel: string, engines: Docker[] = [dockerClient()]): Promise<string[]> {
+export async function removeLeftovers(testLabel: string | undefined, engines: Docker[] = [dockerClient()]): Promise<string[]> {
     const removed: string[] = [];
     for (const docker of engines) {
         const on = onEngine(docker);

@@ -8,6 +8,7 @@ import { NodeHandoverInputs, nodeHandoverProvider, NodeRejoinInputs, nodeRejoinP
 import { removeLeavers } from "../../components/rollout/membership";
 import { loadSerializedProvider, serializeProvider } from "../../harness/loadSerialized";
 import { pollUntil } from "../../harness/poll";
+import { FakeSentinel } from "../support/fakeSentinel";
 import { RedisFleet, RedisNode, requireRedisServer, waitLinked } from "../support/redisProcesses";
 import { HOST, MONITORED, PASSWORD, reportedMaster, SentinelGroup, startSentinelGroup } from "../support/sentinelGroup";
 
@@ -199,17 +200,38 @@ describe("rollout providers, serialized, against redis-server", function () {
             const promoted = g.replicas.find((r) => address(r) === outs!.replicaOf);
             assert.ok(promoted, `replicaOf ${outs!.replicaOf} is one of the replicas`);
             assert.strictEqual(outs!.failedOverTo, promoted.name);
-            // The others learn it from the hello messages Sentinel sends every 2 s.
-            await pollUntil("every sentinel to report the promoted node", 10_000, async () => {
-                for (const s of g.sentinels) if ((await reportedMaster(s)) !== address(promoted)) return false;
-                return true;
-            });
+            // The others learn it from the leader's hellos; the handover returns only once they have.
+            for (const s of g.sentinels)
+                assert.strictEqual(await reportedMaster(s), address(promoted), `${s.name} names the promoted node`);
             await closed;
             client.disconnect();
             const probe = g.master.client();
             await probe.connect();
             const role = await probe.call("ROLE");
             assert.strictEqual((role as unknown[])[0], "slave", "the old master follows the promoted node before it is unpaused");
+        });
+
+        it("lets the old master go only once every sentinel names the promoted node: one naming it still would fail it over again", async () => {
+            const created = await handover.create(inputsFor(g.master, "f1", ""));
+            const lagging = await FakeSentinel.start(address(g.master));
+            try {
+                const inputs = inputsFor(g.master, "f2", "");
+                inputs.sentinel = { ...inputs.sentinel, endpoints: [...inputs.sentinel.endpoints, lagging.endpoint] };
+                let returned = false;
+                const update = handover.update!("id", created.outs, inputs).finally(() => (returned = true));
+                const promoted = await pollUntil("the sentinels to promote a replica", 20_000, async () => {
+                    const named = await reportedMaster(g.sentinels[0]!);
+                    return named !== address(g.master) && named;
+                });
+                const askedThen = lagging.asked;
+                await pollUntil("the handover to ask the lagging sentinel again", 10_000, async () => lagging.asked > askedThen + 2);
+                assert.strictEqual(returned, false, "the handover waits while a sentinel names the old master");
+                lagging.names = promoted;
+                const { outs } = await update;
+                assert.strictEqual(outs!.replicaOf, promoted);
+            } finally {
+                await lagging.stop();
+            }
         });
 
         it("has a replica's new container follow the current master, with no failover", async () => {

@@ -3,7 +3,9 @@
 // the check passed, every acknowledged write on every data node, the sentinels reporting the
 // master where it runs; a table row per `up` for the closing note.
 import { strict as assert } from "assert";
+import { isDeepStrictEqual } from "util";
 import type { RedisReplicationGroupArgs } from "../../components";
+import { roleEvents } from "../../harness/docker";
 import type { UpResult } from "../../harness/groupStack";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
@@ -97,11 +99,16 @@ export function dayTwo(n: number, withSentinels: boolean) {
         state.last = result;
         const ports = [await promiseOf(result.group.masterEndpoint), ...(await promiseOf(result.group.replicaEndpoints))].map(portOf);
         const lacking = await missing(ports, state.acked, state.password);
-        assert.deepStrictEqual(
-            lacking,
-            Object.fromEntries(ports.map((p) => [p, 0])),
-            `${label}: every acknowledged write on every data node`,
-        );
+        const none = Object.fromEntries(ports.map((p) => [p, 0]));
+        if (!isDeepStrictEqual(lacking, none)) {
+            // What the writer reached and what the nodes and sentinels did, for a failure seen only in CI.
+            const events = await roleEvents(`rr-rec-${n}-`);
+            assert.deepStrictEqual(
+                lacking,
+                none,
+                `${label}: every acknowledged write on every data node; the writer wrote to ${writer.targets.join(", ")}\n${events}`,
+            );
+        }
         let failovers = 0;
         if (recipe) {
             const now = (await promiseOf(result.group.sentinelEndpoints)).map(portOf);
