@@ -90,7 +90,11 @@ export function dayTwo(n: number, withSentinels: boolean) {
         let result: UpResult;
         try {
             await writer.until("the writer's first acknowledged write", 10_000, () => writer.acked.length > 0);
-            result = await s.up(args());
+            result = await s.up(args()).catch(async (err: Error) => {
+                // What the nodes and sentinels did, for a failure seen only in CI.
+                err.message += `\n${await roleEvents(`rr-rec-${n}-`).catch((e: Error) => e.message)}`;
+                throw err;
+            });
         } finally {
             // Also when the writer never got going: a writer left running keeps the test process alive.
             await writer.stop();
