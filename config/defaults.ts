@@ -37,7 +37,9 @@ export const DEFAULT_REPLICATION: Readonly<ReplicationPlan> = {
     // Redis's own 5 s would delay every first diskless sync by 5 s.
     disklessSyncDelay: 0,
 };
-export const DEFAULT_SENTINEL_TIMINGS = { downAfterMilliseconds: 1000, failoverTimeout: 10_000, parallelSyncs: 1 } as const;
+// down-after 5 s: with 1 s, in a rollout's Docker churn, a sentinel judged the master it had just
+// promoted down (its fresh link answered after 1.2 s) and failed over again (docker tier).
+export const DEFAULT_SENTINEL_TIMINGS = { downAfterMilliseconds: 5000, failoverTimeout: 10_000, parallelSyncs: 1 } as const;
 
 /** Docker's default bridge; a group network overlapping it cannot be created. */
 export const DOCKER0 = parseCidr("172.17.0.0/16") as Cidr;

@@ -118,7 +118,7 @@ export interface SentinelSpec {
     count?: number;
     /** Sentinels that must agree the master is down. Default a majority of count. */
     quorum?: number;
-    /** down-after-milliseconds: how long the master may be silent. Default 1000. */
+    /** down-after-milliseconds: how long the master may be silent. Default 5000. */
     downAfterMilliseconds?: number;
     /** failover-timeout in ms. Default 10000. */
     failoverTimeout?: number;

@@ -140,7 +140,7 @@ function roleRules(input: RulesInput, { sel, isMaster, isReplica }: Selectors): 
         {
             alert: "RedisNoMaster",
             // absent() also fires when the group has no series at all; =~ keeps role out of its labels
-            // (it copies only = matchers). 1m: a Sentinel failover (down-after 1 s by default, then an
+            // (it copies only = matchers). 1m: a Sentinel failover (down-after 5 s by default, then an
             // election) leaves the group masterless for seconds, plus a scrape interval (<= 30 s) until
             // the promoted replica's role shows.
             expr: `absent(${sel("redis_instance_info", 'role=~"master"')})`,

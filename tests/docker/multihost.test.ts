@@ -48,7 +48,8 @@ function groupArgs(hosts: SimHost[], baseImage: string): RedisReplicationGroupAr
         replicaCount: 2,
         password: PASSWORD,
         image: { baseImage },
-        sentinel: {},
+        // A crash failover within seconds: a test takes the master's host away.
+        sentinel: { downAfterMilliseconds: 1000 },
         // The check runs on every up: after a failover it must name the master of now.
         verify: "always",
     };

@@ -166,7 +166,8 @@ describe("recovery 4: a host lost for good is replaced with one up (hosts.c.lost
         replicaCount: 2,
         password: LOST_PASSWORD,
         image: { baseImage: base },
-        sentinel: {},
+        // A crash failover within seconds: the test cuts a host's power.
+        sentinel: { downAfterMilliseconds: 1000 },
     });
     /** The group's containers on a simulated host, by name. */
     const namesOn = async (h: SimHost): Promise<string[]> =>

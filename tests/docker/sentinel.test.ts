@@ -94,7 +94,8 @@ describe("docker tier: Sentinel failover", function () {
             master: { hostPort: 6201 },
             replicaCount: 2,
             image: { baseImage },
-            sentinel: {},
+            // A crash failover within seconds: the test stops the master.
+            sentinel: { downAfterMilliseconds: 1000 },
             password: PASSWORD,
         });
         const replication = await promiseOf(groupA.replication);

@@ -13,7 +13,7 @@ describe("sentinel config", () => {
         assert.deepStrictEqual(plan.sentinel, {
             masterName: "redis-dev",
             quorum: 2,
-            downAfterMilliseconds: 1000,
+            downAfterMilliseconds: 5000,
             failoverTimeout: 10000,
             parallelSyncs: 1,
             nodes: [
