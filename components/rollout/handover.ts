@@ -92,7 +92,7 @@ async function sentinelsAgree(conns: Connections, inputs: NodeHandoverInputs, at
             const reply = await call(conns, endpoint, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", inputs.sentinel.masterName).catch(
                 () => undefined,
             );
-            // A sentinel that doesn't answer judges nothing; one that answers asks the others' hellos when it is back.
+            // A sentinel that doesn't answer judges nothing now; back, it hears the leader's next hello.
             if (!Array.isArray(reply)) continue;
             const named = `${reply[0]}:${reply[1]}`;
             if (named !== promoted) lagging.push(`${endpoint} names ${named}`);
