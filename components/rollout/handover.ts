@@ -28,15 +28,17 @@ function runningOf(news: NodeHandoverInputs, olds?: NodeHandoverInputs): Running
     };
 }
 
+/** The master's ip:port as the sentinel at `endpoint` names it; undefined when it doesn't answer. */
+async function namedBy(conns: Connections, endpoint: string, masterName: string): Promise<string | undefined> {
+    const reply = await call(conns, endpoint, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName).catch(() => undefined);
+    return Array.isArray(reply) && typeof reply[0] === "string" ? `${reply[0]}:${reply[1]}` : undefined;
+}
+
 /** The master's ip:port as the first sentinel that answers reports it; undefined when none answers. */
 async function masterAddress(conns: Connections, inputs: NodeHandoverInputs, at: Running): Promise<string | undefined> {
     for (const endpoint of at.sentinels) {
-        try {
-            const reply = await call(conns, endpoint, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", inputs.sentinel.masterName);
-            if (Array.isArray(reply) && typeof reply[0] === "string") return `${reply[0]}:${reply[1]}`;
-        } catch {
-            // Try the next sentinel.
-        }
+        const named = await namedBy(conns, endpoint, inputs.sentinel.masterName);
+        if (named !== undefined) return named;
     }
     return undefined;
 }
@@ -89,13 +91,9 @@ async function sentinelsAgree(conns: Connections, inputs: NodeHandoverInputs, at
     do {
         lagging = [];
         for (const endpoint of at.sentinels) {
-            const reply = await call(conns, endpoint, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", inputs.sentinel.masterName).catch(
-                () => undefined,
-            );
+            const named = await namedBy(conns, endpoint, inputs.sentinel.masterName);
             // A sentinel that doesn't answer judges nothing now; back, it hears the leader's next hello.
-            if (!Array.isArray(reply)) continue;
-            const named = `${reply[0]}:${reply[1]}`;
-            if (named !== promoted) lagging.push(`${endpoint} names ${named}`);
+            if (named !== undefined && named !== promoted) lagging.push(`${endpoint} names ${named}`);
         }
         if (lagging.length === 0) return;
     } while (await next());
