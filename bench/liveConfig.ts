@@ -9,7 +9,7 @@
 import type { RedisReplicationGroupArgs } from "../components";
 import { ADMIN_USER } from "../components/acl";
 import { GroupStack } from "../harness/groupStack";
-import { LinkWatcher } from "../harness/linkWatcher";
+import { LinkReport, LinkWatcher } from "../harness/linkWatcher";
 import { promiseOf } from "../harness/pulumi";
 import { AckedWriter } from "../harness/writer";
 import { median } from "./stats";
@@ -71,12 +71,13 @@ async function measureVariant(
             const admin = await promiseOf(live.group.adminPassword);
             const watcher = await LinkWatcher.start(masterPort, [masterPort + 1, masterPort + 2], admin, { username: ADMIN_USER });
             pw = 1 - pw;
+            let links: LinkReport;
             try {
                 last = await stack.up(name, args(PASSWORDS[pw]!, policy));
             } finally {
                 await writer.stop();
+                links = await watcher.stop();
             }
-            const links = await watcher.stop();
             totals.push(last.ms);
             failed += writer.failed;
             drops += links.drops;

@@ -12,7 +12,7 @@ import * as path from "path";
 import type { RedisReplicationGroupArgs } from "../components";
 import { ADMIN_USER } from "../components/acl";
 import { GroupStack } from "../harness/groupStack";
-import { LinkWatcher } from "../harness/linkWatcher";
+import { LinkReport, LinkWatcher } from "../harness/linkWatcher";
 import { promiseOf } from "../harness/pulumi";
 import { CertAndKey, TestCa } from "../harness/tlsCerts";
 import { AckedWriter } from "../harness/writer";
@@ -136,12 +136,13 @@ async function measureRotations(runs: number, baseImage: string, ca: TestCa, log
             });
             node = ca.issue({ commonName: `bench-rotation-${run}`, ips: ["127.0.0.1"] });
             let ms = 0;
+            let links: LinkReport;
             try {
                 ms = (await stack.up(g.name, g.args())).ms;
             } finally {
                 await writer.stop();
+                links = await watcher.stop();
             }
-            const links = await watcher.stop();
             totals.push(ms);
             failed += writer.failed;
             drops += links.drops;

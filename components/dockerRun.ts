@@ -4,6 +4,7 @@
 // modules are required inside the functions.
 import type Docker from "dockerode";
 import { dockerEngine } from "./dockerEngine";
+import { errorMessage } from "./redisOps/messages";
 
 /** How a command ended: its exit code and what it printed (stdout and stderr apart). */
 export interface RunResult {
@@ -86,6 +87,27 @@ export async function runOnce(dockerHost: string | undefined, spec: OneOffSpec):
         return { exitCode: ended.StatusCode, stdout, stderr };
     } finally {
         await container.remove({ force: true, v: false }).catch(() => undefined);
+    }
+}
+
+/**
+ * What a container is doing, for an error message: its state, and the last lines of its log. Never
+ * throws: a container that cannot be read says so.
+ */
+export async function containerSummary(dockerHost: string | undefined, name: string, lines = 5): Promise<string> {
+    try {
+        const container = dockerEngine(dockerHost).getContainer(name);
+        const { State, RestartCount } = await container.inspect();
+        const logs = (await container.logs({ stdout: true, stderr: true, follow: false, tail: lines })) as unknown as Buffer;
+        const { stdout, stderr } = demuxBuffer(logs);
+        const tail = `${stdout}${stderr}`
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l !== "");
+        const state = `${State.Status}${State.Running ? "" : ` (exit code ${State.ExitCode})`}, restarted ${RestartCount} times`;
+        return `container ${state}; its log ends: ${tail.join(" | ") || "(empty)"}`;
+    } catch (err) {
+        return `container unreadable: ${errorMessage(err)}`;
     }
 }
 

@@ -1,18 +1,26 @@
 // A writer for the tests and the bench: it keeps writing keys while the group changes under it,
 // each SET confirmed with WAIT 1 1000, and counts what a replica acknowledged, what failed and
 // when. Every loop is bounded by stop().
-import Redis, { RedisOptions } from "ioredis";
+//
+// The loop runs in a worker thread (writerLoop.ts). The Pulumi program runs in this thread and can
+// block its event loop for over a second (measured: 0.6 to 1.1 s as an `up` starts); a client
+// here would then see its 2 s command timer fire before it read a reply Redis had sent in time.
 import { performance } from "perf_hooks";
+import { Worker } from "worker_threads";
 import type { SentinelClientRecipe } from "../components/outputs";
 import { pollUntil } from "./poll";
-import { clientOptions } from "./redisClient";
+import type { FromWriter, WriteRecord, WriterSpec } from "./writerLoop";
 
-/** Unlike the tests' other clients, the writer reconnects (every 20 ms) while its master is down. */
-const RETRYING: RedisOptions = { connectTimeout: 1000, commandTimeout: 2000, retryStrategy: () => 20 };
-
-function sleep(ms: number): Promise<void> {
-    return new Promise((r) => setTimeout(r, ms));
+/** The loop's file; under ts-node the worker registers it first. */
+function startLoop(spec: WriterSpec): Worker {
+    const file = __filename.replace(/writer\.(ts|js)$/, "writerLoop.$1");
+    if (file.endsWith(".js")) return new Worker(file, { workerData: spec });
+    const boot = `require("ts-node").register({ transpileOnly: true }); require(${JSON.stringify(file)});`;
+    return new Worker(boot, { eval: true, workerData: spec });
 }
+
+/** A worker's epoch time on this thread's performance.now() clock. */
+const local = (t: number) => t - performance.timeOrigin;
 
 /** The writer: each key SET, then WAIT 1 1000; only keys a replica acknowledged count. */
 export class AckedWriter {
@@ -24,97 +32,109 @@ export class AckedWriter {
     lastErrorAt: number | undefined;
     /** When the master's stop returned; writes started after it count for the new master. */
     stoppedAt = Infinity;
-    firstWriteAt: number | undefined;
-    firstAckAt: number | undefined;
+    /** Each node the writer's SETs reached, with the index of the first key written there. */
+    readonly targets: string[] = [];
+    /** The writes a node took, in order, on this thread's clock. */
+    private readonly taken: { started: number; setAt: number; waitAt?: number; acked?: boolean }[] = [];
     /** The closed spans of consecutive failed writes, summed; and the open one's start and end. */
     private closedErrorMs = 0;
     private spanStart: number | undefined;
     private spanEnd = 0;
-    ackedAfterStop = 0;
-    /** Each node the writer's SETs reached, with the index of the first key written there. */
-    readonly targets: string[] = [];
-    private writing = true;
-    private readonly loop: Promise<void>;
+    private status = "connecting";
+    private readonly done: Promise<void>;
 
-    private constructor(private readonly client: Redis) {
-        this.loop = this.run(`failover:${Date.now()}:`);
+    private constructor(
+        private readonly worker: Worker,
+        private readonly prefix: string,
+    ) {
+        this.done = new Promise((resolve) => {
+            worker.on("message", (m: FromWriter) => {
+                if (m.kind === "records") {
+                    this.status = m.status;
+                    for (const r of m.records) this.note(r);
+                } else if (m.kind === "done") resolve();
+            });
+            worker.on("error", (err) => {
+                this.status = `worker failed: ${err.message}`;
+                resolve();
+            });
+            worker.on("exit", () => resolve());
+        });
     }
 
     /**
      * Through the sentinels, as a Sentinel-aware application writes. With a TLS group, over TLS
      * with the recipe's options, and `clientCert` when the nodes want a client certificate.
      */
-    static async start(recipe: SentinelClientRecipe, password: string, clientCert?: { cert: string; key: string }): Promise<AckedWriter> {
-        const tls = recipe.tls && { ...recipe.tls, ...clientCert };
-        return AckedWriter.connect({
-            ...(tls ? { enableTLSForSentinelMode: true, tls, sentinelTLS: tls } : {}),
-            ...clientOptions(0, password, RETRYING),
-            host: undefined,
-            port: undefined,
-            sentinels: recipe.sentinels,
-            name: recipe.name,
-            natMap: recipe.natMap,
-            sentinelPassword: password,
-            sentinelRetryStrategy: () => 20,
-            // No failoverDetector: ioredis 6 ends the client for good when +switch-master arrives while it
-            // is resolving the master (connect() rejects with "Connection is closed."). Losing the
-            // master's connection is enough to make it ask the sentinels again.
-        });
+    static start(recipe: SentinelClientRecipe, password: string, clientCert?: { cert: string; key: string }): Promise<AckedWriter> {
+        return AckedWriter.launch({ recipe, password, clientCert });
     }
 
     /** To one endpoint on 127.0.0.1 (the master's published port), reconnecting every 20 ms while it is down. */
-    static async direct(port: number, password: string | undefined): Promise<AckedWriter> {
-        return AckedWriter.connect(clientOptions(port, password, RETRYING));
+    static direct(port: number, password: string | undefined): Promise<AckedWriter> {
+        return AckedWriter.launch({ port, password });
     }
 
-    private static async connect(options: RedisOptions): Promise<AckedWriter> {
-        const client = new Redis(options);
-        client.on("error", () => undefined);
-        try {
-            await client.connect();
-        } catch (err) {
-            client.disconnect();
+    private static async launch(spec: WriterSpec): Promise<AckedWriter> {
+        const worker = startLoop(spec);
+        // A test that fails before stop() must not keep the process alive.
+        worker.unref();
+        const prefix = await new Promise<string>((resolve, reject) => {
+            worker.once("message", (m: FromWriter) => {
+                if (m.kind === "ready") resolve(m.prefix);
+                else reject(new Error(m.kind === "fatal" ? m.message : `writer: unexpected ${m.kind}`));
+            });
+            worker.once("error", reject);
+        }).catch(async (err: Error) => {
+            await worker.terminate();
             throw err;
-        }
-        return new AckedWriter(client);
+        });
+        return new AckedWriter(worker, prefix);
     }
 
-    private async run(prefix: string): Promise<void> {
-        for (let i = 0; this.writing; i++) {
-            const key = `${prefix}${i}`;
-            const started = performance.now();
-            const afterStop = started > this.stoppedAt;
-            try {
-                await this.client.set(key, String(i));
-                this.noteTarget(i);
-                this.closeSpan();
-                if (afterStop) this.firstWriteAt ??= performance.now();
-                if (Number(await this.client.call("WAIT", "1", "1000")) >= 1) {
-                    this.acked.push(key);
-                    if (afterStop) {
-                        this.firstAckAt ??= performance.now();
-                        this.ackedAfterStop++;
-                    }
-                } else {
-                    this.unacked++;
-                }
-            } catch (err) {
-                const msg = (err as Error).message.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, "<addr>");
-                this.errors[msg] = (this.errors[msg] ?? 0) + 1;
-                this.firstErrorAt ??= started;
-                this.lastErrorAt = performance.now();
-                this.spanStart ??= started;
-                this.spanEnd = this.lastErrorAt;
-                await sleep(10);
-            }
+    private note(r: WriteRecord): void {
+        if (r.setAt !== undefined) {
+            this.noteTarget(r.i, r.target!);
+            this.closeSpan();
+            this.taken.push({ started: local(r.started), setAt: local(r.setAt), waitAt: r.waitAt && local(r.waitAt), acked: r.acked });
+            if (r.acked === true) this.acked.push(`${this.prefix}${r.i}`);
+            else if (r.acked === false) this.unacked++;
         }
+        if (r.error !== undefined) {
+            this.errors[r.error] = (this.errors[r.error] ?? 0) + 1;
+            this.firstErrorAt ??= local(r.started);
+            this.lastErrorAt = local(r.errorAt!);
+            this.spanStart ??= local(r.started);
+            this.spanEnd = this.lastErrorAt;
+        }
+    }
+
+    /** The writes a node took that started after the stop (they are last, in order). */
+    private takenAfterStop(): typeof this.taken {
+        let first = this.taken.length;
+        while (first > 0 && this.taken[first - 1]!.started > this.stoppedAt) first--;
+        return this.taken.slice(first);
+    }
+
+    /** When the first write after the stop was taken. */
+    get firstWriteAt(): number | undefined {
+        return this.takenAfterStop()[0]?.setAt;
+    }
+
+    /** When the first write after the stop was acknowledged by a replica. */
+    get firstAckAt(): number | undefined {
+        return this.takenAfterStop().find((w) => w.acked)?.waitAt;
+    }
+
+    get ackedAfterStop(): number {
+        return this.takenAfterStop().filter((w) => w.acked).length;
     }
 
     /** Waits until `done()` holds; on timeout, says what the writer saw. */
     async until(what: string, timeoutMs: number, done: () => boolean): Promise<void> {
         await pollUntil(what, timeoutMs, async () => done(), 10).catch((err: Error) => {
             const since = this.firstWriteAt === undefined ? "none succeeded" : "some succeeded";
-            const seen = `writes since the stop: ${since}, ${this.unacked} not acknowledged; errors ${JSON.stringify(this.errors)}; writer ${this.client.status}`;
+            const seen = `writes since the stop: ${since}, ${this.unacked} not acknowledged; errors ${JSON.stringify(this.errors)}; writer ${this.status}`;
             throw new Error(`${err.message}: ${seen}`);
         });
     }
@@ -124,9 +144,7 @@ export class AckedWriter {
         return this.firstErrorAt === undefined ? 0 : Math.round(this.lastErrorAt! - this.firstErrorAt);
     }
 
-    private noteTarget(i: number): void {
-        const stream = this.client.stream;
-        const at = `${stream?.remoteAddress}:${stream?.remotePort}`;
+    private noteTarget(i: number, at: string): void {
         if (this.targets.length === 0 || !this.targets[this.targets.length - 1]!.startsWith(`${at} `))
             this.targets.push(`${at} from key ${i}`);
     }
@@ -149,8 +167,8 @@ export class AckedWriter {
     }
 
     async stop(): Promise<void> {
-        this.writing = false;
-        await this.loop.catch(() => undefined);
-        this.client.disconnect();
+        this.worker.postMessage("stop");
+        await this.done;
+        await this.worker.terminate();
     }
 }

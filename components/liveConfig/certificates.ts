@@ -6,6 +6,7 @@
 // before is back with its quorum. Serialized with the providers (see
 // docs/development.md#serialized-providers).
 import { dockerEngine } from "../dockerEngine";
+import { containerSummary } from "../dockerRun";
 import { backoff } from "../redisOps/backoff";
 import { PACE } from "../redisOps/constants";
 import { errorMessage } from "../redisOps/messages";
@@ -62,7 +63,10 @@ export async function restartSentinels(
                 last = errorMessage(err);
             }
         } while (!client && (await next()));
-        if (!client) throw new Error(`${target.name} did not come back after its restart for the new certificate: ${last}`);
+        if (!client) {
+            const seen = await containerSummary(target.docker, target.name);
+            throw new Error(`${target.name} did not come back after its restart for the new certificate: ${last}; ${seen}`);
+        }
         try {
             await waitSentinelBack(client, masterName, connect.waitMs);
         } finally {

@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 import { ADMIN_USER } from "../../components/acl";
 import { dockerClient } from "../../harness/docker";
 import type { UpResult } from "../../harness/groupStack";
-import { LinkWatcher } from "../../harness/linkWatcher";
+import { LinkReport, LinkWatcher } from "../../harness/linkWatcher";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
 import { authWith, withClient } from "../../harness/redisClient";
@@ -121,12 +121,14 @@ async function rotate(
 ) {
     const watcher = await LinkWatcher.start(masterPort, replicaPorts, s.admin, { username: ADMIN_USER });
     let result: UpResult;
+    let links: LinkReport;
     try {
         result = await s.up(s.args({ ...over, password: NEXT }));
     } finally {
         await writer.stop();
+        links = await watcher.stop();
     }
-    return { result, links: await watcher.stop() };
+    return { result, links };
 }
 
 describe("live 2 and 3: a password rotation fails no command and drops no link; the old password is refused afterwards", function () {

@@ -13,7 +13,7 @@ import { dockerClient } from "../../harness/docker";
 import { pollUntil } from "../../harness/poll";
 import { promiseOf } from "../../harness/pulumi";
 import type { UpResult } from "../../harness/groupStack";
-import { LinkWatcher } from "../../harness/linkWatcher";
+import { LinkReport, LinkWatcher } from "../../harness/linkWatcher";
 import { outcomeAs, withClient } from "../../harness/redisClient";
 import { AckedWriter } from "../../harness/writer";
 import { TestCa } from "../../harness/tlsCerts";
@@ -221,12 +221,13 @@ describe("security 2: a TLS group (1+2 with Sentinel) on the engine", function (
         const watcher = await LinkWatcher.start(s.masterPort, ports.slice(1), s.admin, { username: ADMIN_USER, ...overTls });
         current = rotated;
         let result: UpResult;
+        let links: LinkReport;
         try {
             result = await s.up(args());
         } finally {
             await writer.stop();
+            links = await watcher.stop();
         }
-        const links = await watcher.stop();
         assert.deepStrictEqual(
             opsOf(result.steps, (x) => isContainer(x) && x.op !== "same"),
             [],
