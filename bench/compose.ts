@@ -12,7 +12,7 @@ import { GroupPlan, parseGroupConfig, splitSettings } from "../config";
 import { TEST_LABEL } from "../harness/docker";
 import { removeLeftovers } from "../harness/liveDocker";
 import { pollUntil } from "../harness/poll";
-import { withClient, parseInfo } from "../harness/redisClient";
+import { parseInfo, slavesOf, withClient } from "../harness/redisClient";
 import { ratio } from "./format";
 import { deploy, GROUP_NAME, LABEL, PASSWORD, PROJECT_IMAGE } from "./groups";
 import { Stats, stats } from "./stats";
@@ -108,8 +108,7 @@ async function composeReady(plan: GroupPlan): Promise<void> {
         UP_DEADLINE_MS,
         () =>
             withClient(plan.master.hostPort, PASSWORD, async (c) => {
-                const info = parseInfo(await c.info("replication"));
-                const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && info[k]!.includes("state=online")).length;
+                const online = slavesOf(parseInfo(await c.info("replication"))).filter((s) => s.state === "online").length;
                 return online === n;
             }).catch(() => false),
         20,

@@ -3,6 +3,9 @@
 // caller sees each error where it happens and a poll costs one round trip.
 import Redis, { RedisOptions } from "ioredis";
 
+/** INFO text as field -> value, and a master's replica lines: the product's own parsing. */
+export { parseInfo, slavesOf } from "../components/redisOps/parse";
+
 /** Options of such a client; `overrides` (timeouts, protocol) win. */
 export function clientOptions(port: number, password?: string, overrides: RedisOptions = {}): RedisOptions {
     return {
@@ -91,14 +94,4 @@ export async function countMissing(c: Redis, keys: string[]): Promise<number> {
         missing += (await c.mget(...keys.slice(i, i + 1000))).filter((v) => v === null).length;
     }
     return missing;
-}
-
-/** INFO text as field -> value. */
-export function parseInfo(text: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const line of text.split(/\r?\n/)) {
-        const i = line.indexOf(":");
-        if (i > 0 && !line.startsWith("#")) out[line.slice(0, i)] = line.slice(i + 1).trim();
-    }
-    return out;
 }

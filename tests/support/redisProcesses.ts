@@ -12,7 +12,7 @@ import { sentinelAuthLines } from "../../components/redisConf";
 import { DEFAULT_DISABLED_COMMANDS } from "../../config";
 import type { ReplicationCheckInputs } from "../../components/replicationCheck";
 import { pollUntil } from "../../harness/poll";
-import { clientOptions } from "../../harness/redisClient";
+import { clientOptions, parseInfo, slavesOf } from "../../harness/redisClient";
 
 const PORT_MIN = 17000;
 const PORT_MAX = 17199;
@@ -317,14 +317,7 @@ export class RedisFleet {
 
 /** Reads INFO replication of a node as field -> value. */
 export async function infoReplication(client: Redis): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    for (const line of (await client.info("replication")).split(/\r?\n/)) {
-        const i = line.indexOf(":");
-        if (i > 0) {
-            out[line.slice(0, i)] = line.slice(i + 1).trim();
-        }
-    }
-    return out;
+    return parseInfo(await client.info("replication"));
 }
 
 export interface Group {
@@ -379,7 +372,7 @@ export async function waitLinked(master: RedisNode, n: number, timeoutMs = 10000
             timeoutMs,
             async () => {
                 const info = await infoReplication(c);
-                const online = Object.keys(info).filter((k) => /^slave\d+$/.test(k) && info[k]?.includes("state=online")).length;
+                const online = slavesOf(info).filter((s) => s.state === "online").length;
                 return Number(info.connected_slaves) === n && online === n;
             },
             LOCAL_POLL_MS,
