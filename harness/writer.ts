@@ -30,8 +30,20 @@ export class AckedWriter {
     /** performance.now() of the first failed write's start and the last failed write's end. */
     firstErrorAt: number | undefined;
     lastErrorAt: number | undefined;
-    /** When the master's stop returned; writes started after it count for the new master. */
-    stoppedAt = Infinity;
+    /**
+     * When the master's stop returned; writes started after it count for the new master. A write
+     * counts only if it also started after this was set (a caller may set the time it took before
+     * the stop).
+     */
+    get stoppedAt(): number {
+        return this.stopSetAt === Infinity ? Infinity : this.stoppedAtGiven;
+    }
+    set stoppedAt(at: number) {
+        this.stoppedAtGiven = at;
+        this.stopSetAt = performance.now();
+    }
+    private stoppedAtGiven = Infinity;
+    private stopSetAt = Infinity;
     /** Each node the writer's SETs reached, with the index of the first key written there. */
     readonly targets: string[] = [];
     /** The writes a node took, in order, on this thread's clock. */
@@ -112,7 +124,8 @@ export class AckedWriter {
     /** The writes a node took that started after the stop (they are last, in order). */
     private takenAfterStop(): typeof this.taken {
         let first = this.taken.length;
-        while (first > 0 && this.taken[first - 1]!.started > this.stoppedAt) first--;
+        const after = Math.max(this.stoppedAtGiven, this.stopSetAt);
+        while (first > 0 && this.taken[first - 1]!.started > after) first--;
         return this.taken.slice(first);
     }
 
